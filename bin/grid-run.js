@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Thin shim: run the CLI, set the exit code, let Node exit on its own.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `grid-run needs Node.js 22.18 or newer (this is ${process.version}). ` +
+      'Run it through npm (npm exec grid-run / npx grid-run), which uses the Node.js installed with the project.\n',
+  );
+  process.exitCode = 2;
+} else {
+  const { main } = await import('../src/cli/main.ts');
+  const { withSignals } = await import('../src/cli/signals.ts');
+  process.exitCode = await withSignals((signal) => main(process.argv.slice(2), { signal }));
+}

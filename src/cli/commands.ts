@@ -1,0 +1,7 @@
+// Every command of the CLI, registered in the order `--help` lists them.
+import type { Command } from 'commander';
+import type { CommandContext } from './context.ts';
+
+export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
+
+export const commands: RegisterCommand[] = [];

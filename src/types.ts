@@ -1,0 +1,81 @@
+// Plain data shared by every stage of a run. No classes, no SDK types: these cross
+// process boundaries (results.json, history) and are built in tests by hand.
+
+/** A step run in the page before detection (site list `steps`). */
+export type Step =
+  | { click: string }
+  | { waitFor: string; timeoutMs?: number }
+  | { type: string; text: string }
+  | { sleep: number };
+
+/** What a site expects of the detector; a field left out is not checked, null means "none". */
+export type Expectation = {
+  login?: boolean;
+  username?: string | null;
+  password?: string | null;
+  submit?: string | null;
+};
+
+export type Site = {
+  id: string;
+  /** Absolute http(s) URL after loading; relative pages are resolved against the static server. */
+  url: string;
+  /** Set when `url` was relative to the list file: the absolute path of the page on disk. */
+  localPath?: string;
+  locale?: string;
+  tags: string[];
+  expect?: Expectation;
+  steps: Step[];
+  timeoutMs?: number;
+  /** Where the site was declared, for messages: `file:line`. */
+  source: string;
+};
+
+/** The detector's answer (DESIGN.md "The detector"). */
+export type Detection = {
+  login: boolean;
+  step: 'full' | 'username-first' | 'password-only' | 'none';
+  username: string | null;
+  password: string | null;
+  submit: string | null;
+  confidence: number;
+  signals: string[];
+};
+
+export type SiteStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+export type Chunk = {
+  index: number;
+  siteIds: string[];
+  /** Sum of the expected durations of its sites, in ms. */
+  estimatedMs: number;
+};
+
+export type Attempt = {
+  attempt: number;
+  status: SiteStatus;
+  message?: string;
+  node?: string;
+  sessionId?: string;
+  startedAt: string;
+  durationMs: number;
+};
+
+export type SiteResult = {
+  id: string;
+  url: string;
+  status: SiteStatus;
+  flaky: boolean;
+  attempts: Attempt[];
+  /** Time of the final attempt: page load, steps, detection, in ms. */
+  timings: { loadMs: number; stepsMs: number; detectMs: number; totalMs: number };
+  node?: string;
+  sessionId?: string;
+  browserVersion?: string;
+  detection?: Detection;
+  expect?: Expectation;
+  message?: string;
+  screenshot?: string;
+  tags: string[];
+  locale?: string;
+};
