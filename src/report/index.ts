@@ -1,0 +1,122 @@
+// The run talks to one Reporter; this fans its events out to the outputs the user asked for.
+import type { SiteResult } from '../types.ts';
+import type { Reporter, RunInfo, RunSummary, SiteStart } from './reporter.ts';
+import { ConsoleReporter } from './console.ts';
+import type { Clock, OutStream } from './console.ts';
+import { HtmlReporter } from './html.ts';
+import { JsonReporter } from './json.ts';
+import { JUnitReporter } from './junit.ts';
+
+export type ReportersOptions = {
+  /** JUnit XML file. */
+  junit?: string;
+  /** HTML report directory (index.html is written inside). */
+  report?: string;
+  /** results.json file. */
+  results?: string;
+  /** History the run was planned with, blended into results.json's `history`. */
+  previousHistory?: ReadonlyMap<string, number>;
+  /** Omit to print nothing (e.g. `--quiet`). */
+  console?: { stream: OutStream; ci: boolean; clock?: Clock; intervalMs?: number };
+  /** Resolves relative screenshot paths. */
+  cwd?: string;
+  /** More reporters (tests, plugins). */
+  extra?: Reporter[];
+};
+
+export function createReporters(options: ReportersOptions): CompositeReporter {
+  const list: Reporter[] = [];
+  // Files first, console last: the summary is printed once every file is on disk.
+  if (options.results) list.push(new JsonReporter(options.results, { previousHistory: options.previousHistory }));
+  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd }));
+  if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
+  if (options.extra) list.push(...options.extra);
+  if (options.console) list.push(new ConsoleReporter(options.console));
+  return new CompositeReporter(list);
+}
+
+export class ReportWriteError extends Error {
+  readonly errors: unknown[];
+  constructor(errors: unknown[]) {
+    super(`could not write ${errors.length} report(s): ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+    this.name = 'ReportWriteError';
+    this.errors = errors;
+  }
+}
+
+/**
+ * Calls every reporter for every event. A reporter that throws must not cost the others their
+ * output (a full disk for the HTML must not lose the JUnit CI needs): streaming events swallow
+ * and report the fault as a notice; onEnd runs all writers, then throws one error naming all.
+ */
+export class CompositeReporter implements Reporter {
+  readonly reporters: readonly Reporter[];
+  #ended = false;
+  constructor(reporters: Reporter[]) {
+    this.reporters = reporters;
+  }
+  async onBegin(info: RunInfo): Promise<void> {
+    const errors = await settle(
+      this.reporters.map((r) => {
+        try {
+          return r.onBegin?.(info);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }),
+    );
+    if (errors.length) throw new ReportWriteError(errors);
+  }
+  onSiteStart(start: SiteStart): void {
+    this.#each((r) => r.onSiteStart?.(start));
+  }
+  onSiteEnd(result: SiteResult): void {
+    this.#each((r) => r.onSiteEnd?.(result));
+  }
+  onNotice(message: string): void {
+    for (const r of this.reporters) {
+      try {
+        r.onNotice?.(message);
+      } catch {
+        // a notice about a failing notice would loop; the run goes on
+      }
+    }
+  }
+  /** Idempotent: a second call (normal end racing Ctrl-C) writes nothing twice. */
+  async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    const errors: unknown[] = [];
+    // Sequential so the console summary (last) comes after the files are written.
+    for (const r of this.reporters) {
+      try {
+        await r.onEnd?.(results, summary);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length) throw new ReportWriteError(errors);
+  }
+  #each(fn: (r: Reporter) => void): void {
+    for (const r of this.reporters) {
+      try {
+        fn(r);
+      } catch (err) {
+        this.onNotice(`reporter failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
+
+async function settle(values: Array<void | Promise<void>>): Promise<unknown[]> {
+  const outcomes = await Promise.allSettled(values);
+  return outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+}
+
+export { computeSummary, completeResults, skippedResult, mismatches } from './summary.ts';
+export type { SummaryInput } from './summary.ts';
+export { readHistory, mergeHistory, readResults, writeResults } from './json.ts';
+export { writeJUnit, buildJUnit } from './junit.ts';
+export { writeHtml, buildHtml } from './html.ts';
+export { ConsoleReporter, systemClock } from './console.ts';
+export type { Clock, OutStream } from './console.ts';

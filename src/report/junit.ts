@@ -1,0 +1,183 @@
+// JUnit XML (Jenkins/Surefire dialect) through junit-report-builder: one testcase per site.
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Builder, TestCase } from 'junit-report-builder';
+import type { Site, SiteResult } from '../types.ts';
+import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
+import { writeFileAtomic } from './atomic.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, mismatches } from './summary.ts';
+
+export type JUnitOptions = {
+  /** Suite name; CI shows it above the testcases. */
+  suiteName?: string;
+  /** Sites of the run, to name each testcase's class after the list file it came from. */
+  sites?: readonly Site[];
+  runId?: string;
+  gridUrl?: string;
+  startedAt?: Date;
+  /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
+  cwd?: string;
+};
+
+// The package is CommonJS (module.exports = builder) but its types declare an ES default
+// export, which nodenext reads as exports.default; require() gives what the types describe.
+const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;
+
+type XmlElement = ReturnType<TestCase['build']>;
+
+export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, options: JUnitOptions = {}): string {
+  // The export is a shared singleton builder: never add to it, always start a new one.
+  const builder = junit.newBuilder();
+  const suite = builder.testSuite().name(options.suiteName ?? 'grid-run').time(summary.wallMs / 1000);
+  builder.name(options.suiteName ?? 'grid-run');
+  if (options.startedAt) suite.timestamp(options.startedAt);
+  if (options.runId) suite.property('run.id', options.runId);
+  if (options.gridUrl) suite.property('grid.url', options.gridUrl);
+  suite.property('sessions.created', String(summary.sessionsCreated));
+  suite.property('flaky', String(summary.flaky));
+  if (summary.interrupted) suite.property('interrupted', summary.interrupted);
+
+  const sources = new Map(options.sites?.map((s) => [s.id, s.source]));
+  for (const r of results) {
+    addTestCase(suite.testCase(), r, className(r, sources.get(r.id)), options.cwd ?? process.cwd());
+  }
+  return builder.build();
+}
+
+function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string): void {
+  tc.className(classname).name(r.id).time(finalAttemptMs(r) / 1000);
+  const final = r.attempts.at(-1);
+  const props: Array<[string, string | undefined]> = [
+    ['url', r.url],
+    ['node', r.node],
+    ['session', r.sessionId],
+    ['attempt', final ? String(final.attempt) : undefined],
+    ['attempts', String(r.attempts.length)],
+    ['browser.version', r.browserVersion],
+    ['locale', r.locale],
+    ['tags', r.tags.length ? r.tags.join(',') : undefined],
+    ['flaky', r.flaky ? 'true' : undefined],
+    ['screenshot', r.screenshot],
+  ];
+  for (const [name, value] of props) if (value !== undefined && value !== '') tc.property(name, value);
+
+  const detail = detailText(r);
+  if (r.status === 'failed') {
+    const lines = mismatches(r.expect, r.detection);
+    const headline = r.message ?? lines[0] ?? 'detection did not match the expectation';
+    tc.failure(clip(headline), 'DetectionMismatch').stacktrace(cdataSafe(detail));
+  } else if (r.status === 'error') {
+    tc.error(clip(r.message ?? 'infrastructure error (no message recorded)'), 'InfrastructureError', cdataSafe(detail));
+  } else if (r.status === 'skipped') {
+    tc.skipped();
+  }
+
+  const out = [describeDetection(r.detection), `expected: ${describeExpectation(r.expect)}`];
+  if (r.detection?.signals.length) out.push(`signals: ${r.detection.signals.join('; ')}`);
+  out.push(
+    `timings: load ${r.timings.loadMs}ms, steps ${r.timings.stepsMs}ms, detect ${r.timings.detectMs}ms, total ${r.timings.totalMs}ms`,
+  );
+  if (r.attempts.length > 1) {
+    for (const a of r.attempts) out.push(`attempt ${a.attempt}: ${a.status} in ${a.durationMs}ms${a.node ? ` on ${a.node}` : ''}`);
+  }
+  if (r.screenshot) out.push(`[[ATTACHMENT|${path.resolve(cwd, r.screenshot)}]]`);
+  out.push('');
+  if (r.status !== 'skipped' || r.attempts.length) tc.standardOutput(cdataSafe(out.join('\n')));
+
+  // junit-report-builder 5 has no API for <skipped message> or Surefire's <flakyFailure>, but
+  // TestCase.build(parent) is public and returns the xmlbuilder element it made; wrapping it on
+  // this one instance adds the missing children in the tree, before serialisation. This keeps
+  // the library's counting (tests/failures/errors/skipped) and escaping, with no string surgery.
+  // Gated on the dispatcher's verdict so JUnit's flaky count always equals the summary's.
+  const earlier = r.status === 'passed' && r.flaky ? r.attempts.slice(0, -1).filter((a) => a.status !== 'passed') : [];
+  const skipReason = r.status === 'skipped' ? (r.message ?? 'not run') : undefined;
+  if (!earlier.length && !skipReason) return;
+  const build = tc.build.bind(tc);
+  tc.build = (parent: XmlElement): XmlElement => {
+    const el = build(parent);
+    if (skipReason) {
+      const skipped = el.children.find((c) => (c as { name?: string }).name === 'skipped') as XmlElement | undefined;
+      skipped?.att('message', clip(skipReason));
+    }
+    for (const a of earlier) {
+      // Surefire writes flakyError for an infrastructure error followed by a pass.
+      const kind = a.status === 'error' ? 'flakyError' : 'flakyFailure';
+      const msg = `attempt ${a.attempt} ${a.status === 'error' ? 'errored' : 'failed'}: ${a.message ?? 'no message'}`;
+      const where = [a.node && `node ${a.node}`, a.sessionId && `session ${a.sessionId}`, `${a.durationMs}ms`]
+        .filter(Boolean)
+        .join(', ');
+      const f = el.ele(kind, { message: clip(msg), type: kind === 'flakyError' ? 'InfrastructureError' : 'DetectionMismatch' });
+      f.ele('stackTrace').cdata(cdataSafe(`${msg}\n${where}\nstarted ${a.startedAt}`));
+    }
+    return el;
+  };
+}
+
+function detailText(r: SiteResult): string {
+  const lines = [`site: ${r.id}`, `url: ${r.url}`];
+  if (r.status === 'failed') {
+    lines.push(...mismatches(r.expect, r.detection));
+    lines.push(`expected: ${describeExpectation(r.expect)}`, `detected: ${describeDetection(r.detection)}`);
+  }
+  if (r.node) lines.push(`node: ${r.node}`);
+  if (r.sessionId) lines.push(`session: ${r.sessionId}`);
+  for (const a of r.attempts) {
+    lines.push(
+      `attempt ${a.attempt}: ${a.status} in ${a.durationMs}ms${a.node ? ` on ${a.node}` : ''}${a.message ? ` - ${a.message}` : ''}`,
+    );
+  }
+  if (r.screenshot) lines.push(`screenshot: ${r.screenshot}`);
+  return lines.join('\n');
+}
+
+/** List file stem (`sites/fixtures.json:12` -> `fixtures`), else first tag, else the suite. */
+function className(r: SiteResult, source: string | undefined): string {
+  if (source) {
+    const file = source.replace(/:\d+$/, '');
+    const stem = path.basename(file).replace(/\.(jsonl?|json5?)$/i, '');
+    if (stem) return `grid-run.${stem}`;
+  }
+  return r.tags[0] ? `grid-run.${r.tags[0]}` : 'grid-run';
+}
+
+// xmlbuilder 15 escapes only the first "]]>" in a CDATA section; page-controlled text
+// (messages, detector signals) could hold several and break the document.
+function cdataSafe(s: string): string {
+  return s.replaceAll(']]>', ']] >');
+}
+
+// CI tables show the message attribute on one line; the full text is in the element body.
+function clip(s: string, max = 500): string {
+  const one = s.replace(/\s*\n\s*/g, ' | ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+export async function writeJUnit(
+  file: string,
+  results: readonly SiteResult[],
+  summary: RunSummary,
+  options: JUnitOptions = {},
+): Promise<void> {
+  await writeFileAtomic(file, buildJUnit(results, summary, options));
+}
+
+export class JUnitReporter implements Reporter {
+  readonly file: string;
+  #options: JUnitOptions;
+  constructor(file: string, options: JUnitOptions = {}) {
+    this.file = file;
+    this.#options = { ...options };
+  }
+  onBegin(info: RunInfo): void {
+    this.#options = {
+      ...this.#options,
+      sites: info.sites,
+      runId: info.runId,
+      gridUrl: info.gridUrl,
+      startedAt: info.startedAt,
+    };
+  }
+  async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
+    await writeJUnit(this.file, results, summary, this.#options);
+  }
+}

@@ -1,0 +1,131 @@
+// Pure helpers shared by the reporters: the run's verdict in numbers, partial-run filling,
+// and the human sentence for "expected vs detected" that JUnit, HTML and console all print.
+import type { Detection, Expectation, Site, SiteResult } from '../types.ts';
+import type { RunSummary } from './reporter.ts';
+
+export type SummaryInput = {
+  wallMs: number;
+  /** Slots used at once; with wallMs it bounds the available slot-time. */
+  concurrency: number;
+  sessionsCreated: number;
+  interrupted?: string;
+};
+
+/** Counts come from final statuses only, so a site retried or requeued is counted once. */
+export function computeSummary(results: readonly SiteResult[], input: SummaryInput): RunSummary {
+  const count = (s: SiteResult['status']) => results.filter((r) => r.status === s).length;
+  const done = results.length - count('skipped');
+  // Busy time includes every attempt: a failed first try occupied its slot just the same.
+  const busyMs = results.reduce((sum, r) => sum + r.attempts.reduce((a, t) => a + t.durationMs, 0), 0);
+  const availableMs = input.concurrency * input.wallMs;
+  const summary: RunSummary = {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    errors: count('error'),
+    skipped: count('skipped'),
+    flaky: results.filter((r) => r.flaky).length,
+    wallMs: input.wallMs,
+    sitesPerMinute: input.wallMs > 0 ? round2((done * 60_000) / input.wallMs) : 0,
+    slotUtilisation: availableMs > 0 ? round2(Math.min(1, busyMs / availableMs)) : 0,
+    sessionsCreated: input.sessionsCreated,
+  };
+  if (input.interrupted) summary.interrupted = input.interrupted;
+  return summary;
+}
+
+/** The result written for a site that never finished (Ctrl-C, run aborted). */
+export function skippedResult(site: Site, reason: string): SiteResult {
+  const result: SiteResult = {
+    id: site.id,
+    url: site.url,
+    status: 'skipped',
+    flaky: false,
+    attempts: [],
+    timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 },
+    message: reason,
+    tags: site.tags,
+  };
+  if (site.locale) result.locale = site.locale;
+  if (site.expect) result.expect = site.expect;
+  return result;
+}
+
+/**
+ * Every site exactly once, in the order of `sites`: finished results as they are, the rest
+ * as skipped with `reason`. Results for ids not in `sites` are kept at the end rather than lost.
+ */
+export function completeResults(sites: readonly Site[], results: readonly SiteResult[], reason: string): SiteResult[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const out = sites.map((s) => byId.get(s.id) ?? skippedResult(s, reason));
+  const known = new Set(sites.map((s) => s.id));
+  for (const r of results) if (!known.has(r.id)) out.push(r);
+  return out;
+}
+
+const FIELDS = ['username', 'password', 'submit'] as const;
+
+/**
+ * One line per checked field that disagrees, e.g. `password: expected "#pw", detected none`.
+ * Empty when expectation and detection agree (or nothing was checked).
+ */
+export function mismatches(expect: Expectation | undefined, detection: Detection | undefined): string[] {
+  if (!expect) return [];
+  if (!detection) return ['nothing detected (the detector returned no answer)'];
+  const lines: string[] = [];
+  if (expect.login !== undefined && expect.login !== detection.login) {
+    lines.push(
+      expect.login
+        ? `login: expected a login form, detected none (step ${detection.step})`
+        : `login: expected no login form, detected one (step ${detection.step})`,
+    );
+  }
+  for (const f of FIELDS) {
+    const want = expect[f];
+    if (want === undefined) continue;
+    const got = detection[f];
+    if (want !== got) lines.push(`${f}: expected ${show(want)}, detected ${show(got)}`);
+  }
+  return lines;
+}
+
+/** `username=#email password=none submit=form button login=yes (0.92)` */
+export function describeDetection(d: Detection | undefined): string {
+  if (!d) return 'no detection';
+  return (
+    `login=${d.login ? 'yes' : 'no'} step=${d.step} ` +
+    FIELDS.map((f) => `${f}=${d[f] ?? 'none'}`).join(' ') +
+    ` confidence=${d.confidence.toFixed(2)}`
+  );
+}
+
+export function describeExpectation(e: Expectation | undefined): string {
+  if (!e) return 'record-only (no expectation)';
+  const parts: string[] = [];
+  if (e.login !== undefined) parts.push(`login=${e.login ? 'yes' : 'no'}`);
+  for (const f of FIELDS) if (e[f] !== undefined) parts.push(`${f}=${e[f] ?? 'none'}`);
+  return parts.length ? parts.join(' ') : 'nothing checked';
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s % 60);
+  if (m < 60) return `${m}m${String(rest).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function finalAttemptMs(r: SiteResult): number {
+  return r.attempts.at(-1)?.durationMs ?? r.timings.totalMs;
+}
+
+function show(v: string | null | undefined): string {
+  return v == null ? 'none' : JSON.stringify(v);
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,111 @@
+// Hand-built results covering every status, a flaky pass, a record-only site and a hostile id.
+import type { Attempt, Site, SiteResult } from '../../src/types.ts';
+import type { RunInfo } from '../../src/report/reporter.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+function attempt(n: number, status: Attempt['status'], durationMs: number, extra: Partial<Attempt> = {}): Attempt {
+  return { attempt: n, status, startedAt: at, durationMs, node: 'node-a', sessionId: `s${n}`, ...extra };
+}
+
+export function sampleResults(): SiteResult[] {
+  return [
+    {
+      id: 'acme/login-fr',
+      url: 'https://acme.example/fr/connexion',
+      status: 'passed',
+      flaky: false,
+      attempts: [attempt(1, 'passed', 1200)],
+      timings: { loadMs: 800, stepsMs: 100, detectMs: 300, totalMs: 1200 },
+      node: 'node-a',
+      sessionId: 's1',
+      browserVersion: '131.0',
+      detection: { login: true, step: 'full', username: '#email', password: '#pw', submit: 'form button', confidence: 0.93, signals: ['autocomplete=current-password'] },
+      expect: { login: true, username: '#email', password: '#pw' },
+      screenshot: 'report/screenshots/acme-login-fr.png',
+      tags: ['multi-step', 'fr'],
+      locale: 'fr',
+    },
+    {
+      id: 'shop/signup',
+      url: 'https://shop.example/signup',
+      status: 'failed',
+      flaky: false,
+      attempts: [attempt(1, 'failed', 900, { message: 'detected a login form where none is expected' })],
+      timings: { loadMs: 500, stepsMs: 0, detectMs: 400, totalMs: 900 },
+      node: 'node-b',
+      sessionId: 's7',
+      browserVersion: '131.0',
+      detection: { login: true, step: 'full', username: '#user', password: '#pass', submit: null, confidence: 0.6, signals: [] },
+      expect: { login: false, password: '#pass2' },
+      message: 'detected a login form where none is expected',
+      tags: ['signup'],
+      locale: 'en',
+    },
+    {
+      id: 'slow/never-loads',
+      url: 'http://127.0.0.1:9/never',
+      status: 'error',
+      flaky: false,
+      attempts: [attempt(1, 'error', 20000, { message: 'page load timed out after 20000ms' })],
+      timings: { loadMs: 20000, stepsMs: 0, detectMs: 0, totalMs: 20000 },
+      node: 'node-a',
+      sessionId: 's1',
+      message: 'page load timed out after 20000ms on node-a',
+      tags: [],
+    },
+    {
+      id: 'flaky/modal',
+      url: 'https://flaky.example/',
+      status: 'passed',
+      flaky: true,
+      attempts: [
+        attempt(1, 'failed', 700, { message: 'username: expected "#u", detected none' }),
+        attempt(2, 'error', 300, { message: 'node lost', node: 'node-b' }),
+        attempt(3, 'passed', 650),
+      ],
+      timings: { loadMs: 400, stepsMs: 100, detectMs: 150, totalMs: 650 },
+      node: 'node-a',
+      sessionId: 's3',
+      detection: { login: true, step: 'username-first', username: '#u', password: null, submit: '#next', confidence: 0.8, signals: [] },
+      expect: { login: true, username: '#u', password: null },
+      screenshot: 'report/screenshots/flaky-modal.png',
+      tags: ['modal'],
+      locale: 'de',
+    },
+    {
+      id: '<script>alert(1)</script>',
+      url: 'https://evil.example/"><img src=x onerror=alert(2)>',
+      status: 'skipped',
+      flaky: false,
+      attempts: [],
+      timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 },
+      message: 'not run: interrupted by SIGINT',
+      tags: ['<b>tag</b>'],
+      locale: 'x"y',
+    },
+  ];
+}
+
+export function sampleSites(results = sampleResults()): Site[] {
+  return results.map((r, i) => ({
+    id: r.id,
+    url: r.url,
+    tags: r.tags,
+    steps: [],
+    source: `sites/list-${i % 2}.json:${i + 1}`,
+    ...(r.locale ? { locale: r.locale } : {}),
+    ...(r.expect ? { expect: r.expect } : {}),
+  }));
+}
+
+export function sampleRunInfo(sites = sampleSites()): RunInfo {
+  return {
+    runId: 'run-1',
+    gridUrl: 'http://127.0.0.1:4444',
+    sites,
+    chunks: [{ index: 0, siteIds: sites.map((s) => s.id), estimatedMs: 1000 }],
+    concurrency: 2,
+    startedAt: new Date('2026-01-01T00:00:00Z'),
+  };
+}
