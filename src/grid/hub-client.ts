@@ -12,6 +12,8 @@ export type GridNode = {
   /** Total slots: one per stereotype instance. */
   slots: number;
   browserVersion?: string;
+  /** Ids of the sessions running on the node. */
+  sessionIds: string[];
 };
 
 export type GridStatus = {
@@ -37,7 +39,7 @@ export interface HubClient {
   removeNode(nodeId: string): Promise<void>;
 }
 
-type RawSlot = { session?: unknown | null; stereotype?: { browserName?: string; browserVersion?: string } };
+type RawSlot = { session?: { sessionId?: string } | null; stereotype?: { browserName?: string; browserVersion?: string } };
 type RawNode = {
   id: string;
   uri: string;
@@ -139,6 +141,7 @@ function toGridNode(raw: RawNode): GridNode {
     maxSessions: raw.maxSessions,
     slots: slots.length,
     busySlots: slots.filter((s) => s.session != null).length,
+    sessionIds: slots.flatMap((s) => (s.session?.sessionId ? [s.session.sessionId] : [])),
     browserVersion: slots.find((s) => s.stereotype?.browserVersion)?.stereotype?.browserVersion,
   };
 }

@@ -24,7 +24,8 @@ export async function startLocalChrome(options: LocalChromeOptions = {}): Promis
       throw new InfrastructureError(`${what} is not installed at ${path}: run \`npm run setup\` (installs Debian's ${pkg})`);
     }
   }
-  const chromeOptions = new chrome.Options().setChromeBinaryPath(binary).addArguments(...chromeArgs, ...(options.args ?? []));
+  const chromeOptions = new chrome.Options().setChromeBinaryPath(binary);
+  chromeOptions.addArguments(...chromeArgs, ...(options.args ?? []));
   const service = new chrome.ServiceBuilder(driverPath).setLoopback(true);
   const builder = new Builder().forBrowser('chrome').setChromeOptions(chromeOptions).setChromeService(service);
   let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,181 @@
+// Carries out the scheduler's decisions: one async loop per slot, each holding one browser
+// session for as many sites as it can take, and folding every attempt into one result a site.
+import type { Site, SiteResult, Attempt } from '../types.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { errorMessage } from '../errors.ts';
+import { Scheduler, type WorkItem } from './scheduler.ts';
+import type { Session, SessionFactory, SiteOutcome } from './session.ts';
+import type { Chunk } from '../types.ts';
+
+export type DispatchOptions = {
+  sites: ReadonlyMap<string, Site>;
+  chunks: readonly Chunk[];
+  concurrency: number;
+  retries: number;
+  infraAttempts?: number;
+  costOf: (siteId: string) => number;
+  sessions: SessionFactory;
+  reporter?: Reporter;
+  signal: AbortSignal;
+  now?: () => number;
+};
+
+export type DispatchResult = {
+  results: SiteResult[];
+  sessionsCreated: number;
+  /** Sum over sites of the time a slot spent on them, in ms. */
+  busyMs: number;
+  /** Set when the run could not finish: every slot lost its way to a browser. */
+  infrastructureFailure?: string;
+};
+
+export async function dispatch(options: DispatchOptions): Promise<DispatchResult> {
+  const now = options.now ?? Date.now;
+  const scheduler = new Scheduler({
+    chunks: options.chunks,
+    retries: options.retries,
+    infraAttempts: options.infraAttempts ?? 2,
+    costOf: options.costOf,
+  });
+  const attempts = new Map<string, Attempt[]>();
+  const results = new Map<string, SiteResult>();
+  let sessionsCreated = 0;
+  let busyMs = 0;
+  let lastOpenError = '';
+  let alive = options.concurrency;
+  const waiting = new Set<() => void>();
+  const wake = () => {
+    for (const resolve of waiting) resolve();
+    waiting.clear();
+  };
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (options.signal.aborted) resolve('aborted');
+    options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  aborted.then(wake);
+
+  const finish = (site: Site, item: WorkItem, outcome: SiteOutcome, session: Session | undefined) => {
+    const list = attempts.get(site.id) ?? [];
+    attempts.set(site.id, list);
+    const attempt: Attempt = {
+      attempt: item.attempt,
+      status: outcome.status,
+      message: outcome.message,
+      node: session?.node,
+      sessionId: session?.id,
+      startedAt: new Date(now() - outcome.timings.totalMs).toISOString(),
+      durationMs: outcome.timings.totalMs,
+    };
+    list.push(attempt);
+    const verdict = scheduler.complete(item, outcome.status, session?.node);
+    if (!verdict.final) {
+      options.reporter?.onNotice?.(
+        verdict.reason === 'retry'
+          ? `${site.id}: failed on attempt ${item.attempt}, retrying`
+          : `${site.id}: ${outcome.message ?? 'infrastructure error'} on ${session?.node ?? 'unknown node'}; requeued elsewhere`,
+      );
+      return;
+    }
+    const result: SiteResult = {
+      id: site.id,
+      url: site.url,
+      status: outcome.status,
+      flaky: outcome.status === 'passed' && list.some((a) => a.status === 'failed'),
+      attempts: list,
+      timings: outcome.timings,
+      node: session?.node,
+      sessionId: session?.id,
+      browserVersion: session?.browserVersion,
+      detection: outcome.detection,
+      expect: site.expect,
+      message: outcome.message,
+      screenshot: outcome.screenshot,
+      tags: site.tags,
+      locale: site.locale,
+    };
+    results.set(site.id, result);
+    options.reporter?.onSiteEnd?.(result);
+  };
+
+  const worker = async (slot: number) => {
+    let session: Session | undefined;
+    try {
+      while (!options.signal.aborted) {
+        const item = scheduler.next(slot);
+        if (!item) {
+          if (scheduler.done) return;
+          // A site in flight elsewhere may come back as a retry; wait for news.
+          await new Promise<void>((resolve) => waiting.add(resolve));
+          continue;
+        }
+        if (!session) {
+          try {
+            session = await options.sessions.open(options.signal);
+            sessionsCreated++;
+            scheduler.setNode(slot, session.node);
+          } catch (err) {
+            scheduler.giveBack(item);
+            lastOpenError = errorMessage(err);
+            if (!options.signal.aborted) options.reporter?.onNotice?.(`slot ${slot}: no session (${lastOpenError}); slot retired`);
+            return;
+          }
+        }
+        const site = options.sites.get(item.siteId)!;
+        options.reporter?.onSiteStart?.({ siteId: site.id, node: session.node, slot, attempt: item.attempt });
+        const started = now();
+        const outcome = await Promise.race([session.run(site, item.attempt), aborted]);
+        busyMs += now() - started;
+        if (outcome === 'aborted') {
+          scheduler.giveBack(item);
+          return;
+        }
+        finish(site, item, outcome, session);
+        if (outcome.sessionLost) {
+          await session.close();
+          session = undefined;
+          scheduler.setNode(slot, undefined);
+        } else {
+          await session.reset().catch(async () => {
+            await session?.close();
+            session = undefined;
+            scheduler.setNode(slot, undefined);
+          });
+        }
+        wake();
+      }
+    } finally {
+      alive--;
+      scheduler.setNode(slot, undefined);
+      wake();
+      await session?.close();
+    }
+  };
+
+  await Promise.all(Array.from({ length: options.concurrency }, (_, slot) => worker(slot)));
+
+  const infrastructureFailure = !options.signal.aborted && alive === 0 && !scheduler.done ? lastOpenError || 'no browser session could be opened' : undefined;
+  const unfinished = [...options.sites.keys()].filter((id) => !results.has(id));
+  for (const id of unfinished) {
+    const site = options.sites.get(id)!;
+    const reason = infrastructureFailure
+      ? { status: 'error' as const, message: `not run: no browser session could be opened (${infrastructureFailure})` }
+      : { status: 'skipped' as const, message: `not run: the run was interrupted (${String(options.signal.reason ?? 'aborted')})` };
+    const result: SiteResult = {
+      id,
+      url: site.url,
+      status: reason.status,
+      flaky: false,
+      attempts: attempts.get(id) ?? [],
+      timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 },
+      expect: site.expect,
+      message: reason.message,
+      tags: site.tags,
+      locale: site.locale,
+    };
+    results.set(id, result);
+    options.reporter?.onSiteEnd?.(result);
+  }
+  // Results in the order the sites were given, whatever order they finished in.
+  const ordered = [...options.sites.keys()].map((id) => results.get(id)!);
+  return { results: ordered, sessionsCreated, busyMs, infrastructureFailure };
+}

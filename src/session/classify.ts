@@ -1,0 +1,27 @@
+// Which WebDriver errors mean the session is gone (node lost, browser crashed) rather than
+// something about the page. Decided here once; the dispatcher only reads `sessionLost`.
+import { error as wdError } from 'selenium-webdriver';
+
+const lostPatterns = [
+  /invalid session id/i,
+  /session deleted/i,
+  /no such session/i,
+  /chrome not reachable/i,
+  /disconnected/i,
+  /target window already closed/i,
+  /tab crashed/i,
+  /session .* not found/i,
+  /unable to execute request for an existing session/i,
+  /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/i,
+  /unknown error: cannot determine loading status/i,
+];
+
+export function isSessionLost(err: unknown): boolean {
+  if (err instanceof wdError.NoSuchSessionError) return true;
+  const text = err instanceof Error ? `${err.name} ${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
+  return lostPatterns.some((p) => p.test(text));
+}
+
+export function isTimeout(err: unknown): boolean {
+  return err instanceof wdError.TimeoutError || err instanceof wdError.ScriptTimeoutError || /timeout|timed out/i.test(String((err as Error)?.message));
+}

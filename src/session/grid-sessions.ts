@@ -1,0 +1,97 @@
+// Opens WebDriver sessions on a Selenium Grid, retrying with backoff: a hub keeps a node that
+// vanished without deregistering listed as UP until its health check fails, and routes new
+// sessions to it meanwhile (SessionNotCreatedError ... Connection error).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Builder, Capabilities } from 'selenium-webdriver';
+import type { HubClient } from '../grid/hub-client.ts';
+import type { SessionFactory } from '../dispatch/session.ts';
+import { InfrastructureError, errorMessage } from '../errors.ts';
+import { chromeArgs } from './chrome-flags.ts';
+import { WebDriverSession } from './webdriver-session.ts';
+import type { SiteRunOptions } from './run-site.ts';
+
+export type GridSessionOptions = {
+  hub: HubClient;
+  run: SiteRunOptions;
+  /** Total time to keep trying before giving up on a session. */
+  openBudgetMs?: number;
+  /** First backoff; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Bound on one new-session request (it may wait in the hub's queue). */
+  requestTimeoutMs?: number;
+  extraArgs?: string[];
+};
+
+export function gridCapabilities(extraArgs: string[] = []): Capabilities {
+  return new Capabilities({
+    browserName: 'chrome',
+    unhandledPromptBehavior: 'dismiss',
+    pageLoadStrategy: 'normal',
+    // Nodes of grid-run's own image enforce these in their stereotype; other nodes
+    // (the official docker-selenium images) get them from the request.
+    'goog:chromeOptions': { args: [...chromeArgs, ...extraArgs] },
+  });
+}
+
+export class GridSessionFactory implements SessionFactory {
+  readonly #options: GridSessionOptions;
+
+  constructor(options: GridSessionOptions) {
+    this.#options = options;
+  }
+
+  async open(signal: AbortSignal): Promise<WebDriverSession> {
+    const { hub } = this.#options;
+    const budget = this.#options.openBudgetMs ?? 150_000;
+    const deadline = Date.now() + budget;
+    let backoff = this.#options.backoffMs ?? 1000;
+    let attempts = 0;
+    let last = '';
+    while (!signal.aborted) {
+      attempts++;
+      try {
+        const driver = await withTimeout(
+          new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs)).build(),
+          this.#options.requestTimeoutMs ?? 120_000,
+          'new session request',
+        );
+        const session = await driver.getSession();
+        const caps = await driver.getCapabilities();
+        const id = session.getId();
+        const node = await locateNode(hub, id);
+        return new WebDriverSession(driver, { id, node, browserVersion: caps.get('browserVersion') as string | undefined }, this.#options.run);
+      } catch (err) {
+        last = errorMessage(err).split('\n')[0] ?? '';
+        if (Date.now() + backoff > deadline) break;
+        await sleep(backoff, undefined, { signal }).catch(() => undefined);
+        backoff = Math.min(backoff * 2, this.#options.maxBackoffMs ?? 10_000);
+      }
+    }
+    throw new InfrastructureError(`could not open a browser session on ${hub.url} (${attempts} attempts in ${Math.round(budget / 1000)} s): ${last}`);
+  }
+}
+
+/** The URI of the node holding `sessionId`, from the hub's /status. */
+async function locateNode(hub: HubClient, sessionId: string): Promise<string | undefined> {
+  try {
+    const status = await hub.status();
+    return status.nodes.find((n) => n.sessionIds.includes(sessionId))?.uri;
+  } catch {
+    return undefined;
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} got no answer in ${ms / 1000} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

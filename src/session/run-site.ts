@@ -1,0 +1,118 @@
+// One site in one WebDriver session: load, steps, detect, judge, screenshot. Every outcome is a
+// value: test failures and infrastructure errors alike come back as a SiteOutcome.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WebDriver } from 'selenium-webdriver';
+import type { Site } from '../types.ts';
+import type { SiteOutcome } from '../dispatch/session.ts';
+import { errorMessage } from '../errors.ts';
+import { detectInPage } from './detect-in-page.ts';
+import { judge } from './verdict.ts';
+import { runSteps } from './steps.ts';
+import { outlineDetection } from './outline.ts';
+import { isSessionLost, isTimeout } from './classify.ts';
+
+export type SiteRunOptions = {
+  pageLoadTimeoutMs: number;
+  scriptTimeoutMs: number;
+  /** Bound on the whole site: load, steps, detection, screenshot. */
+  siteTimeoutMs: number;
+  /** Where to write `<id>.png`; no screenshot when unset. */
+  screenshotDir?: string;
+};
+
+export const defaultSiteRunOptions: SiteRunOptions = {
+  pageLoadTimeoutMs: 20_000,
+  scriptTimeoutMs: 10_000,
+  siteTimeoutMs: 60_000,
+};
+
+export async function runSite(driver: WebDriver, site: Site, options: SiteRunOptions): Promise<SiteOutcome> {
+  const timings = { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 };
+  const started = performance.now();
+  let phase = 'loading the page';
+  let timer: NodeJS.Timeout | undefined;
+  const overall = options.siteTimeoutMs;
+  const work = async (): Promise<SiteOutcome> => {
+    await driver.manage().setTimeouts({ pageLoad: site.timeoutMs ?? options.pageLoadTimeoutMs, script: options.scriptTimeoutMs });
+    let t = performance.now();
+    await driver.get(site.url);
+    timings.loadMs = performance.now() - t;
+
+    phase = 'running the steps';
+    t = performance.now();
+    try {
+      await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? options.pageLoadTimeoutMs });
+    } catch (err) {
+      // A step that cannot be done is the site's fault as the list describes it, not the grid's.
+      if (isSessionLost(err)) throw err;
+      timings.stepsMs = performance.now() - t;
+      return { status: 'failed', message: `step failed: ${errorMessage(err)}`, timings };
+    }
+    timings.stepsMs = performance.now() - t;
+
+    phase = 'detecting';
+    const { detection, detectMs } = await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs });
+    timings.detectMs = detectMs;
+
+    phase = 'checking expectations';
+    const verdict = await judge(driver, site.expect, detection);
+
+    let screenshot: string | undefined;
+    if (options.screenshotDir) {
+      phase = 'taking the screenshot';
+      screenshot = await saveScreenshot(driver, site, detection, options.screenshotDir);
+    }
+    return { status: verdict.status, message: verdict.message, detection, timings, screenshot };
+  };
+  try {
+    return await Promise.race([
+      work(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SiteTimeout(`site took longer than ${overall} ms (while ${phase})`)), overall);
+      }),
+    ]);
+  } catch (err) {
+    timings.totalMs = performance.now() - started;
+    return infrastructureOutcome(err, phase, site, options, timings);
+  } finally {
+    clearTimeout(timer);
+    timings.totalMs = performance.now() - started;
+  }
+}
+
+class SiteTimeout extends Error {}
+
+function infrastructureOutcome(err: unknown, phase: string, site: Site, options: SiteRunOptions, timings: SiteOutcome['timings']): SiteOutcome {
+  if (err instanceof SiteTimeout) return { status: 'error', message: err.message, timings, sessionLost: true };
+  if (isSessionLost(err)) return { status: 'error', message: `session lost while ${phase}: ${firstLine(err)}`, timings, sessionLost: true };
+  if (isTimeout(err) && phase === 'loading the page') {
+    return { status: 'error', message: `page load timed out after ${site.timeoutMs ?? options.pageLoadTimeoutMs} ms (${site.url})`, timings };
+  }
+  if (isTimeout(err)) {
+    // A script that never returns leaves the renderer busy; the session is not worth keeping.
+    return { status: 'error', message: `timed out while ${phase} (script timeout ${options.scriptTimeoutMs} ms): ${firstLine(err)}`, timings, sessionLost: true };
+  }
+  return { status: 'error', message: `${phase}: ${firstLine(err)}`, timings, sessionLost: true };
+}
+
+async function saveScreenshot(driver: WebDriver, site: Site, detection: Parameters<typeof outlineDetection>[1], dir: string): Promise<string> {
+  await outlineDetection(driver, detection);
+  const png = await driver.takeScreenshot();
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${screenshotName(site.id)}.png`);
+  await writeFile(file, png, 'base64');
+  return file;
+}
+
+/** A file name for a site id: readable, and distinct for distinct ids. */
+export function screenshotName(id: string): string {
+  const readable = id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  let hash = 0;
+  for (const c of id) hash = (Math.imul(hash, 31) + c.codePointAt(0)!) | 0;
+  return `${readable}-${(hash >>> 0).toString(36)}`;
+}
+
+function firstLine(err: unknown): string {
+  return errorMessage(err).split('\n')[0] ?? '';
+}

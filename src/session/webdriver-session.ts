@@ -1,0 +1,70 @@
+// A Session (src/dispatch/session.ts) over one WebDriver session.
+import type { WebDriver } from 'selenium-webdriver';
+import type { Session, SiteOutcome } from '../dispatch/session.ts';
+import type { Site } from '../types.ts';
+import { runSite, type SiteRunOptions } from './run-site.ts';
+
+type DevTools = { sendAndGetDevToolsCommand(cmd: string, params?: object): Promise<unknown> };
+
+export class WebDriverSession implements Session {
+  readonly id: string;
+  readonly node?: string;
+  readonly browserVersion?: string;
+  readonly #driver: WebDriver;
+  readonly #options: SiteRunOptions;
+  #closed = false;
+  #mainWindow: string | undefined;
+
+  constructor(driver: WebDriver, info: { id: string; node?: string; browserVersion?: string }, options: SiteRunOptions) {
+    this.#driver = driver;
+    this.id = info.id;
+    this.node = info.node;
+    this.browserVersion = info.browserVersion;
+    this.#options = options;
+  }
+
+  get driver(): WebDriver {
+    return this.#driver;
+  }
+
+  run(site: Site, _attempt: number): Promise<SiteOutcome> {
+    return runSite(this.#driver, site, this.#options);
+  }
+
+  /**
+   * Clears what one site could leave for the next without navigating anywhere: a navigation to
+   * about:blank costs as much as loading a small page. Extra windows are closed, storage of the
+   * current page is cleared in-page, and cookies and origin storage through DevTools. Dialogs
+   * need nothing here: sessions are opened with unhandledPromptBehavior "dismiss".
+   */
+  async reset(): Promise<void> {
+    const driver = this.#driver;
+    const handles = await driver.getAllWindowHandles();
+    this.#mainWindow ??= handles[0];
+    if (handles.length > 1) {
+      for (const handle of handles) {
+        if (handle === this.#mainWindow) continue;
+        await driver.switchTo().window(handle);
+        await driver.close();
+      }
+      await driver.switchTo().window(this.#mainWindow!);
+    }
+    const origin = (await driver.executeScript(
+      `try { sessionStorage.clear(); localStorage.clear(); } catch (e) {}
+       window.onbeforeunload = null;
+       return location.origin;`,
+    )) as string;
+    const devtools = driver as unknown as DevTools;
+    await devtools.sendAndGetDevToolsCommand('Network.clearBrowserCookies');
+    if (origin && origin !== 'null') {
+      await devtools.sendAndGetDevToolsCommand('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // A session on a dead node cannot be quit; don't let that hold up the run.
+    await Promise.race([this.#driver.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  }
+}
