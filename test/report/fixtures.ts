@@ -1,4 +1,7 @@
 // Hand-built results covering every status, a flaky pass, a record-only site and a hostile id.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Attempt, Site, SiteResult } from '../../src/types.ts';
 import type { RunInfo } from '../../src/report/reporter.ts';
 
@@ -108,4 +111,16 @@ export function sampleRunInfo(sites = sampleSites()): RunInfo {
     concurrency: 2,
     startedAt: new Date('2026-01-01T00:00:00Z'),
   };
+}
+
+/** A fresh temporary directory for each test of the calling `describe`, removed afterwards. */
+export function tempDirEach(prefix: string): { readonly path: string } {
+  const holder = { path: '' };
+  beforeEach(async () => {
+    holder.path = await mkdtemp(path.join(os.tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    await rm(holder.path, { recursive: true, force: true });
+  });
+  return holder;
 }
