@@ -1,0 +1,48 @@
+// Node side: bundles the browser detector (src/detect/entry.ts) into one script for
+// executeScript. Built once per process and kept in memory.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const GLOBAL = '__gridRunDetector';
+let bundled: Promise<string> | undefined;
+
+/** The IIFE that defines the detector's functions in a local variable. */
+export function detectorBundle(): Promise<string> {
+  bundled ??= build({
+    entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: GLOBAL,
+    target: 'chrome100',
+    minify: true,
+    legalComments: 'none',
+  }).then((r) => {
+    const file = r.outputFiles[0];
+    if (!file) throw new Error('esbuild produced no output for the detector');
+    return file.text;
+  });
+  // A failed build must not be cached: the next call tries again.
+  bundled.catch(() => (bundled = undefined));
+  return bundled;
+}
+
+/** Script for `driver.executeScript(source)`: returns the page's Detection. */
+export async function detectorScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${GLOBAL}.detect(document);`;
+}
+
+/** Like detectorScript, plus `elapsedMs` and `crossOriginFrames` (see DetectionWithMeta). */
+export async function detectorScriptWithMeta(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${GLOBAL}.detectWithMeta(document);`;
+}
+
+/** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */
+export async function locateScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${GLOBAL}.locate(arguments[0]);`;
+}
+
+/** Script taking `[expectedPath, detectedPath][]` as arguments[0]; see samePairs (entry.ts). */
+export async function samePairsScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${GLOBAL}.samePairs(arguments[0]);`;
+}

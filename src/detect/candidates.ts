@@ -1,0 +1,145 @@
+// Fields and controls of the page, and the groups (forms or formless containers) they make.
+import type { Scope } from './roots.ts';
+import { isVisible } from './visibility.ts';
+
+export type FieldKind = 'password' | 'text' | 'search' | 'check' | 'select' | 'textarea' | 'other';
+
+export type Field = {
+  el: HTMLElement;
+  scope: Scope;
+  kind: FieldKind;
+  order: number;
+  visible: boolean;
+  autocomplete: string;
+};
+
+export type Control = { el: HTMLElement; scope: Scope; order: number; visible: boolean };
+
+export type Group = {
+  container: Element;
+  form: HTMLFormElement | null;
+  scope: Scope;
+  fields: Field[];
+  controls: Control[];
+};
+
+const TEXT_TYPES = new Set(['', 'text', 'email', 'tel', 'number', 'url']);
+
+function kindOf(el: Element): FieldKind {
+  const tag = el.localName;
+  if (tag === 'select') return 'select';
+  if (tag === 'textarea') return 'textarea';
+  if (tag !== 'input') return 'other';
+  const type = (el.getAttribute('type') || '').toLowerCase().trim();
+  if (type === 'password') return 'password';
+  if (type === 'search') return 'search';
+  if (type === 'checkbox' || type === 'radio') return 'check';
+  if (TEXT_TYPES.has(type)) return 'text';
+  return 'other';
+}
+
+const CONTROL_SELECTOR =
+  'button, input[type=submit], input[type=image], input[type=button], a, [role=button], [role=link], [onclick], div[tabindex], span[tabindex], div[class*=btn], div[class*=button], span[class*=btn], span[class*=button], div[class*=submit], div[class*=login], span[class*=login]';
+
+/**
+ * Walks each scope once. Visibility is computed lazily for controls since a page may hold
+ * thousands of links; fields are few.
+ */
+export function collect(scopes: Scope[]): { fields: Field[]; groups: Group[] } {
+  const fields: Field[] = [];
+  let order = 0;
+  for (const scope of scopes) {
+    const els = scope.root.querySelectorAll('input, select, textarea');
+    for (let i = 0; i < els.length; i++) {
+      const el = els[i] as HTMLElement;
+      const kind = kindOf(el);
+      if (kind === 'other') continue;
+      fields.push({
+        el,
+        scope,
+        kind,
+        order: order++,
+        visible: isVisible(el),
+        autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(),
+      });
+    }
+  }
+  return { fields, groups: buildGroups(fields) };
+}
+
+const isBoundary = (el: Element) => el.localName === 'body' || el.localName === 'html' || el.localName === 'form';
+
+/** The smallest ancestor of a formless field that also holds another field and a control. */
+function formlessContainer(field: Field): Element {
+  let fallback: Element | null = null;
+  let cur: Element | null = field.el.parentElement;
+  for (let depth = 0; cur && depth < 8 && !isBoundary(cur); depth++, cur = cur.parentElement) {
+    const others = cur.querySelectorAll('input:not([type=hidden]), select, textarea');
+    if (others.length > 12) break;
+    const hasControl = cur.querySelector('button, input[type=submit], input[type=image], input[type=button], a, [role=button]');
+    if (others.length > 1 && hasControl) return cur;
+    if (others.length > 1 && !fallback) fallback = cur;
+    if (hasControl && field.kind === 'password' && !fallback) fallback = cur;
+  }
+  return fallback ?? field.el.parentElement ?? field.el;
+}
+
+function buildGroups(fields: Field[]): Group[] {
+  const byContainer = new Map<Element, Group>();
+  const groupOf = (container: Element, form: HTMLFormElement | null, scope: Scope) => {
+    let g = byContainer.get(container);
+    if (!g) {
+      g = { container, form, scope, fields: [], controls: [] };
+      byContainer.set(container, g);
+    }
+    return g;
+  };
+  // Formless groups are anchored on password fields and on text fields that say they hold
+  // a username; a lone formless text box is far more often search or newsletter.
+  for (const f of fields) {
+    const form = (f.el as HTMLInputElement).form;
+    if (form) groupOf(form, form, f.scope).fields.push(f);
+  }
+  const formless = fields.filter((f) => !(f.el as HTMLInputElement).form);
+  const anchors = formless.filter((f) => f.kind === 'password' || (f.kind === 'text' && /username|webauthn/.test(f.autocomplete)));
+  for (const a of anchors) {
+    if (Array.from(byContainer.values()).some((g) => !g.form && g.container.contains(a.el))) continue;
+    const container = formlessContainer(a);
+    const g = groupOf(container, null, a.scope);
+    for (const f of formless) if (container.contains(f.el) && !g.fields.includes(f)) g.fields.push(f);
+  }
+  const groups = Array.from(byContainer.values());
+  for (const g of groups) {
+    g.fields.sort((a, b) => a.order - b.order);
+    collectControls(g);
+  }
+  return groups;
+}
+
+function collectControls(g: Group): void {
+  const seen = new Set<Element>();
+  const add = (el: Element) => {
+    if (seen.has(el) || seen.size > 60) return;
+    seen.add(el);
+    g.controls.push({ el: el as HTMLElement, scope: g.scope, order: 0, visible: false });
+  };
+  g.container.querySelectorAll(CONTROL_SELECTOR).forEach(add);
+  if (g.form && g.form.id) {
+    const root = g.scope.root;
+    root.querySelectorAll(`[form="${CSS.escape(g.form.id)}"]`).forEach((el) => {
+      if (el.matches('button, input[type=submit], input[type=image]')) add(el);
+    });
+  }
+  // A formless group's button often sits just after the container.
+  if (!g.form && !g.controls.some((c) => c.el.matches('button, input[type=submit], input[type=image], [role=button]'))) {
+    let sib = g.container.nextElementSibling;
+    for (let n = 0; sib && n < 3; n++, sib = sib.nextElementSibling) {
+      if (sib.matches('button, input[type=submit], input[type=image], a, [role=button]')) add(sib);
+      sib.querySelectorAll('button, input[type=submit], input[type=image], [role=button]').forEach(add);
+    }
+  }
+  // Nested clickables (a <span> inside a <button>) are one control: keep the outermost.
+  g.controls = g.controls.filter((c) => !g.controls.some((o) => o !== c && o.el.contains(c.el)));
+  let i = 0;
+  for (const c of g.controls) c.order = i++;
+}

@@ -1,0 +1,77 @@
+// The detector: finds the login form of a document (with its open shadow roots and
+// same-origin frames) and answers with a Detection.
+import type { Detection } from '../types.ts';
+import { collect } from './candidates.ts';
+import { joinSelectorPath } from './path-split.ts';
+import { collectScopes, type CrossOriginFrame, type Scope } from './roots.ts';
+import { scoreGroup, type GroupVerdict } from './score.ts';
+import { uniqueSelector } from './unique-selector.ts';
+
+/** Scores at or above these make a login form; tuned on the labelled corpus. */
+export const LOGIN_THRESHOLD = 4;
+export const USERNAME_FIRST_THRESHOLD = 4;
+
+export type DetectionWithMeta = Detection & {
+  /** In-page time of this detection, in ms (performance.now()). */
+  elapsedMs: number;
+  /** Selector paths of cross-origin frames the script could not look into. */
+  crossOriginFrames: string[];
+};
+
+function pathOf(el: Element, scope: Scope): string {
+  return joinSelectorPath([...scope.prefix, uniqueSelector(el, scope.root)]);
+}
+
+function passes(v: GroupVerdict): boolean {
+  return v.score >= (v.kind === 'password' ? LOGIN_THRESHOLD : USERNAME_FIRST_THRESHOLD);
+}
+
+export function detectWithMeta(doc: Document = document): DetectionWithMeta {
+  const started = performance.now();
+  const crossOrigin: CrossOriginFrame[] = [];
+  const scopes = collectScopes(doc, uniqueSelector, crossOrigin);
+  const { groups } = collect(scopes);
+  const verdicts = groups.map(scoreGroup);
+  // A group with a password beats a username-only step at equal standing.
+  verdicts.sort((a, b) => Number(passes(b)) - Number(passes(a)) || (b.kind === 'password' ? 1 : 0) - (a.kind === 'password' ? 1 : 0) || b.score - a.score);
+  const best = verdicts[0];
+  const crossOriginFrames = crossOrigin.map((c) => joinSelectorPath(c.prefix));
+  const meta = { crossOriginFrames, elapsedMs: 0 };
+  let detection: Detection;
+  if (!best || !passes(best)) {
+    detection = {
+      login: false,
+      step: 'none',
+      username: null,
+      password: null,
+      submit: null,
+      confidence: best ? confidenceOf(best, false) : 0.99,
+      signals: best ? [`best group ${best.score.toFixed(1)} below threshold`, ...best.signals] : ['no candidate fields'],
+    };
+  } else {
+    const scope = best.group.scope;
+    const password = best.passwords[0] ?? null;
+    detection = {
+      login: true,
+      step: best.kind === 'username-first' ? 'username-first' : best.username ? 'full' : 'password-only',
+      username: best.username ? pathOf(best.username.el, best.username.scope) : null,
+      password: password ? pathOf(password.el, password.scope) : null,
+      submit: best.submit ? pathOf(best.submit.el, scope) : null,
+      confidence: confidenceOf(best, true),
+      signals: [`score ${best.score.toFixed(1)}`, ...best.signals],
+    };
+  }
+  meta.elapsedMs = performance.now() - started;
+  return { ...detection, ...meta };
+}
+
+function confidenceOf(v: GroupVerdict, login: boolean): number {
+  const threshold = v.kind === 'password' ? LOGIN_THRESHOLD : USERNAME_FIRST_THRESHOLD;
+  const p = 1 / (1 + Math.exp(-(v.score - threshold + 0.5) / 1.5));
+  return Math.round((login ? p : 1 - p) * 100) / 100;
+}
+
+export function detect(doc: Document = document): Detection {
+  const { elapsedMs: _e, crossOriginFrames: _c, ...detection } = detectWithMeta(doc);
+  return detection;
+}

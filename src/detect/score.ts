@@ -1,0 +1,210 @@
+// Scoring: each group gets a login score from the evidence of its fields, controls, words
+// and structure; inside the best group, each text field a username score and each control a
+// submit score. Weights are plain numbers tuned on a labelled corpus and kept few.
+import type { Control, Field, Group } from './candidates.ts';
+import {
+  CONFIRM, FORGOT, LOGIN, NEWSLETTER, NEXT, NOT_SUBMIT, ONE_TIME, PASSWORD_WORDS, PAYMENT, PROFILE, RECOVERY, REMEMBER,
+  SEARCH, SIGNUP, USERNAME, normalize,
+} from './lexicon.ts';
+import { controlText, fieldText, ownText } from './text.ts';
+import { isVisible } from './visibility.ts';
+
+export type Scored<T> = { item: T; score: number; signals: string[] };
+
+export type GroupVerdict = {
+  group: Group;
+  score: number;
+  signals: string[];
+  passwords: Field[];
+  username: Field | null;
+  submit: Control | null;
+  kind: 'password' | 'username-first';
+};
+
+const follows = (a: Element, b: Element) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+
+function containerWords(g: Group): string {
+  const parts: string[] = [];
+  let el: Element | null = g.container;
+  for (let depth = 0; el && depth < 4; depth++, el = el.parentElement) {
+    if (el.localName === 'body' || el.localName === 'html') break;
+    parts.push(el.id, typeof el.className === 'string' ? el.className : '', el.getAttribute('name') || '', el.getAttribute('aria-label') || '');
+    if (el.localName === 'form') parts.push(el.getAttribute('action') || '');
+  }
+  return normalize(parts.join(' '));
+}
+
+const HEADING = 'h1, h2, h3, h4, h5, h6, legend, [role=heading], [class*=title], [class*=heading], [class*=header]';
+
+/** Headings inside the group, else the nearest one before it. */
+function headingWords(g: Group): string {
+  const inside = g.container.querySelectorAll(HEADING);
+  const parts: string[] = [];
+  for (let i = 0; i < inside.length && i < 3; i++) parts.push(ownText(inside[i] as Element, 80));
+  if (parts.length === 0) {
+    let cur: Element | null = g.container;
+    for (let depth = 0; cur && depth < 3 && parts.length === 0; depth++, cur = cur.parentElement) {
+      for (let sib = cur.previousElementSibling, n = 0; sib && n < 3; sib = sib.previousElementSibling, n++) {
+        const h = sib.matches(HEADING) ? sib : sib.querySelector('h1, h2, h3, h4, h5, h6, legend');
+        if (h) {
+          parts.push(ownText(h, 80));
+          break;
+        }
+      }
+    }
+  }
+  return normalize(parts.join(' '));
+}
+
+export function scoreGroup(g: Group): GroupVerdict {
+  const signals: string[] = [];
+  let s = 0;
+  const add = (w: number, why: string) => {
+    s += w;
+    signals.push(`${why} ${w > 0 ? '+' : ''}${w}`);
+  };
+  const visibleFields = g.fields.filter((f) => f.visible);
+  const anyVisible = visibleFields.length > 0;
+  // When nothing in the group renders (offline copies without their CSS), judge it as if it did.
+  const pool = anyVisible ? visibleFields : g.fields;
+  const passwords = pool.filter((f) => f.kind === 'password');
+  const texts = pool.filter((f) => f.kind === 'text');
+  const searches = pool.filter((f) => f.kind === 'search');
+  const selects = pool.filter((f) => f.kind === 'select');
+  const textareas = pool.filter((f) => f.kind === 'textarea');
+  const checks = pool.filter((f) => f.kind === 'check');
+  const kind: GroupVerdict['kind'] = passwords.length ? 'password' : 'username-first';
+
+  if (!anyVisible) add(-2.5, 'not-visible');
+  const words = containerWords(g);
+  const heading = headingWords(g);
+  const inner = normalize(ownText(g.container, 1500));
+  const controlTexts = g.controls.map((c) => controlText(c.el));
+
+  if (passwords.length === 1) add(4, 'one-password');
+  else if (passwords.length === 2) add(-3, 'two-passwords');
+  else if (passwords.length > 2) add(-6, 'many-passwords');
+
+  const pwTexts = passwords.map((p) => fieldText(p.el));
+  const ac = pool.map((f) => f.autocomplete).join(' ');
+  if (/current-password/.test(ac)) add(3, 'autocomplete-current-password');
+  if (/new-password/.test(ac)) add(-4, 'autocomplete-new-password');
+  if (/one-time-code/.test(ac)) add(-4, 'autocomplete-one-time-code');
+  if (/\bcc-|\bcsc\b/.test(ac)) add(-5, 'autocomplete-payment');
+  if (/\busername\b/.test(ac)) add(1.5, 'autocomplete-username');
+  if (pwTexts.some((t) => CONFIRM.test(t))) add(-3, 'confirm-or-new-password-field');
+  if (passwords.length === 1 && pwTexts.some((t) => ONE_TIME.test(t) && !PASSWORD_WORDS.test(t))) add(-3, 'code-field');
+
+  const nText = texts.length;
+  if (kind === 'password') {
+    if (nText === 0) add(0, 'no-username');
+    else if (nText === 1) add(1.5, 'one-text-field');
+    else if (nText === 2) add(0, 'two-text-fields');
+    else if (nText === 3) add(-1.5, 'three-text-fields');
+    else add(-3 - Math.min(nText - 4, 3), 'many-text-fields');
+  } else {
+    if (nText === 1) add(1, 'one-text-field');
+    else add(-4, 'not-one-text-field');
+  }
+  if (selects.length) add(-Math.min(selects.length, 3), 'selects');
+  if (textareas.length) add(-2, 'textarea');
+  if (searches.length && !passwords.length) add(-3, 'search-field');
+
+  const profileFields = texts.filter((f) => PROFILE.test(fieldText(f.el))).length;
+  if (profileFields) add(-1.5 * Math.min(profileFields, 3), 'profile-fields');
+
+  // Words on the controls speak loudest: a "Sign up" button makes a sign-up form.
+  const loginControl = controlTexts.some((t) => LOGIN.test(t) && !SIGNUP.test(t));
+  const signupControl = controlTexts.some((t) => SIGNUP.test(t) && !LOGIN.test(t));
+  if (loginControl) add(2.5, 'login-button');
+  if (words && LOGIN.test(words)) add(2, 'login-form-name');
+  if (heading && LOGIN.test(heading)) add(1.5, 'login-heading');
+  if (!loginControl && inner && LOGIN.test(inner)) add(1, 'login-words');
+  if (REMEMBER.test(inner) || checks.some((c) => REMEMBER.test(fieldText(c.el)))) add(1.5, 'remember-me');
+  if (FORGOT.test(inner) || controlTexts.some((t) => FORGOT.test(t))) add(1, 'forgot-link');
+
+  if (signupControl && !loginControl) add(-3, 'signup-button');
+  if (words && SIGNUP.test(words) && !LOGIN.test(words)) add(-2.5, 'signup-form-name');
+  if (heading && SIGNUP.test(heading) && !LOGIN.test(heading)) add(-2, 'signup-heading');
+  if (/\b(terms|agree|privacy|conditions|cgu|agb|datenschutz|condiciones|termos)\b/.test(inner) && checks.length) add(-1.5, 'terms-checkbox');
+  if (words && RECOVERY.test(words) && !LOGIN.test(words)) add(-2, 'recovery-form-name');
+  if (heading && RECOVERY.test(heading) && !LOGIN.test(heading)) add(-2, 'recovery-heading');
+  if (kind === 'username-first' && controlTexts.some((t) => RECOVERY.test(t))) add(-3, 'recovery-button');
+  if ((words && SEARCH.test(words)) || controlTexts.some((t) => SEARCH.test(t) && !LOGIN.test(t))) add(passwords.length ? -1 : -3, 'search');
+  if ((words && NEWSLETTER.test(words)) || controlTexts.some((t) => NEWSLETTER.test(t))) add(passwords.length ? -1 : -3, 'newsletter');
+  if (PAYMENT.test(inner) || (words && PAYMENT.test(words))) add(-2.5, 'payment');
+
+  if (kind === 'username-first') {
+    const t = texts[0];
+    const ft = t ? fieldText(t.el) : '';
+    if (t && (/username|email|webauthn/.test(t.autocomplete) || USERNAME.test(ft))) add(1.5, 'username-field');
+    else add(-3, 'no-username-field');
+    // Without a password, only explicit login wording makes a login step.
+    if (!loginControl && !(heading && LOGIN.test(heading)) && !(words && LOGIN.test(words))) add(-4, 'no-login-words');
+    if (!controlTexts.some((ct) => NEXT.test(ct) || LOGIN.test(ct))) add(-2, 'no-next-button');
+  }
+
+  const username = pickUsername(pool, passwords);
+  const submit = pickSubmit(g, passwords[passwords.length - 1] ?? username?.item ?? null);
+  return { group: g, score: s, signals, passwords, username: username?.item ?? null, submit: submit?.item ?? null, kind };
+}
+
+function pickUsername(pool: Field[], passwords: Field[]): Scored<Field> | null {
+  const pw = passwords[0];
+  let best: Scored<Field> | null = null;
+  const texts = pool.filter((f) => f.kind === 'text');
+  for (const f of texts) {
+    const signals: string[] = [];
+    let s = 0;
+    const t = fieldText(f.el);
+    const type = (f.el.getAttribute('type') || '').toLowerCase();
+    if (/\busername\b/.test(f.autocomplete)) s += 4;
+    if (/\bemail\b|webauthn/.test(f.autocomplete)) s += 2;
+    if (type === 'email') s += 2;
+    if (USERNAME.test(t)) s += 2;
+    if (ONE_TIME.test(t) || SEARCH.test(t)) s -= 4;
+    if (PROFILE.test(t) && !USERNAME.test(t)) s -= 2;
+    if (pw) {
+      if (follows(f.el, pw.el)) {
+        // The closest field before the password is the usual username.
+        const between = texts.filter((o) => follows(f.el, o.el) && follows(o.el, pw.el)).length;
+        s += 3 - Math.min(between, 3);
+      } else s -= 3;
+    }
+    if (!f.visible) s -= 1;
+    if (!best || s > best.score) best = { item: f, score: s, signals };
+  }
+  return best;
+}
+
+function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
+  let best: Scored<Control> | null = null;
+  for (const c of g.controls) {
+    const el = c.el;
+    const tag = el.localName;
+    const type = (el.getAttribute('type') || '').toLowerCase();
+    const t = controlText(el);
+    let s = 0;
+    if (tag === 'input' && (type === 'submit' || type === 'image')) s += 4;
+    else if (tag === 'button' && (type === '' || type === 'submit')) s += 4;
+    else if (tag === 'button' || (tag === 'input' && type === 'button')) s += 2;
+    else if (el.getAttribute('role') === 'button') s += 1.5;
+    const login = LOGIN.test(t);
+    if (login) s += 3;
+    else if (NEXT.test(t)) s += 1.5;
+    if (SIGNUP.test(t) && !login) s -= 4;
+    if (FORGOT.test(t) || RECOVERY.test(t)) s -= 5;
+    if (NOT_SUBMIT.test(t)) s -= 4;
+    if (tag === 'a' || tag === 'div' || tag === 'span') {
+      // Links and divs are submit controls only when they say so.
+      if (!login && !NEXT.test(t)) continue;
+      const href = el.getAttribute('href') || '';
+      if (tag === 'a' && href && !/^(#|javascript:)/i.test(href)) s -= 2.5;
+    }
+    if (last) s += follows(last.el, el) ? 1 : -3;
+    c.visible = isVisible(el);
+    if (!c.visible) s -= 2;
+    if (!best || s > best.score) best = { item: c, score: s, signals: [] };
+  }
+  return best && best.score > 0 ? best : null;
+}

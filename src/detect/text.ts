@@ -1,0 +1,66 @@
+// The words around a field, control or form, normalised for the lexicons.
+import { normalize } from './lexicon.ts';
+
+const MAX = 400;
+
+function clip(s: string | null | undefined, max = MAX): string {
+  if (!s) return '';
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+export function ownText(el: Element, max = MAX): string {
+  return clip((el as HTMLElement).textContent, max * 2).replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/** Label text of a field: <label for>, wrapping label, aria-labelledby, or a text just before it. */
+export function labelText(el: Element): string {
+  const parts: string[] = [];
+  const labels = (el as HTMLInputElement).labels;
+  if (labels) for (const l of Array.from(labels)) parts.push(ownText(l, 120));
+  const by = el.getAttribute('aria-labelledby');
+  if (by) {
+    const root = el.getRootNode() as Document | ShadowRoot;
+    for (const id of by.split(/\s+/)) {
+      const ref = root.getElementById ? root.getElementById(id) : null;
+      if (ref) parts.push(ownText(ref, 120));
+    }
+  }
+  if (parts.length === 0) {
+    // Table layouts and bare text: the nearest preceding text within a couple of levels.
+    let cur: Element | null = el;
+    for (let depth = 0; depth < 3 && cur && parts.length === 0; depth++) {
+      for (let sib = cur.previousElementSibling, n = 0; sib && n < 2; sib = sib.previousElementSibling, n++) {
+        if (sib.querySelector('input, select, textarea')) break;
+        const t = ownText(sib, 80);
+        if (t) {
+          parts.push(t);
+          break;
+        }
+      }
+      if (parts.length === 0) {
+        const prevText = cur.previousSibling;
+        if (prevText && prevText.nodeType === 3 && prevText.textContent?.trim()) parts.push(clip(prevText.textContent, 80));
+      }
+      cur = cur.parentElement;
+      if (cur && cur.querySelectorAll('input, select, textarea').length > 1) break;
+    }
+  }
+  return parts.join(' ');
+}
+
+/** Attributes and labels of a field, in one normalised string. */
+export function fieldText(el: Element): string {
+  const a = (n: string) => el.getAttribute(n) || '';
+  return normalize(
+    [a('name'), a('id'), a('placeholder'), a('aria-label'), a('title'), a('autocomplete'), a('data-testid'), labelText(el)].join(' '),
+  );
+}
+
+/** Text of a clickable control: its text, value, alt of an image, aria-label, title. */
+export function controlText(el: Element): string {
+  const a = (n: string) => el.getAttribute(n) || '';
+  const img = el.querySelector('img[alt]');
+  return normalize(
+    [ownText(el, 80), a('value'), a('alt'), a('aria-label'), a('title'), img ? img.getAttribute('alt') : '', a('name'), a('id')].join(' '),
+  );
+}

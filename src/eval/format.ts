@@ -1,0 +1,49 @@
+// The human-readable eval report.
+import type { Breakdown, EvalReport } from './metrics.ts';
+
+const pct = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} ms`);
+
+function row(name: string, b: Breakdown): string {
+  const f = b.fields;
+  return [
+    name.padEnd(22),
+    String(b.pages).padStart(5),
+    `${String(b.tp).padStart(4)} ${String(b.fp).padStart(3)} ${String(b.fn).padStart(3)} ${String(b.tn).padStart(4)}`,
+    pct(b.precision),
+    pct(b.recall),
+    pct(b.f1),
+    pct(b.falseLoginRate),
+    pct(f.username.accuracy),
+    pct(f.password.accuracy),
+    pct(f.submit.accuracy),
+  ].join('  ');
+}
+
+const HEADER = `${'group'.padEnd(22)}  pages    tp  fp  fn   tn  precis  recall      F1  falseL    user    pass  submit`;
+
+export function formatReport(r: EvalReport, options: { misses?: number } = {}): string[] {
+  const o = r.overall;
+  const lines = [
+    `pages ${o.pages}: login precision ${pct(o.precision).trim()}, recall ${pct(o.recall).trim()}, F1 ${pct(o.f1).trim()}, false logins ${o.fp}/${o.fp + o.tn} (${pct(o.falseLoginRate).trim()})`,
+    `fields on login pages: username ${o.fields.username.correct}/${o.fields.username.total} (${pct(o.fields.username.accuracy).trim()}), password ${o.fields.password.correct}/${o.fields.password.total} (${pct(o.fields.password.accuracy).trim()}), submit ${o.fields.submit.correct}/${o.fields.submit.total} (${pct(o.fields.submit.accuracy).trim()})`,
+    `detection time: median ${ms(r.timing.medianMs)}, p95 ${ms(r.timing.p95Ms)}, max ${ms(r.timing.maxMs)} (in the browser, ${r.timing.pages} pages)`,
+    '',
+    HEADER,
+    row('all', o),
+    '',
+    ...Object.entries(r.byTag).map(([k, b]) => row(`tag ${k}`, b)),
+    '',
+    ...Object.entries(r.byLocale).map(([k, b]) => row(`locale ${k}`, b)),
+  ];
+  const limit = options.misses ?? 50;
+  if (r.misses.length) {
+    lines.push('', `misses (${r.misses.length}${r.misses.length > limit ? `, first ${limit}` : ''}):`);
+    for (const m of r.misses.slice(0, limit)) lines.push(`  ${m.id}: ${m.kind}: expected ${m.expected}; detected ${m.detected}`);
+  }
+  if (r.errors.length) {
+    lines.push('', `errors (${r.errors.length}, not counted):`);
+    for (const e of r.errors.slice(0, limit)) lines.push(`  ${e.id}: ${e.error}`);
+  }
+  return lines;
+}

@@ -1,0 +1,61 @@
+// Runs the detector in the current page: the top document first (the script itself looks
+// into open shadow roots and same-origin frames), then, when that finds no login form,
+// inside each cross-origin frame, which only the driver can enter.
+import type { WebDriver, WebElement } from 'selenium-webdriver';
+import { detectorScriptWithMeta } from '../detect/bundle.ts';
+import type { DetectionWithMeta } from '../detect/detect.ts';
+import { joinSelectorPath } from '../detect/path-split.ts';
+import type { Detection } from '../types.ts';
+import { locateElement } from '../detect/driver-locate.ts';
+
+export type DetectInPageOptions = {
+  /** Bound on each script run, in ms. */
+  scriptTimeoutMs?: number;
+  /** Cross-origin frames looked into at the most; ads can bring dozens. */
+  maxFrames?: number;
+};
+
+export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<{ detection: Detection; detectMs: number }> {
+  const script = await detectorScriptWithMeta();
+  if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
+  const top = (await driver.executeScript(script)) as DetectionWithMeta;
+  let detectMs = top.elapsedMs;
+  let detection = strip(top);
+  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs };
+  try {
+    for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
+      const frame = await locateElement(driver, framePath);
+      if (!frame) continue;
+      await driver.switchTo().frame(frame as WebElement);
+      const inner = (await driver.executeScript(script)) as DetectionWithMeta;
+      await driver.switchTo().defaultContent();
+      detectMs += inner.elapsedMs;
+      if (inner.login) {
+        const prefix = (p: string | null) => (p === null ? null : joinSelectorPath([framePath, p]));
+        detection = {
+          ...strip(inner),
+          username: prefix(inner.username),
+          password: prefix(inner.password),
+          submit: prefix(inner.submit),
+          signals: [`in cross-origin frame ${framePath}`, ...inner.signals],
+        };
+        break;
+      }
+    }
+  } finally {
+    await driver.switchTo().defaultContent();
+  }
+  return { detection, detectMs };
+}
+
+function strip(d: DetectionWithMeta): Detection {
+  return {
+    login: d.login,
+    step: d.step,
+    username: d.username,
+    password: d.password,
+    submit: d.submit,
+    confidence: d.confidence,
+    signals: d.signals,
+  };
+}
