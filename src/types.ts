@@ -29,6 +29,13 @@ export type Site = {
   timeoutMs?: number;
   /** Where the site was declared, for messages: `file:line`. */
   source: string;
+  /**
+   * Set with `localPath`: the folder of the list that declared the site. A static server must
+   * serve this whole folder, since a page may link to its neighbours (frames, scripts).
+   */
+  root?: string;
+  /** Where the entry came from, as the list wrote it in its own `source` field (corpora do). */
+  origin?: string;
 };
 
 /** The detector's answer (DESIGN.md "The detector"). */
