@@ -97,6 +97,8 @@ export class ConsoleReporter implements Reporter {
         gracefulExit: false,
       });
       this.#mainBar = this.#multibar.create(Math.max(this.#total, 1), 0, this.#payload());
+      // A second Ctrl-C exits without onEnd; the terminal must not be left with a hidden cursor.
+      process.once('exit', this.#showCursor);
       // Elapsed time and ETA move even when no site finishes.
       this.#timer = this.#clock.setInterval(() => this.#refresh(), 1000);
     } else {
@@ -152,9 +154,14 @@ export class ConsoleReporter implements Reporter {
       this.#multibar.update(); // flushes buffered log lines before the bar is cleared
       this.#multibar.stop();
       this.#multibar = undefined;
+      process.off('exit', this.#showCursor);
     }
     for (const line of summaryLines(results, summary, this.#notices)) this.#write(line);
   }
+
+  #showCursor = (): void => {
+    this.#stream.write('\x1b[?25h');
+  };
 
   #payload() {
     const c = this.#counts;

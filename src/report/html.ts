@@ -13,7 +13,7 @@ export type HtmlOptions = {
   runId?: string;
   gridUrl?: string;
   startedAt?: Date;
-  /** Screenshot paths in results are resolved against this. */
+  /** `dir` and screenshot paths in results are resolved against this. */
   cwd?: string;
 };
 
@@ -155,7 +155,7 @@ h2{font-size:1rem;margin:0 0 .3rem;word-break:break-all}.time{color:#59636e;font
 .problems{color:var(--bad);margin:.2rem 0}.flaky-notes{color:var(--flaky);margin:.2rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;font-size:.85rem;margin:.3rem 0}
 dt{color:#59636e}dd{margin:0;word-break:break-all;font-family:ui-monospace,monospace}
-.shot img{width:320px;max-height:240px;object-fit:cover;object-position:top;border:1px solid #d0d7de}
+.shot img{width:320px;max-height:240px;object-fit:contain;object-position:top;border:1px solid #d0d7de}
 .shot.none{color:#8c959f;font-size:.85rem;display:flex;align-items:center;justify-content:center;border:1px dashed #d0d7de;min-height:80px}
 @media (max-width:700px){.site{grid-template-columns:1fr}}
 `;
@@ -191,7 +191,7 @@ const SCRIPT = `
 `;
 
 export async function writeHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): Promise<string> {
-  const file = path.join(opts.dir, 'index.html');
+  const file = path.resolve(opts.cwd ?? process.cwd(), opts.dir, 'index.html');
   await writeFileAtomic(file, buildHtml(results, summary, opts));
   return file;
 }
