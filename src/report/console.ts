@@ -160,7 +160,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   #showCursor = (): void => {
-    this.#stream.write('\x1b[?25h');
+    this.#stream.write('\x1b[?25h\x1b[?7h'); // cursor on, line wrapping back on (the bar turns both off)
   };
 
   #payload() {

@@ -39,7 +39,11 @@ export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, 
 
   const sources = new Map(options.sites?.map((s) => [s.id, s.source]));
   for (const r of results) {
-    addTestCase(suite.testCase(), r, className(r, sources.get(r.id)), options.cwd ?? process.cwd());
+    const source = sources.get(r.id);
+    const tc = suite.testCase();
+    // GitLab and others link a testcase to its `file`: the site list that declared it.
+    if (source) tc.file(source.replace(/:\d+$/, ''));
+    addTestCase(tc, r, className(r, source), options.cwd ?? process.cwd());
   }
   return builder.build();
 }

@@ -93,6 +93,7 @@ describe('junit reporter', () => {
     assert.equal(tc.time, '0.65');
     assert.equal(tc.classname, 'grid-run.list-1');
     assert.equal(byName.get('acme/login-fr')!.classname, 'grid-run.list-0');
+    assert.equal(byName.get('acme/login-fr')!.file, 'sites/list-0.json');
   });
 
   it('reports a pass after retries as flaky, one entry per earlier bad attempt', () => {
