@@ -4,7 +4,9 @@ import type { CommandContext } from './context.ts';
 import { registerEval } from './eval.ts';
 import { registerDryRun } from './dry-run.ts';
 import { registerGrid } from './grid.ts';
+import { registerRun } from './run.ts';
+import { registerScaleNodes } from './scale-nodes.ts';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerDryRun, registerGrid, registerEval];
+export const commands: RegisterCommand[] = [registerRun, registerDryRun, registerGrid, registerScaleNodes, registerEval];

@@ -11,6 +11,7 @@ import { judge } from './verdict.ts';
 import { runSteps } from './steps.ts';
 import { outlineDetection } from './outline.ts';
 import { isSessionLost, isTimeout } from './classify.ts';
+import { baselineDifferences, type Baseline } from './baseline.ts';
 
 export type SiteRunOptions = {
   pageLoadTimeoutMs: number;
@@ -19,6 +20,8 @@ export type SiteRunOptions = {
   siteTimeoutMs: number;
   /** Where to write `<id>.png`; no screenshot when unset. */
   screenshotDir?: string;
+  /** Accepted detections that record-only sites are compared with. */
+  baseline?: Baseline;
 };
 
 export const defaultSiteRunOptions: SiteRunOptions = {
@@ -56,7 +59,10 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
-    const verdict = await judge(driver, site.expect, detection);
+    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection);
+    const accepted = site.expect ? undefined : options.baseline?.get(site.id);
+    const differences = accepted ? baselineDifferences(detection, accepted) : [];
+    if (differences.length > 0) verdict = { status: 'failed', message: `differs from the baseline: ${differences.join('; ')}` };
 
     let screenshot: string | undefined;
     if (options.screenshotDir) {
@@ -73,11 +79,11 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
       }),
     ]);
   } catch (err) {
-    timings.totalMs = performance.now() - started;
     return infrastructureOutcome(err, phase, site, options, timings);
   } finally {
     clearTimeout(timer);
     timings.totalMs = performance.now() - started;
+    for (const key of Object.keys(timings) as (keyof typeof timings)[]) timings[key] = Math.round(timings[key] * 10) / 10;
   }
 }
 

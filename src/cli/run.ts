@@ -1,0 +1,206 @@
+// `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
+import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
+import { startLocalGrid } from '../grid/local-grid.ts';
+import { dispatch } from '../dispatch/dispatch.ts';
+import { plan, expectedMs } from '../plan/plan.ts';
+import { createReporters, computeSummary, readHistory } from '../report/index.ts';
+import { startStaticServer } from '../sites/static-server.ts';
+import { GridSessionFactory } from '../session/grid-sessions.ts';
+import { readBaseline } from '../session/baseline.ts';
+import { defaultSiteRunOptions } from '../session/run-site.ts';
+import type { Site } from '../types.ts';
+import type { CommandContext } from './context.ts';
+import { bundledSites } from './dry-run.ts';
+import { configFor, option } from './options.ts';
+
+export const runDefaults = {
+  sites: [bundledSites] as string[],
+  grid: undefined as string | undefined,
+  secret: undefined as string | undefined,
+  chunks: undefined as number | undefined,
+  chunkSize: undefined as number | undefined,
+  concurrency: undefined as number | undefined,
+  retries: 0,
+  junit: 'junit.xml',
+  report: 'report',
+  results: 'results.json',
+  history: undefined as string | undefined,
+  baseline: undefined as string | undefined,
+  nodes: 2,
+  slots: Math.max(1, Math.ceil(availableParallelism() / 2)),
+  serveHost: '127.0.0.1',
+  servePort: 0,
+  pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
+  scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
+  siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
+  screenshots: true,
+};
+
+export type RunConfig = Readonly<typeof runDefaults>;
+
+/** Teardown is registered before setup, runs in reverse, once, whatever happened. */
+class Teardown {
+  readonly #steps: { what: string; stop: () => Promise<void> }[] = [];
+  add(what: string, stop: () => Promise<void>): void {
+    this.#steps.push({ what, stop });
+  }
+  async run(warn: (line: string) => void): Promise<void> {
+    for (const step of this.#steps.splice(0).reverse()) {
+      try {
+        await step.stop();
+      } catch (err) {
+        warn(`grid-run: could not stop ${step.what}: ${errorMessage(err)}`);
+      }
+    }
+  }
+}
+
+export function registerRun(program: Command, ctx: CommandContext): void {
+  program
+    .command('run')
+    .description('Run the sites in chunks, in parallel on a Selenium Grid, and write JUnit, HTML and results.json.')
+    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'))
+    .addOption(option('grid', 'hub URL; without it a local grid is started for the run and stopped after', 'url'))
+    .addOption(option('secret', 'registration secret of the hub', 'secret'))
+    .addOption(option('chunks', 'number of chunks (default: one per slot)', 'n'))
+    .addOption(option('chunkSize', 'sites per chunk (instead of --chunks)', 'k'))
+    .addOption(option('concurrency', "sessions at once (default: the grid's free slots)", 'n'))
+    .addOption(option('retries', 'retries of a site whose test failed; a later pass is reported flaky (default 0)', 'n'))
+    .addOption(option('junit', `JUnit XML file (default ${runDefaults.junit})`, 'file'))
+    .addOption(option('report', `HTML report directory (default ${runDefaults.report})`, 'dir'))
+    .addOption(option('results', `results.json file (default ${runDefaults.results})`, 'file'))
+    .addOption(option('history', 'timing history to balance chunks by (a results.json of an earlier run)', 'file'))
+    .addOption(option('baseline', 'results.json whose detections record-only sites must match', 'file'))
+    .addOption(option('nodes', `nodes of the embedded local grid (default ${runDefaults.nodes})`, 'n'))
+    .addOption(option('slots', `slots per node of the embedded local grid (default ${runDefaults.slots})`, 'n'))
+    .addOption(option('serveHost', 'address of the static server for relative pages; must be reachable by the nodes (default 127.0.0.1)', 'host'))
+    .addOption(option('servePort', 'port of the static server (default: a free one)', 'port'))
+    .addOption(option('pageLoadTimeout', `page load timeout per site in ms (default ${runDefaults.pageLoadTimeout})`, 'ms'))
+    .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
+    .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
+    .option('--no-screenshots', 'do not take a screenshot of each site')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
+        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n',
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const config = configFor(cmd, ctx, runDefaults);
+      ctx.exitCode = await runCommand(config, ctx);
+    });
+}
+
+export async function loadRunInputs(config: Pick<RunConfig, 'sites' | 'history'>, ctx: CommandContext) {
+  const { loadSiteLists } = await import('../sites/load.ts');
+  const sites = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
+  if (sites.length === 0) throw new UsageError(`no sites in ${config.sites.join(', ')}`);
+  let history = new Map<string, number>();
+  if (config.history) {
+    try {
+      history = await readHistory(resolve(ctx.cwd, config.history));
+    } catch (err) {
+      throw new UsageError(`--history: ${errorMessage(err)}`);
+    }
+  }
+  return { sites, history };
+}
+
+async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
+  const startedAt = new Date();
+  const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  // Everything the user could have got wrong is checked before anything starts.
+  const { sites, history } = await loadRunInputs(config, ctx);
+  const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
+  const at = (file: string) => resolve(ctx.cwd, file);
+
+  const teardown = new Teardown();
+  try {
+    let runnable: Site[] = sites;
+    if (sites.some((s) => s.localPath)) {
+      const server = await startStaticServer({ host: config.serveHost, port: config.servePort });
+      teardown.add('the static server', () => server.close());
+      runnable = server.resolve(sites);
+    }
+    ctx.signal.throwIfAborted();
+
+    let hub: HubClient;
+    if (config.grid) {
+      hub = new HttpHubClient(config.grid, { secret: config.secret });
+    } else {
+      const stateDir = join(tmpdir(), `grid-run-${runId}`);
+      ctx.err(`grid-run: starting a local grid (${config.nodes} node(s) x ${config.slots} slot(s)), logs in ${stateDir}`);
+      const gridHandle: { stop?: () => Promise<void> } = {};
+      teardown.add('the local grid', async () => gridHandle.stop?.());
+      const grid = await startLocalGrid({ nodes: config.nodes, slots: config.slots, port: 0, stateDir, secret: config.secret, signal: ctx.signal });
+      gridHandle.stop = grid.stop;
+      hub = new HttpHubClient(grid.hubUrl, { secret: config.secret });
+    }
+
+    const summary = await hub.summary();
+    const concurrency = config.concurrency ?? summary.freeSlots;
+    if (concurrency < 1) {
+      throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s)); give --concurrency to queue anyway`);
+    }
+    const chunks = plan(
+      runnable.map((s) => s.id),
+      { chunks: config.chunks, chunkSize: config.chunkSize, defaultChunks: concurrency, history },
+    );
+    const reporter = createReporters({
+      junit: at(config.junit),
+      report: at(config.report),
+      results: at(config.results),
+      previousHistory: history,
+      cwd: ctx.cwd,
+      console: { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' },
+    });
+    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt });
+
+    const dispatchStarted = Date.now();
+    const outcome = await dispatch({
+      sites: new Map(runnable.map((s) => [s.id, s])),
+      chunks,
+      concurrency: Math.min(concurrency, runnable.length),
+      retries: config.retries,
+      costOf: (id) => expectedMs(id, { history }),
+      sessions: new GridSessionFactory({
+        hub,
+        run: {
+          pageLoadTimeoutMs: config.pageLoadTimeout,
+          scriptTimeoutMs: config.scriptTimeout,
+          siteTimeoutMs: config.siteTimeout,
+          screenshotDir: config.screenshots ? join(at(config.report), 'screenshots') : undefined,
+          baseline,
+        },
+      }),
+      reporter,
+      signal: ctx.signal,
+    });
+    const interrupted = ctx.signal.aborted ? String(ctx.signal.reason) : outcome.infrastructureFailure;
+    const runSummary = computeSummary(outcome.results, {
+      // Rates and utilisation are of the dispatch itself, not of starting a grid.
+      wallMs: Date.now() - dispatchStarted,
+      concurrency,
+      sessionsCreated: outcome.sessionsCreated,
+      interrupted,
+    });
+    try {
+      await reporter.onEnd(outcome.results, runSummary);
+    } catch (err) {
+      throw new InfrastructureError(errorMessage(err), { cause: err });
+    }
+    return runExitCode({ ...runSummary, interrupted: ctx.signal.aborted ? String(ctx.signal.reason) : undefined });
+  } catch (err) {
+    if (ctx.signal.aborted && !(err instanceof UsageError)) {
+      ctx.err(`grid-run: interrupted (${String(ctx.signal.reason)}) before the run started`);
+      return ctx.signal.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    }
+    throw err;
+  } finally {
+    await teardown.run(ctx.err);
+  }
+}
