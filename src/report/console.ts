@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import type { SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary, SiteStart } from './reporter.ts';
-import { formatDuration } from './summary.ts';
+import { formatDuration, redactUrl } from './summary.ts';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
 
@@ -83,7 +83,7 @@ export class ConsoleReporter implements Reporter {
     this.#startMs = this.#clock.now();
     this.#lastLineMs = this.#startMs;
     this.#write(
-      `grid-run: ${info.sites.length} sites in ${info.chunks.length} chunks, ${info.concurrency} slots on ${info.gridUrl} (run ${info.runId})`,
+      `grid-run: ${info.sites.length} sites in ${info.chunks.length} chunks, ${info.concurrency} slots on ${redactUrl(info.gridUrl)} (run ${info.runId})`,
     );
     if (this.interactive) {
       this.#multibar = new cliProgress.MultiBar({

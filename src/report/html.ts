@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, formatDuration, mismatches } from './summary.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, formatDuration, mismatches, redactUrl } from './summary.ts';
 
 export type HtmlOptions = {
   /** The report directory; screenshot links are made relative to it. */
@@ -55,7 +55,7 @@ export function buildHtml(results: readonly SiteResult[], summary: RunSummary, o
   ];
   const meta = [
     opts.runId && `run ${escapeHtml(opts.runId)}`,
-    opts.gridUrl && `grid ${escapeHtml(opts.gridUrl)}`,
+    opts.gridUrl && `grid ${escapeHtml(redactUrl(opts.gridUrl))}`,
     opts.startedAt && `started ${escapeHtml(opts.startedAt.toISOString())}`,
     `wall ${escapeHtml(formatDuration(summary.wallMs))}`,
     `${escapeHtml(summary.sitesPerMinute)} sites/min`,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { finalAttemptMs } from './summary.ts';
+import { finalAttemptMs, redactUrl } from './summary.ts';
 
 export const RESULTS_FORMAT = 'grid-run/results@1';
 
@@ -69,7 +69,7 @@ export function buildResultsFile(
     history: Object.fromEntries([...mergeHistory(previousHistory, results)].sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   if (meta.runId) file.runId = meta.runId;
-  if (meta.gridUrl) file.gridUrl = meta.gridUrl;
+  if (meta.gridUrl) file.gridUrl = redactUrl(meta.gridUrl);
   if (meta.startedAt) file.startedAt = meta.startedAt.toISOString();
   return file;
 }

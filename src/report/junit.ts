@@ -5,7 +5,7 @@ import type { Builder, TestCase } from 'junit-report-builder';
 import type { Site, SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, mismatches } from './summary.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, mismatches, redactUrl } from './summary.ts';
 
 export type JUnitOptions = {
   /** Suite name; CI shows it above the testcases. */
@@ -32,7 +32,7 @@ export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, 
   builder.name(options.suiteName ?? 'grid-run');
   if (options.startedAt) suite.timestamp(options.startedAt);
   if (options.runId) suite.property('run.id', options.runId);
-  if (options.gridUrl) suite.property('grid.url', options.gridUrl);
+  if (options.gridUrl) suite.property('grid.url', redactUrl(options.gridUrl));
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);

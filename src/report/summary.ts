@@ -129,3 +129,16 @@ function show(v: string | null | undefined): string {
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/** Reports are shared widely: a grid URL with user:password@ must not carry them along. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@\s]*@/, '//');
+  }
+}

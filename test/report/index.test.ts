@@ -33,7 +33,7 @@ describe('createReporters', () => {
       console: { stream, ci: true },
       cwd: tmp.path,
     });
-    await rep.onBegin(sampleRunInfo(sites));
+    await rep.onBegin({ ...sampleRunInfo(sites), gridUrl: 'http://user:s3cret@127.0.0.1:4444/' });
     for (const r of all.slice(0, 2)) rep.onSiteEnd(r);
     // Ctrl-C: only two sites finished; the rest become skipped with the reason.
     const results = completeResults(sites, all.slice(0, 2), 'not run: interrupted by SIGINT');
@@ -48,8 +48,11 @@ describe('createReporters', () => {
     const json = JSON.parse(await readFile(path.join(tmp.path, 'results.json'), 'utf8'));
     assert.deepEqual(json.results.map((r: { id: string }) => r.id), sites.map((s) => s.id));
     assert.equal(json.summary.skipped, 3);
+
     assert.equal((await readHistory(path.join(tmp.path, 'results.json'))).size, 2);
-    assert.match(await readFile(path.join(tmp.path, 'report', 'index.html'), 'utf8'), /Partial run: SIGINT/);
+    const html = await readFile(path.join(tmp.path, 'report', 'index.html'), 'utf8');
+    assert.match(html, /Partial run: SIGINT/);
+    for (const text of [junit, JSON.stringify(json), html, stream.text]) assert.ok(!text.includes('s3cret'), 'grid credentials kept out');
     assert.equal(stream.text.match(/5 sites: 1 passed, 1 failed, 0 errors, 3 skipped/g)?.length, 1);
   });
 
