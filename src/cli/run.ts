@@ -160,11 +160,12 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     });
     await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt });
 
+    const slots = Math.min(concurrency, runnable.length);
     const dispatchStarted = Date.now();
     const outcome = await dispatch({
       sites: new Map(runnable.map((s) => [s.id, s])),
       chunks,
-      concurrency: Math.min(concurrency, runnable.length),
+      concurrency: slots,
       retries: config.retries,
       costOf: (id) => expectedMs(id, { history }),
       sessions: new GridSessionFactory({
@@ -184,7 +185,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     const runSummary = computeSummary(outcome.results, {
       // Rates and utilisation are of the dispatch itself, not of starting a grid.
       wallMs: Date.now() - dispatchStarted,
-      concurrency,
+      concurrency: slots,
       sessionsCreated: outcome.sessionsCreated,
       interrupted,
     });

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { dispatch } from '../../src/dispatch/dispatch.ts';
+import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
+import { plan } from '../../src/plan/plan.ts';
+import type { Site } from '../../src/types.ts';
+
+const timings = { loadMs: 1, stepsMs: 0, detectMs: 1, totalMs: 2 };
+const sites = (n: number): Map<string, Site> =>
+  new Map(Array.from({ length: n }, (_, i) => [`s${i}`, { id: `s${i}`, url: `http://127.0.0.1/${i}`, tags: [], steps: [], source: 'test' }]));
+
+/** Sessions on fake nodes whose behaviour per site is scripted by the test. */
+function factory(behave: (site: Site, attempt: number, node: string) => Partial<SiteOutcome>, nodes = ['n1', 'n2']): SessionFactory & { opened: number } {
+  let count = 0;
+  const f = {
+    opened: 0,
+    async open(): Promise<Session> {
+      const node = nodes[count++ % nodes.length]!;
+      f.opened++;
+      let closed = false;
+      return {
+        id: `session-${count}`,
+        node,
+        async run(site, attempt) {
+          assert.equal(closed, false, 'a closed session is never used');
+          await new Promise((r) => setTimeout(r, 1));
+          return { status: 'passed', timings, ...behave(site, attempt, node) };
+        },
+        async reset() {},
+        async close() {
+          closed = true;
+        },
+      };
+    },
+  };
+  return f;
+}
+
+const run = (n: number, sessions: SessionFactory, extra: { retries?: number; signal?: AbortSignal; concurrency?: number } = {}) => {
+  const all = sites(n);
+  return dispatch({
+    sites: all,
+    chunks: plan([...all.keys()], { defaultChunks: 2 }),
+    concurrency: extra.concurrency ?? 2,
+    retries: extra.retries ?? 0,
+    costOf: () => 1,
+    sessions,
+    signal: extra.signal ?? new AbortController().signal,
+  });
+};
+
+describe('dispatch', () => {
+  it('reports every site exactly once, in the order given, reusing one session per slot', async () => {
+    const sessions = factory(() => ({}));
+    const { results, sessionsCreated } = await run(25, sessions);
+    assert.deepEqual(results.map((r) => r.id), [...sites(25).keys()]);
+    assert.ok(results.every((r) => r.status === 'passed' && r.attempts.length === 1));
+    assert.equal(sessionsCreated, 2);
+  });
+
+  it('moves the sites of a lost session to another node and opens a new session', async () => {
+    const sessions = factory((site, attempt) => (site.id === 's3' && attempt === 1 ? { status: 'error', message: 'node gone', sessionLost: true } : {}));
+    const { results } = await run(10, sessions);
+    const s3 = results.find((r) => r.id === 's3')!;
+    assert.equal(s3.status, 'passed');
+    assert.deepEqual(s3.attempts.map((a) => a.status), ['error', 'passed']);
+    assert.notEqual(s3.attempts[0]!.node, s3.attempts[1]!.node, 'the retry ran on another node');
+    assert.equal(results.length, 10);
+    assert.ok(sessions.opened >= 3, 'a new session replaced the lost one');
+  });
+
+  it('retries a test failure and reports a later pass as flaky', async () => {
+    const { results } = await run(4, factory((site, attempt) => (site.id === 's1' && attempt === 1 ? { status: 'failed', message: 'no form' } : {})), { retries: 1 });
+    const s1 = results.find((r) => r.id === 's1')!;
+    assert.equal(s1.status, 'passed');
+    assert.equal(s1.flaky, true);
+    assert.equal(s1.attempts.length, 2);
+  });
+
+  it('without --retries a failure is final and not flaky', async () => {
+    const { results } = await run(4, factory((site) => (site.id === 's1' ? { status: 'failed' } : {})));
+    assert.deepEqual(results.map((r) => r.status), ['passed', 'failed', 'passed', 'passed']);
+  });
+
+  it('ends with every site as an error when no session can be opened', async () => {
+    const broken: SessionFactory = {
+      async open() {
+        throw new Error('hub unreachable');
+      },
+    };
+    const out = await run(3, broken);
+    assert.match(out.infrastructureFailure ?? '', /hub unreachable/);
+    assert.ok(out.results.every((r) => r.status === 'error' && /hub unreachable/.test(r.message ?? '')));
+  });
+
+  it('on abort stops taking work and reports the rest as skipped', async () => {
+    const controller = new AbortController();
+    let ran = 0;
+    const sessions = factory(() => {
+      if (++ran === 3) controller.abort('SIGINT');
+      return {};
+    });
+    const { results } = await run(20, sessions, { signal: controller.signal, concurrency: 1 });
+    assert.equal(results.length, 20);
+    const skipped = results.filter((r) => r.status === 'skipped');
+    assert.ok(skipped.length >= 16, `${skipped.length} skipped`);
+    assert.match(skipped[0]!.message ?? '', /interrupted \(SIGINT\)/);
+  });
+});
