@@ -1,0 +1,238 @@
+// Grid nodes as containers of the grid-run node image (or docker-selenium's node-chrome: same
+// environment). Host networking, so a node is reachable at the address it advertises without
+// port mapping; each node gets its own port instead.
+import { createServer } from 'node:net';
+import type { HubClient } from '../../grid/hub-client.ts';
+import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
+import { checkId, isLoopbackHost, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
+import { deregister, drainAndWait, systemClock, waitRegistered, type Clock } from '../registration.ts';
+import type { ContainerEngine, ContainerSummary } from './engine.ts';
+
+export type DockerProviderOptions = {
+  pool: string;
+  runId: string;
+  hub: HubEndpoint;
+  hubClient: HubClient;
+  engine: ContainerEngine;
+  image: string;
+  /** Concurrent sessions per node (SE_NODE_MAX_SESSIONS). */
+  slots: number;
+  /** Registration secret; goes into the container's environment only. */
+  secret?: string;
+  /** Address the nodes advertise to the hub; must be reachable from it. Default 127.0.0.1 for a loopback hub. */
+  nodeHost?: string;
+  /** Ports nodes may listen on, inclusive. */
+  portRange?: [number, number];
+  shmSizeBytes?: number;
+  readyTimeoutMs?: number;
+  drainTimeoutMs?: number;
+  clock?: Clock;
+  log?: (line: string) => void;
+};
+
+const hostLabel = 'grid-run.node-host';
+
+export class DockerNodeProvider implements NodeProvider {
+  readonly name = 'docker' as const;
+  readonly pool: string;
+  readonly #o: Required<Omit<DockerProviderOptions, 'secret' | 'nodeHost'>> & { secret?: string; nodeHost: string };
+
+  constructor(options: DockerProviderOptions) {
+    this.pool = checkId('pool', options.pool);
+    checkId('run id', options.runId);
+    const nodeHost = options.nodeHost ?? (isLoopbackHost(options.hub.eventBusHost) ? '127.0.0.1' : undefined);
+    if (!nodeHost) {
+      throw new UsageError(`the hub at ${options.hub.url} is not on loopback: give --node-host, the address of this Docker host that the hub can reach`);
+    }
+    if (!/^[A-Za-z0-9.:-]+$/.test(nodeHost)) throw new UsageError(`--node-host ${JSON.stringify(nodeHost)} is not a host name or address`);
+    if (!isLoopbackHost(options.hub.eventBusHost) && !options.secret) {
+      throw new UsageError(`the hub at ${options.hub.url} is not on loopback: nodes need a registration secret (--secret or GRID_RUN_SECRET)`);
+    }
+    this.#o = {
+      portRange: [5600, 5999],
+      shmSizeBytes: 2 * 1024 ** 3,
+      readyTimeoutMs: 120_000,
+      drainTimeoutMs: 600_000,
+      clock: systemClock,
+      log: () => undefined,
+      ...options,
+      nodeHost,
+    };
+  }
+
+  async provision(count: number, options: { signal?: AbortSignal } = {}): Promise<ProvisionedNode[]> {
+    if (count <= 0) return [];
+    const o = this.#o;
+    await o.engine.ping();
+    if (!(await o.engine.hasImage(o.image))) {
+      throw new InfrastructureError(
+        `the node image ${o.image} is not on the Docker engine at ${o.engine.address}; build it with \`npm run image:build\` ` +
+          '(or `docker build --network host -f Dockerfile.node -t ' + o.image + ' .`)',
+      );
+    }
+    const ports = await this.#freePorts(count);
+    const started: ProvisionedNode[] = [];
+    try {
+      for (const port of ports) {
+        options.signal?.throwIfAborted();
+        const name = `grid-run-${this.pool}-${port}`;
+        const env: Record<string, string> = {
+          SE_EVENT_BUS_HOST: o.hub.eventBusHost,
+          SE_EVENT_BUS_PUBLISH_PORT: String(o.hub.publishPort),
+          SE_EVENT_BUS_SUBSCRIBE_PORT: String(o.hub.subscribePort),
+          SE_NODE_HOST: o.nodeHost,
+          SE_NODE_PORT: String(port),
+          SE_NODE_MAX_SESSIONS: String(o.slots),
+          SE_NODE_OVERRIDE_MAX_SESSIONS: 'true',
+        };
+        if (o.secret) env.SE_REGISTRATION_SECRET = o.secret;
+        const id = await o.engine.createAndStart({
+          name,
+          image: o.image,
+          env,
+          labels: {
+            [labels.managedBy]: 'grid-run',
+            [labels.pool]: this.pool,
+            [labels.runId]: o.runId,
+            [labels.nodePort]: String(port),
+            [hostLabel]: o.nodeHost,
+          },
+          shmSizeBytes: o.shmSizeBytes,
+          networkMode: 'host',
+        });
+        o.log(`docker: started ${name} (${id.slice(0, 12)}) on port ${port}`);
+        started.push(this.#node(id, name, 'running', String(port), o.nodeHost, o.runId, new Date(o.clock.now()).toISOString()));
+      }
+    } catch (err) {
+      // Nothing started by this call has been waited for yet: none of it is a usable node.
+      await Promise.allSettled(started.map((n) => this.remove(n)));
+      throw err;
+    }
+    const results = await Promise.allSettled(started.map((node) => this.#waitReady(node, options.signal)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ node: started[i]!, reason: r.reason as unknown }] : []));
+    if (failed.length > 0) {
+      await Promise.allSettled(failed.map(({ node }) => this.remove(node)));
+      const reasons = failed.map(({ reason }) => errorMessage(reason)).join('\n');
+      throw new InfrastructureError(
+        `${failed.length} of ${count} docker node(s) did not become ready and were removed` +
+          (failed.length < count ? ` (${count - failed.length} ready and kept in pool ${this.pool})` : '') +
+          `:\n${reasons}`,
+      );
+    }
+    return started;
+  }
+
+  async list(): Promise<ProvisionedNode[]> {
+    // Every scale starts here, so this is where "no engine" gets its helpful message.
+    await this.#o.engine.ping();
+    const found = await this.#o.engine.list({ [labels.managedBy]: 'grid-run', [labels.pool]: this.pool });
+    return found.map((c) => this.#fromSummary(c));
+  }
+
+  async drain(node: ProvisionedNode, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await drainAndWait(this.#o.hubClient, node.uri, {
+      timeoutMs: this.#o.drainTimeoutMs,
+      signal: options.signal,
+      clock: this.#o.clock,
+      describe: `docker node ${node.id.slice(0, 12)} (${node.uri})`,
+    });
+  }
+
+  async remove(node: ProvisionedNode): Promise<void> {
+    await deregister(this.#o.hubClient, node.uri);
+    await this.#o.engine.remove(node.id, 10);
+    this.#o.log(`docker: removed ${node.id.slice(0, 12)} (${node.uri ?? 'no address'})`);
+  }
+
+  async sweep(filter: SweepFilter): Promise<ProvisionedNode[]> {
+    const wanted: Record<string, string> = { [labels.managedBy]: 'grid-run' };
+    if (filter.pool !== undefined) wanted[labels.pool] = checkId('pool', filter.pool);
+    if (filter.runId !== undefined) wanted[labels.runId] = checkId('run id', filter.runId);
+    const nodes = (await this.#o.engine.list(wanted)).map((c) => this.#fromSummary(c));
+    const results = await Promise.allSettled(nodes.map((n) => this.remove(n)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      throw new InfrastructureError(`sweep could not remove ${failed.length} container(s): ${failed.map((f) => errorMessage(f.reason)).join('; ')}`);
+    }
+    return nodes;
+  }
+
+  async #waitReady(node: ProvisionedNode, signal?: AbortSignal): Promise<void> {
+    const o = this.#o;
+    const describe = `docker node ${node.id.slice(0, 12)} (${node.uri})`;
+    try {
+      await waitRegistered(o.hubClient, () => node.uri, {
+        slots: o.slots,
+        timeoutMs: o.readyTimeoutMs,
+        signal,
+        clock: o.clock,
+        describe,
+        gone: async () => {
+          const state = await o.engine.state(node.id);
+          if (!state) return 'the container is gone';
+          return state.running ? undefined : `the container is ${state.status} (exit code ${state.exitCode})`;
+        },
+      });
+      o.log(`docker: ${describe} registered at ${o.hub.url}`);
+    } catch (err) {
+      const tail = await o.engine.logs(node.id, 20);
+      throw new InfrastructureError(`${errorMessage(err)}\n  last lines of its log (docker logs ${node.id.slice(0, 12)}):\n${indent(tail)}`, { cause: err });
+    }
+  }
+
+  #fromSummary(c: ContainerSummary): ProvisionedNode {
+    return this.#node(c.id, c.name, c.state, c.labels[labels.nodePort], c.labels[hostLabel], c.labels[labels.runId] ?? '', c.createdAt, c.labels[labels.pool]);
+  }
+
+  #node(id: string, _name: string, state: string, port: string | undefined, host: string | undefined, runId: string, createdAt: string, pool = this.pool): ProvisionedNode {
+    const h = host && host.includes(':') ? `[${host}]` : host;
+    return {
+      provider: 'docker',
+      id,
+      pool,
+      runId,
+      uri: port && h ? `http://${h}:${port}` : undefined,
+      state,
+      alive: state === 'running' || state === 'created' || state === 'restarting',
+      createdAt,
+    };
+  }
+
+  /** Ports no grid-run container claims and nothing on this host listens on. */
+  async #freePorts(count: number): Promise<number[]> {
+    const o = this.#o;
+    const claimed = new Set(
+      (await o.engine.list({ [labels.managedBy]: 'grid-run' })).map((c) => Number(c.labels[labels.nodePort])).filter(Number.isInteger),
+    );
+    // A remote engine's ports cannot be probed from here; the labels are all we know.
+    const local = o.engine.address.startsWith('unix://');
+    const probeHost = isLoopbackHost(o.nodeHost) ? o.nodeHost.replace(/^\[|\]$/g, '') : '0.0.0.0';
+    const ports: number[] = [];
+    for (let port = o.portRange[0]; port <= o.portRange[1] && ports.length < count; port++) {
+      if (claimed.has(port)) continue;
+      if (local && !(await canListen(probeHost, port))) continue;
+      ports.push(port);
+    }
+    if (ports.length < count) {
+      throw new InfrastructureError(`only ${ports.length} free port(s) in ${o.portRange[0]}-${o.portRange[1]} for ${count} node(s)`);
+    }
+    return ports;
+  }
+}
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

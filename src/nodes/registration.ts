@@ -1,0 +1,120 @@
+// The hub's side of a provisioned node: is it registered with its slots, drain it, take it off.
+// Nodes are matched to hub entries by the URI they were told to advertise (host and port),
+// since the hub's node id is only known once the node has registered.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GridNode, HubClient } from '../grid/hub-client.ts';
+import { InfrastructureError, errorMessage } from '../errors.ts';
+
+export type Clock = { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+};
+
+export function sameNodeUri(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.hostname.toLowerCase() === y.hostname.toLowerCase() && portOf(x) === portOf(y);
+  } catch {
+    return false;
+  }
+}
+
+function portOf(u: URL): string {
+  return u.port || (u.protocol === 'https:' ? '443' : '80');
+}
+
+export async function findHubNode(hub: HubClient, uri: string): Promise<GridNode | undefined> {
+  const status = await hub.status();
+  return status.nodes.find((n) => sameNodeUri(n.uri, uri));
+}
+
+export type RegistrationWait = {
+  /** Slots the node must offer before it counts as ready. */
+  slots: number;
+  timeoutMs: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Asked on every round: a reason when the node can no longer come up (container exited). */
+  gone?: () => Promise<string | undefined>;
+  /** For the error: what the node is and where its log is. */
+  describe: string;
+};
+
+/** Resolves with the hub's entry once the node is UP there with its slots. */
+export async function waitRegistered(hub: HubClient, uri: () => string | undefined, wait: RegistrationWait): Promise<GridNode> {
+  const clock = wait.clock ?? systemClock;
+  const deadline = clock.now() + wait.timeoutMs;
+  let last = 'the hub does not list it yet';
+  for (;;) {
+    wait.signal?.throwIfAborted();
+    const reason = await wait.gone?.();
+    if (reason) throw new InfrastructureError(`${wait.describe} stopped before it registered at ${hub.url}: ${reason}`);
+    const target = uri();
+    if (target) {
+      try {
+        const node = await findHubNode(hub, target);
+        if (node && node.availability === 'UP' && node.slots >= wait.slots) return node;
+        if (node) last = `the hub lists it as ${node.availability} with ${node.slots} of ${wait.slots} slots`;
+      } catch (err) {
+        last = errorMessage(err);
+      }
+    } else {
+      last = 'it has no address yet';
+    }
+    if (clock.now() >= deadline) {
+      throw new InfrastructureError(
+        `${wait.describe} did not register at ${hub.url} with ${wait.slots} slot(s) within ${Math.round(wait.timeoutMs / 1000)} s (last: ${last})`,
+      );
+    }
+    await clock.sleep(wait.intervalMs ?? 1000, wait.signal);
+  }
+}
+
+export type DrainWait = { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; clock?: Clock; describe: string };
+
+/**
+ * Asks the hub to drain the node and waits until it runs no session. A drained Selenium node
+ * shuts itself down once idle, so "gone from the hub" counts as done too.
+ */
+export async function drainAndWait(hub: HubClient, uri: string | undefined, wait: DrainWait): Promise<void> {
+  if (!uri) return;
+  const clock = wait.clock ?? systemClock;
+  const node = await findHubNode(hub, uri);
+  if (!node) return;
+  if (node.availability !== 'DRAINING') await hub.drain(node.id);
+  const deadline = clock.now() + wait.timeoutMs;
+  for (;;) {
+    const current = await findHubNode(hub, uri);
+    if (!current || current.busySlots === 0) return;
+    if (clock.now() >= deadline) {
+      throw new InfrastructureError(
+        `${wait.describe} still runs ${current.busySlots} session(s) after draining for ${Math.round(wait.timeoutMs / 1000)} s; ` +
+          'raise --drain-timeout, or scale down again to retry',
+      );
+    }
+    await clock.sleep(wait.intervalMs ?? 1000, wait.signal);
+  }
+}
+
+/** Takes the node off the hub so no session is routed to it once it is gone. Quiet if already off. */
+export async function deregister(hub: HubClient, uri: string | undefined): Promise<void> {
+  if (!uri) return;
+  let node: GridNode | undefined;
+  try {
+    node = await findHubNode(hub, uri);
+  } catch {
+    // An unreachable hub cannot route to the node either; removing the machine matters more.
+    return;
+  }
+  if (!node) return;
+  try {
+    await hub.removeNode(node.id);
+  } catch (err) {
+    // A node that left between the lookup and the delete is what we wanted.
+    if (!/HTTP 404/.test(errorMessage(err))) throw err;
+  }
+}
