@@ -1,0 +1,128 @@
+// Real Docker: node containers of the grid-run image against a real local hub.
+// Needs `bash grid/docker-setup.sh` first (`npm run test:docker` does it).
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Builder } from 'selenium-webdriver';
+import { main } from '../../src/cli/main.ts';
+import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import { HttpHubClient } from '../../src/grid/hub-client.ts';
+import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
+import { createProvider, defaultNodeImage } from '../../src/nodes/create.ts';
+import { InfrastructureError } from '../../src/errors.ts';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(args, { stdout, stderr, env: { ...process.env, GRID_RUN_SECRET: undefined }, cwd: process.cwd() });
+  return { code, out, err };
+}
+
+describe('docker provider against a real engine and hub', function () {
+  this.timeout(600_000);
+  const pool = `t${process.pid}`;
+  const engine = new DockerodeEngine(process.env);
+  let grid: LocalGrid;
+  let stateDir: string;
+  let server: Server;
+  let pageUrl: string;
+  let base: string[];
+
+  const containers = () => engine.list({ 'grid-run.pool': pool });
+  const hubNodes = async () => (await new HttpHubClient(grid.hubUrl).status()).nodes;
+
+  before(async () => {
+    await engine.ping();
+    assert.ok(await engine.hasImage(defaultNodeImage), `${defaultNodeImage} is missing: run \`bash grid/docker-setup.sh\``);
+    stateDir = await mkdtemp(join(tmpdir(), 'grid-run-docker-test-'));
+    grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir });
+    server = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end('<!doctype html><title>served on loopback</title><form><input type=password></form>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/login`;
+    base = [
+      '--provider', 'docker', '--hub', grid.hubUrl, '--pool', pool, '--slots', '1',
+      '--event-bus-publish-port', String(grid.eventBus.publish), '--event-bus-subscribe-port', String(grid.eventBus.subscribe),
+    ];
+  });
+
+  after(async () => {
+    for (const c of [...(await containers()), ...(await engine.list({ 'grid-run.pool': `${pool}-bad` }))]) await engine.remove(c.id, 0);
+    await grid?.stop();
+    server?.close();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('scale-nodes 2 gives two registered nodes that serve real sessions', async () => {
+    const { code, out, err } = await cli(['scale-nodes', '2', ...base]);
+    assert.equal(code, 0, err);
+    assert.match(out, new RegExp(`docker pool ${pool}: 2 node\\(s\\) \\(was 0\\): added 2`));
+    const nodes = (await hubNodes()).filter((n) => n.availability === 'UP');
+    assert.equal(nodes.length, 2);
+    assert.ok(nodes.every((n) => n.slots === 1 && /^http:\/\/127\.0\.0\.1:\d+$/.test(n.uri)));
+    assert.equal((await containers()).length, 2);
+
+    // One slot per node: two sessions at once must use both nodes.
+    const titles = await Promise.all(
+      [1, 2].map(async () => {
+        const driver = await new Builder().usingServer(grid.hubUrl).forBrowser('chrome').build();
+        try {
+          await driver.get(pageUrl);
+          return await driver.getTitle();
+        } finally {
+          await driver.quit();
+        }
+      }),
+    );
+    assert.deepEqual(titles, ['served on loopback', 'served on loopback']);
+  });
+
+  it('scale-nodes 1 drains one node and removes its container', async () => {
+    const { code, out, err } = await cli(['scale-nodes', '1', ...base]);
+    assert.equal(code, 0, err);
+    assert.match(out, /1 node\(s\) \(was 2\): drained and removed 1/);
+    assert.equal((await containers()).length, 1);
+    assert.equal((await hubNodes()).length, 1);
+  });
+
+  it('scale-nodes 1 again changes nothing', async () => {
+    const { code, out } = await cli(['scale-nodes', '1', ...base]);
+    assert.equal(code, 0);
+    assert.match(out, /1 node\(s\) \(was 1\), nothing to do/);
+  });
+
+  it('scale-nodes 0 leaves no container with the pool label and no node at the hub', async () => {
+    const { code, err } = await cli(['scale-nodes', '0', ...base]);
+    assert.equal(code, 0, err);
+    assert.deepEqual(await containers(), []);
+    assert.deepEqual(await hubNodes(), []);
+  });
+
+  it('removes a node that never registers before raising the error', async () => {
+    const { provider } = createProvider({
+      provider: 'docker',
+      hub: grid.hubUrl,
+      pool: `${pool}-bad`,
+      runId: 'never-ready',
+      // Nothing listens there: the node starts but cannot reach the event bus.
+      eventBus: { publishPort: grid.eventBus.publish + 7, subscribePort: grid.eventBus.subscribe + 7 },
+      readyTimeoutMs: 20_000,
+    });
+    await assert.rejects(provider.provision(1), (err: Error) => {
+      assert.ok(err instanceof InfrastructureError);
+      assert.match(err.message, /did not register at .* within 20 s[\s\S]*last lines of its log/);
+      return true;
+    });
+    assert.deepEqual(await engine.list({ 'grid-run.pool': `${pool}-bad` }), []);
+  });
+});
