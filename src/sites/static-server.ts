@@ -226,15 +226,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, roots: Root[]):
 
 /** Maps a request path to a file below a root, or undefined for anything else. */
 function lookup(rawUrl: string, roots: Root[]): { root: Root; file: string; pathname: string } | undefined {
-  let pathname: string;
-  try {
-    pathname = new URL(rawUrl, 'http://x').pathname;
-  } catch {
-    return undefined;
-  }
-  // Checked on the raw path too: URL parsing folds `/a/../..` away, which would hide the attempt.
-  const rawPath = rawUrl.split(/[?#]/, 1)[0] ?? '';
-  if (rawPath !== pathname) return undefined;
+  // The raw path, not a WHATWG-normalised one: normalising would fold `/a/../..` away and
+  // hide the attempt, and it re-encodes characters a client sent as they were.
+  const pathname = rawUrl.split(/[?#]/, 1)[0] ?? '';
+  if (!pathname.startsWith('/')) return undefined;
   const root = roots.find((r) => pathname.startsWith(r.mount));
   if (!root) return undefined;
   const segments: string[] = [];

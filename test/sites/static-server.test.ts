@@ -115,11 +115,19 @@ describe('static server', () => {
       '/site/pages/%00login.html',
       '/site/pages/%zz.html',
       '//etc/passwd',
+      '/site/pages/./../../secret.txt',
+      '/site/pages/%2e/login.html',
+      'site/pages/login.html',
     ]) {
       const res = await raw(server, p);
-      assert.equal(res.status, 404, `${p} answered ${res.status}`);
+      // Node's own parser answers 400 to a request target without a leading slash.
+      assert.ok(res.status === 404 || (res.status === 400 && !p.startsWith('/')), `${p} answered ${res.status}`);
       assert.ok(!res.body.includes('secret'), p);
     }
+  });
+
+  it('ignores the query string', async () => {
+    assert.equal((await raw(server, '/site/pages/login.html?next=%2F..%2F..')).status, 200);
   });
 
   it('does not follow a symlink out of the root', async () => {
