@@ -84,6 +84,19 @@ function formlessContainer(field: Field): Element {
   return fallback ?? field.el.parentElement ?? field.el;
 }
 
+/** Inside a big form: the smallest ancestor of a password field that holds another field and a control. */
+function localContainer(pw: Field, form: Element): Element {
+  let fallback: Element | null = null;
+  for (let cur = pw.el.parentElement; cur && cur !== form; cur = cur.parentElement) {
+    const fields = cur.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea');
+    const hasControl = cur.querySelector('button, input[type=submit], input[type=image], a, [role=button]');
+    if (fields.length > 1 && hasControl) return cur;
+    if (fields.length > 1 && !fallback) fallback = cur;
+    if (fields.length > 8) break;
+  }
+  return fallback ?? form;
+}
+
 function buildGroups(fields: Field[]): Group[] {
   const byContainer = new Map<Element, Group>();
   const groupOf = (container: Element, form: HTMLFormElement | null, scope: Scope) => {
@@ -99,6 +112,20 @@ function buildGroups(fields: Field[]): Group[] {
   for (const f of fields) {
     const form = (f.el as HTMLInputElement).form;
     if (form) groupOf(form, form, f.scope).fields.push(f);
+  }
+  // One <form> around a whole page (ASP.NET, portals) holds search, login and sign-up at
+  // once: judge each password field with only the fields around it.
+  for (const g of Array.from(byContainer.values())) {
+    const passwords = g.fields.filter((f) => f.kind === 'password');
+    const inputs = g.fields.filter((f) => f.kind !== 'check').length;
+    if (passwords.length === 0 || (inputs <= 6 && passwords.length === 1)) continue;
+    byContainer.delete(g.container);
+    for (const pw of passwords) {
+      if (Array.from(byContainer.values()).some((o) => o.form === g.form && o.container.contains(pw.el))) continue;
+      const container = localContainer(pw, g.container);
+      const sub = groupOf(container, g.form, g.scope);
+      for (const f of g.fields) if (container.contains(f.el) && !sub.fields.includes(f)) sub.fields.push(f);
+    }
   }
   const formless = fields.filter((f) => !(f.el as HTMLInputElement).form);
   const anchors = formless.filter((f) => f.kind === 'password' || (f.kind === 'text' && /username|webauthn/.test(f.autocomplete)));
@@ -138,8 +165,17 @@ function collectControls(g: Group): void {
       sib.querySelectorAll('button, input[type=submit], input[type=image], [role=button]').forEach(add);
     }
   }
-  // Nested clickables (a <span> inside a <button>) are one control: keep the outermost.
-  g.controls = g.controls.filter((c) => !g.controls.some((o) => o !== c && o.el.contains(c.el)));
+  // Nested clickables are one control: an <input> inside an <a> or a styled <div> is the
+  // control, and so is a <button> around a <span>; otherwise the innermost wins.
+  const real = (el: Element) => el.localName === 'button' || el.localName === 'input';
+  g.controls = g.controls.filter((c) => {
+    for (const o of g.controls) {
+      if (o === c) continue;
+      if (c.el.contains(o.el) && (real(o.el) || !real(c.el))) return false;
+      if (o.el.contains(c.el) && real(o.el) && !real(c.el)) return false;
+    }
+    return true;
+  });
   let i = 0;
   for (const c of g.controls) c.order = i++;
 }

@@ -8,8 +8,8 @@ import { scoreGroup, type GroupVerdict } from './score.ts';
 import { uniqueSelector } from './unique-selector.ts';
 
 /** Scores at or above these make a login form; tuned on the labelled corpus. */
-export const LOGIN_THRESHOLD = 4;
-export const USERNAME_FIRST_THRESHOLD = 4;
+export const LOGIN_THRESHOLD = 5.5;
+export const USERNAME_FIRST_THRESHOLD = 7.5;
 
 export type DetectionWithMeta = Detection & {
   /** In-page time of this detection, in ms (performance.now()). */
@@ -31,7 +31,10 @@ export function detectWithMeta(doc: Document = document): DetectionWithMeta {
   const crossOrigin: CrossOriginFrame[] = [];
   const scopes = collectScopes(doc, uniqueSelector, crossOrigin);
   const { groups } = collect(scopes);
-  const verdicts = groups.map(scoreGroup);
+  // Groups without a password field are scored only when no password group makes a login.
+  const hasPassword = (g: (typeof groups)[number]) => g.fields.some((f) => f.kind === 'password');
+  let verdicts = groups.filter(hasPassword).map(scoreGroup);
+  if (!verdicts.some(passes)) verdicts = verdicts.concat(groups.filter((g) => !hasPassword(g)).map(scoreGroup));
   // A group with a password beats a username-only step at equal standing.
   verdicts.sort((a, b) => Number(passes(b)) - Number(passes(a)) || (b.kind === 'password' ? 1 : 0) - (a.kind === 'password' ? 1 : 0) || b.score - a.score);
   const best = verdicts[0];
@@ -69,6 +72,21 @@ function confidenceOf(v: GroupVerdict, login: boolean): number {
   const threshold = v.kind === 'password' ? LOGIN_THRESHOLD : USERNAME_FIRST_THRESHOLD;
   const p = 1 / (1 + Math.exp(-(v.score - threshold + 0.5) / 1.5));
   return Math.round((login ? p : 1 - p) * 100) / 100;
+}
+
+/** Every group's score and reasons, best first: for tuning and for `dry-run --explain`. */
+export function explain(doc: Document = document): { container: string; kind: string; score: number; visible: boolean; signals: string[] }[] {
+  const scopes = collectScopes(doc, uniqueSelector);
+  return collect(scopes)
+    .groups.map(scoreGroup)
+    .sort((a, b) => b.score - a.score)
+    .map((v) => ({
+      container: pathOf(v.group.container, v.group.scope),
+      kind: v.kind,
+      score: Math.round(v.score * 10) / 10,
+      visible: v.group.fields.some((f) => f.visible),
+      signals: [...v.signals, `username ${v.username ? uniqueSelector(v.username.el, v.username.scope.root) : 'none'}`, `submit ${v.submit ? uniqueSelector(v.submit.el, v.group.scope.root) : 'none'}`],
+    }));
 }
 
 export function detect(doc: Document = document): Detection {

@@ -1,9 +1,9 @@
 // Entry point of the browser bundle: what the wrappers in bundle.ts call.
-import { detect, detectWithMeta } from './detect.ts';
+import { detect, detectWithMeta, explain } from './detect.ts';
 import { describeElement, resolveSelectorPath } from './resolve.ts';
 import { isVisible } from './visibility.ts';
 
-export { detect, detectWithMeta };
+export { detect, detectWithMeta, explain };
 
 export type Located =
   | { kind: 'element'; element: Element; describe: string; visible: boolean; count: number }

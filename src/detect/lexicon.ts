@@ -75,7 +75,7 @@ export const LOGIN = lexicon([
 /** Words of a sign-up: its button, heading or form name. */
 export const SIGNUP = lexicon([
   'sign up', 'signup', 'register', 'registration', 'create account', 'create an account', 'create my account', 'new account',
-  'join now', 'join us', 'join free', 'get started', 'open an account', 'enroll', 'enrol',
+  'join now', 'join us', 'join free', 'get started', 'open an account', 'enroll', 'enrol', 'enrollment', 'enrolment', 'create user', 'new user',
   'inscription', "s'inscrire", 'inscrivez vous', 'creer un compte', 'creer mon compte',
   'registrieren', 'registrierung', 'konto erstellen', 'konto anlegen', 'jetzt registrieren',
   'registrarse', 'registrate', 'registro', 'crear cuenta', 'crear una cuenta',

@@ -27,13 +27,21 @@ export function splitSelectorPath(path: string): string[] {
     else if (c === '[' || c === '(') depth++;
     else if ((c === ']' || c === ')') && depth > 0) depth--;
     else if (depth === 0 && c === '>' && path.startsWith('>>>', i) && /\s/.test(path[i - 1] ?? '') && /\s/.test(path[i + 3] ?? '')) {
-      segments.push(path.slice(start, i).trim());
+      segments.push(trimSegment(path.slice(start, i)));
       start = i + 3;
       i += 2;
     }
   }
-  segments.push(path.slice(start).trim());
+  segments.push(trimSegment(path.slice(start)));
   return segments;
+}
+
+/** Trims, but keeps an escaped trailing space (`#username\ ` names id "username "). */
+function trimSegment(s: string): string {
+  const t = s.replace(/^\s+/, '');
+  let end = t.length;
+  while (end > 0 && /\s/.test(t[end - 1]!) && t[end - 2] !== '\\') end--;
+  return t.slice(0, end);
 }
 
 export function joinSelectorPath(segments: string[]): string {

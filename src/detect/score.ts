@@ -56,6 +56,20 @@ function headingWords(g: Group): string {
   return normalize(parts.join(' '));
 }
 
+const purposes = new WeakMap<Document, 'signup' | 'login' | 'other'>();
+
+/** What the page says it is for, from its title and first heading. */
+function pagePurpose(doc: Document): 'signup' | 'login' | 'other' {
+  let p = purposes.get(doc);
+  if (!p) {
+    const h1 = doc.querySelector('h1');
+    const text = normalize(`${doc.title} ${h1 ? ownText(h1, 100) : ''}`);
+    p = LOGIN.test(text) ? 'login' : SIGNUP.test(text) ? 'signup' : 'other';
+    purposes.set(doc, p);
+  }
+  return p;
+}
+
 export function scoreGroup(g: Group): GroupVerdict {
   const signals: string[] = [];
   let s = 0;
@@ -75,7 +89,13 @@ export function scoreGroup(g: Group): GroupVerdict {
   const checks = pool.filter((f) => f.kind === 'check');
   const kind: GroupVerdict['kind'] = passwords.length ? 'password' : 'username-first';
 
-  if (!anyVisible) add(-2.5, 'not-visible');
+  if (!anyVisible) {
+    // Closed dialogs, [hidden] and aria-hidden are the author saying "not now"; other hiding
+    // may be a saved copy missing its stylesheets or scripts, so it only weighs against.
+    const el = g.fields[0]?.el;
+    if (el && el.closest('dialog:not([open]), [hidden], [aria-hidden="true"], [inert]')) add(-10, 'hidden-by-author');
+    else add(-2.5, 'not-visible');
+  }
   const words = containerWords(g);
   const heading = headingWords(g);
   const inner = normalize(ownText(g.container, 1500));
@@ -110,12 +130,17 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (textareas.length) add(-2, 'textarea');
   if (searches.length && !passwords.length) add(-3, 'search-field');
 
-  const profileFields = texts.filter((f) => PROFILE.test(fieldText(f.el))).length;
+  const profileFields = texts.filter((f) => {
+    const t = fieldText(f.el);
+    return PROFILE.test(t) && !USERNAME.test(t);
+  }).length;
   if (profileFields) add(-1.5 * Math.min(profileFields, 3), 'profile-fields');
 
   // Words on the controls speak loudest: a "Sign up" button makes a sign-up form.
   const loginControl = controlTexts.some((t) => LOGIN.test(t) && !SIGNUP.test(t));
-  const signupControl = controlTexts.some((t) => SIGNUP.test(t) && !LOGIN.test(t));
+  // A "Create account" link beside a login form goes elsewhere; a sign-up button submits.
+  const submitsHere = (c: Control) => c.el.localName !== 'a' || !/^(?!#|javascript:)./i.test(c.el.getAttribute('href') || '');
+  const signupControl = g.controls.some((c, i) => submitsHere(c) && SIGNUP.test(controlTexts[i]!) && !LOGIN.test(controlTexts[i]!));
   if (loginControl) add(2.5, 'login-button');
   if (words && LOGIN.test(words)) add(2, 'login-form-name');
   if (heading && LOGIN.test(heading)) add(1.5, 'login-heading');
@@ -129,19 +154,30 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (/\b(terms|agree|privacy|conditions|cgu|agb|datenschutz|condiciones|termos)\b/.test(inner) && checks.length) add(-1.5, 'terms-checkbox');
   if (words && RECOVERY.test(words) && !LOGIN.test(words)) add(-2, 'recovery-form-name');
   if (heading && RECOVERY.test(heading) && !LOGIN.test(heading)) add(-2, 'recovery-heading');
-  if (kind === 'username-first' && controlTexts.some((t) => RECOVERY.test(t))) add(-3, 'recovery-button');
   if ((words && SEARCH.test(words)) || controlTexts.some((t) => SEARCH.test(t) && !LOGIN.test(t))) add(passwords.length ? -1 : -3, 'search');
   if ((words && NEWSLETTER.test(words)) || controlTexts.some((t) => NEWSLETTER.test(t))) add(passwords.length ? -1 : -3, 'newsletter');
-  if (PAYMENT.test(inner) || (words && PAYMENT.test(words))) add(-2.5, 'payment');
+  if (pool.some((f) => /\bcc-/.test(f.autocomplete) || PAYMENT.test(fieldText(f.el))) || controlTexts.some((t) => PAYMENT.test(t))) add(-2.5, 'payment');
+  // A page titled for sign-up may carry a small login box, but the page is not a login page.
+  const purpose = pagePurpose(g.container.ownerDocument);
+  if (purpose === 'signup' && kind === 'password') add(-5, 'signup-page');
+  if (pwTexts.some((t) => SIGNUP.test(t))) add(-3, 'signup-password-field');
 
   if (kind === 'username-first') {
+    // Without a password field only strong, explicit evidence makes a login step: newsletter,
+    // recovery and search boxes also ask for one e-mail address.
     const t = texts[0];
     const ft = t ? fieldText(t.el) : '';
-    if (t && (/username|email|webauthn/.test(t.autocomplete) || USERNAME.test(ft))) add(1.5, 'username-field');
+    if (t && /username|webauthn/.test(t.autocomplete)) add(3, 'username-autocomplete-field');
+    else if (t && (/email/.test(t.autocomplete) || USERNAME.test(ft))) add(1.5, 'username-field');
     else add(-3, 'no-username-field');
-    // Without a password, only explicit login wording makes a login step.
-    if (!loginControl && !(heading && LOGIN.test(heading)) && !(words && LOGIN.test(words))) add(-4, 'no-login-words');
-    if (!controlTexts.some((ct) => NEXT.test(ct) || LOGIN.test(ct))) add(-2, 'no-next-button');
+    const loginHeading = heading !== '' && LOGIN.test(heading);
+    const loginName = words !== '' && LOGIN.test(words);
+    if (purpose === 'login' && !loginControl && !loginHeading) add(1.5, 'login-page');
+    if (!loginControl && !loginHeading && !loginName && purpose !== 'login') add(-4, 'no-login-words');
+    if (controlTexts.some((ct) => NEXT.test(ct))) add(1, 'next-button');
+    else if (!loginControl) add(-2, 'no-next-button');
+    if (RECOVERY.test(words) || RECOVERY.test(heading) || controlTexts.some((ct) => RECOVERY.test(ct))) add(-4, 'recovery');
+    if (NEWSLETTER.test(words) || NEWSLETTER.test(heading) || NEWSLETTER.test(ft)) add(-3, 'newsletter-field');
   }
 
   const username = pickUsername(pool, passwords);
@@ -179,6 +215,7 @@ function pickUsername(pool: Field[], passwords: Field[]): Scored<Field> | null {
 
 function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
   let best: Scored<Control> | null = null;
+  let after = 0;
   for (const c of g.controls) {
     const el = c.el;
     const tag = el.localName;
@@ -194,16 +231,22 @@ function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
     else if (NEXT.test(t)) s += 1.5;
     if (SIGNUP.test(t) && !login) s -= 4;
     if (FORGOT.test(t) || RECOVERY.test(t)) s -= 5;
-    if (NOT_SUBMIT.test(t)) s -= 4;
+    if (NOT_SUBMIT.test(t) || (SEARCH.test(t) && !login)) s -= 4;
     if (tag === 'a' || tag === 'div' || tag === 'span') {
       // Links and divs are submit controls only when they say so.
       if (!login && !NEXT.test(t)) continue;
       const href = el.getAttribute('href') || '';
       if (tag === 'a' && href && !/^(#|javascript:)/i.test(href)) s -= 2.5;
     }
-    if (last) s += follows(last.el, el) ? 1 : -3;
+    if (last) {
+      if (follows(last.el, el)) {
+        // The first control after the last field is the usual submit.
+        s += ++after === 1 ? 2 : 1;
+      } else s -= 3;
+    }
     c.visible = isVisible(el);
-    if (!c.visible) s -= 2;
+    // A hidden control is not usable now, but in a group that is hidden as a whole all are.
+    if (!c.visible) s -= last && !last.visible ? 2 : 6;
     if (!best || s > best.score) best = { item: c, score: s, signals: [] };
   }
   return best && best.score > 0 ? best : null;

@@ -8,8 +8,21 @@ function clip(s: string | null | undefined, max = MAX): string {
   return s.length > max ? s.slice(0, max) : s;
 }
 
+/**
+ * The first `max` characters of an element's text, without reading the rest: textContent of
+ * a form that wraps a whole page would build a string of the whole page.
+ */
 export function ownText(el: Element, max = MAX): string {
-  return clip((el as HTMLElement).textContent, max * 2).replace(/\s+/g, ' ').trim().slice(0, max);
+  const doc = el.ownerDocument;
+  const walker = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let out = '';
+  for (let n = walker.nextNode(); n && out.length < max; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (parent && (parent.localName === 'style' || parent.localName === 'script' || parent.localName === 'noscript')) continue;
+    const t = n.nodeValue;
+    if (t && t.trim()) out += (out ? ' ' : '') + t.trim();
+  }
+  return out.replace(/\s+/g, ' ').slice(0, max);
 }
 
 /** Label text of a field: <label for>, wrapping label, aria-labelledby, or a text just before it. */

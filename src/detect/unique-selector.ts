@@ -17,7 +17,7 @@ const attr = (name: string, value: string) => `[${name}="${value.replace(/\\/g, 
 
 /** Ids that look generated (long digit runs, hashes) change between page loads. */
 function stableId(id: string): boolean {
-  return id.length > 0 && id.length < 64 && !/\d{5,}|[0-9a-f]{8}-[0-9a-f]{4}|^ember\d|^react-|^:r/.test(id);
+  return id.length > 0 && id.length < 64 && !/\s/.test(id) && !/\d{5,}|[0-9a-f]{8}-[0-9a-f]{4}|^ember\d|^react-|^:r/.test(id);
 }
 
 function uniqueIdSelector(el: Element, root: Document | ShadowRoot): string | null {

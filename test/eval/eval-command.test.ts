@@ -1,0 +1,60 @@
+// `grid-run eval` end to end on a small labelled list, in real headless Chromium: the counts
+// are exact because every page's outcome is known, the mislabelled ones included.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EvalReport, PageRecord } from '../../src/eval/metrics.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const LIST = 'test/fixtures/eval/sites.jsonl';
+
+describe('grid-run eval', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(async () => (dir = await mkdtemp(path.join(tmpdir(), 'grid-run-eval-'))));
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('prints and writes precision, recall, field accuracy, breakdowns and misses', async () => {
+    const json = path.join(dir, 'eval.json');
+    const run = await runCli(['eval', '--sites', LIST, '--json', json, '--concurrency', '1'], { cwd: repo });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(await readFile(json, 'utf8')) as EvalReport & { pages: PageRecord[] };
+    const o = report.overall;
+    // 6 labelled pages: tp = login + honeypot, fp = login labelled negative, fn = newsletter labelled login.
+    assert.deepEqual({ pages: o.pages, tp: o.tp, fp: o.fp, fn: o.fn, tn: o.tn }, { pages: 6, tp: 2, fp: 1, fn: 1, tn: 2 });
+    assert.equal(o.precision, 2 / 3);
+    assert.equal(o.recall, 2 / 3);
+    assert.equal(o.falseLoginRate, 1 / 3);
+    assert.deepEqual(o.fields.username, { correct: 1, total: 2, accuracy: 0.5 });
+    assert.deepEqual(o.fields.password, { correct: 2, total: 2, accuracy: 1 });
+    assert.deepEqual(o.fields.submit, { correct: 2, total: 2, accuracy: 1 });
+    assert.deepEqual(Object.keys(report.byLocale), ['(none)', 'en', 'fr', 'ja']);
+    assert.deepEqual([report.byTag.mislabelled!.tp, report.byTag.mislabelled!.fp, report.byTag.mislabelled!.fn], [1, 1, 1]);
+    assert.deepEqual(report.misses.map((m) => `${m.id} ${m.kind}`).sort(), [
+      'eval/honeypot-username-label username',
+      'eval/login-labelled-negative false-login',
+      'eval/newsletter-labelled-login missed-login',
+    ]);
+    assert.equal(report.pages.length, 7);
+    assert.equal(report.timing.pages, 7);
+    assert.ok(report.timing.medianMs! > 0 && report.timing.medianMs! < 100);
+    assert.match(run.stdout, /pages 6: login precision 66\.7%, recall 66\.7%, F1 66\.7%, false logins 1\/3 \(33\.3%\)/);
+    assert.match(run.stdout, /username 1\/2 \(50\.0%\), password 2\/2 \(100\.0%\), submit 2\/2 \(100\.0%\)/);
+    assert.match(run.stdout, /eval\/honeypot-username-label: username: expected input\[name=website\]/);
+  });
+
+  it('exits 2 for a bad list, before starting a browser', async () => {
+    const run = await runCli(['eval', '--sites', 'test/fixtures/eval/missing.jsonl'], { cwd: repo });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /missing\.jsonl/);
+  });
+
+  it('exits 3 when the grid cannot be reached', async () => {
+    const run = await runCli(['eval', '--sites', LIST, '--grid', 'http://127.0.0.1:9'], { cwd: repo });
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /could not open a session on the grid at http:\/\/127\.0\.0\.1:9/);
+  });
+});

@@ -1,0 +1,94 @@
+// judge() in real headless Chromium: fields are compared as elements, whatever selector names them.
+import assert from 'node:assert/strict';
+import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
+import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
+import { judge } from '../../src/session/verdict.ts';
+import type { Detection } from '../../src/types.ts';
+import { servePages, type PageServer } from '../helpers/pages.ts';
+
+const detection = (over: Partial<Detection>): Detection => ({
+  login: true,
+  step: 'full',
+  username: '#user',
+  password: '#pw',
+  submit: '#go',
+  confidence: 0.9,
+  signals: ['test'],
+  ...over,
+});
+
+const LOGIN = `<!doctype html><title>t</title><body><div><form id="f">
+  <input id="user" name="user"><input id="pw" name="pw" type="password"><input id="pw2" type="password">
+  <button id="go">Log in</button></form>
+  <login-box><template shadowrootmode="open"><input id="inner" type="password"></template></login-box>
+  <iframe id="same" srcdoc="<input id='framed' type='password'>"></iframe>
+  FRAME</div></body>`;
+
+describe('judge', function () {
+  this.timeout(60_000);
+  let chrome: LocalChrome;
+  let pages: PageServer;
+  let other: PageServer;
+
+  before(async () => {
+    // Another port is another origin: the frame below is cross-origin for the page.
+    other = await servePages({ '/frame': '<!doctype html><input id="x" name="x"><input id="secret" type="password">' });
+    const crossOrigin = `<iframe id="cross" src="${other.url.replace('127.0.0.1', 'localhost')}/frame"></iframe>`;
+    pages = await servePages({ '/': LOGIN.replace('FRAME', crossOrigin) });
+    chrome = await startLocalChrome({ args: OFFLINE_ARGS });
+    await chrome.driver.get(`${pages.url}/`);
+  });
+  after(async () => {
+    await chrome?.stop();
+    await pages?.close();
+    await other?.close();
+  });
+
+  it('passes record-only without expectations', async () => {
+    assert.deepEqual(await judge(chrome.driver, undefined, detection({})), { status: 'passed', recordOnly: true });
+  });
+
+  it('passes when two different selectors name the same element', async () => {
+    const v = await judge(chrome.driver, { login: true, username: 'input[name=user]', password: 'html > body > div > form > input:nth-of-type(2)', submit: 'form button' }, detection({}));
+    assert.deepEqual(v, { status: 'passed' });
+  });
+
+  it('fails naming the expected and the detected element', async () => {
+    const v = await judge(chrome.driver, { password: 'input[name=pw]' }, detection({ password: '#pw2' }));
+    assert.equal(v.status, 'failed');
+    assert.equal(v.message, 'password: expected input[name=pw] (input#pw), detected #pw2 (input#pw2)');
+  });
+
+  it('checks only the fields the expectation names', async () => {
+    assert.equal((await judge(chrome.driver, { login: true }, detection({ username: null, submit: '#nothing' }))).status, 'passed');
+  });
+
+  it('null means the page must have none', async () => {
+    assert.equal((await judge(chrome.driver, { username: null }, detection({ username: null }))).status, 'passed');
+    const v = await judge(chrome.driver, { submit: null }, detection({}));
+    assert.equal(v.message, 'submit: expected none, detected #go');
+    const w = await judge(chrome.driver, { username: '#user' }, detection({ username: null }));
+    assert.equal(w.message, 'username: expected #user, detected none');
+  });
+
+  it('reports a wrong login verdict before any field', async () => {
+    const v = await judge(chrome.driver, { login: false, password: '#pw' }, detection({ password: '#pw2' }));
+    assert.match(v.message ?? '', /^login: expected no login form, detected one/);
+    const w = await judge(chrome.driver, { login: true }, detection({ login: false, step: 'none', username: null, password: null, submit: null }));
+    assert.match(w.message ?? '', /^login: expected a login form, detected none/);
+  });
+
+  it('says when an expected selector matches nothing', async () => {
+    const v = await judge(chrome.driver, { password: '#missing' }, detection({}));
+    assert.match(v.message ?? '', /password: expected #missing \(not found: '#missing' matches nothing\), detected #pw/);
+  });
+
+  it('follows >>> into open shadow roots, same-origin and cross-origin frames', async () => {
+    const d = detection({ password: 'login-box >>> input' });
+    assert.equal((await judge(chrome.driver, { password: 'login-box >>> #inner' }, d)).status, 'passed');
+    assert.equal((await judge(chrome.driver, { password: 'iframe#same >>> #framed' }, detection({ password: '#same >>> input' }))).status, 'passed');
+    assert.equal((await judge(chrome.driver, { password: '#cross >>> #secret' }, detection({ password: 'iframe#cross >>> input[type=password]' }))).status, 'passed');
+    const v = await judge(chrome.driver, { password: '#cross >>> #secret' }, detection({ password: '#cross >>> #x' }));
+    assert.equal(v.message, 'password: expected #cross >>> #secret (input#secret), detected #cross >>> #x (input#x)');
+  });
+});
