@@ -101,6 +101,9 @@ else
     tail -n 20 "$STATE_DIR/debootstrap.log" >&2
     exit 3
   }
+  # mktemp made the directory 0700, and tar records "." as the image's "/": a root only root
+  # can enter breaks every non-root user in the image (the node runs as seluser).
+  chmod 755 "$rootfs"
   # Like the official slim image: no package lists or caches inside.
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
   tar -C "$rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
