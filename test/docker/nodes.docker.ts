@@ -6,6 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Builder } from 'selenium-webdriver';
 import { main } from '../../src/cli/main.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
@@ -13,6 +16,8 @@ import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
 import { createProvider, defaultNodeImage } from '../../src/nodes/create.ts';
 import { InfrastructureError } from '../../src/errors.ts';
+
+const run = promisify(execFile);
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
@@ -70,7 +75,10 @@ describe('docker provider against a real engine and hub', function () {
     const nodes = (await hubNodes()).filter((n) => n.availability === 'UP');
     assert.equal(nodes.length, 2);
     assert.ok(nodes.every((n) => n.slots === 1 && /^http:\/\/127\.0\.0\.1:\d+$/.test(n.uri)));
-    assert.equal((await containers()).length, 2);
+    const started = await containers();
+    assert.equal(started.length, 2);
+    // The image's health check agrees with the hub.
+    for (const c of started) await run('docker', ['exec', c.id, '/opt/grid-run/healthcheck.sh']);
 
     // One slot per node: two sessions at once must use both nodes.
     const titles = await Promise.all(
@@ -101,8 +109,22 @@ describe('docker provider against a real engine and hub', function () {
     assert.match(out, /1 node\(s\) \(was 1\), nothing to do/);
   });
 
-  it('scale-nodes 0 leaves no container with the pool label and no node at the hub', async () => {
-    const { code, err } = await cli(['scale-nodes', '0', ...base]);
+  it('scale-nodes 0 waits for the running session to end, then leaves no container with the pool label', async () => {
+    const driver = await new Builder().usingServer(grid.hubUrl).forBrowser('chrome').build();
+    let settled = false;
+    const scaling = cli(['scale-nodes', '0', ...base]).finally(() => (settled = true));
+    try {
+      await sleep(5000);
+      assert.equal(settled, false, 'scale-down must wait for the session');
+      const [node] = await hubNodes();
+      assert.equal(node?.availability, 'DRAINING');
+      // The session keeps working on the draining node.
+      await driver.get(pageUrl);
+      assert.equal(await driver.getTitle(), 'served on loopback');
+    } finally {
+      await driver.quit();
+    }
+    const { code, err } = await scaling;
     assert.equal(code, 0, err);
     assert.deepEqual(await containers(), []);
     assert.deepEqual(await hubNodes(), []);
