@@ -123,6 +123,7 @@ current=$(docker image inspect -f '{{ index .Config.Labels "grid-run.build-hash"
 if [ "$current" = "$inputs_hash" ]; then
   log "$IMAGE up to date"
 else
+  previous=$(docker image inspect -f '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   log "building $IMAGE (several minutes); log: $STATE_DIR/build.log"
   # The classic builder: Debian's engine may come without buildx, and it honours --network host.
   if ! DOCKER_BUILDKIT=0 docker build --network host \
@@ -132,6 +133,10 @@ else
     log "docker build failed; last lines of $STATE_DIR/build.log:"
     tail -n 30 "$STATE_DIR/build.log" >&2
     exit 3
+  fi
+  # The superseded build would only hold disk (a full copy per layer on vfs); one still in use stays.
+  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$IMAGE")" ]; then
+    docker rmi "$previous" >/dev/null 2>&1 || true
   fi
   log "$IMAGE built"
 fi
