@@ -19,14 +19,14 @@ import { InfrastructureError } from '../../src/errors.ts';
 
 const run = promisify(execFile);
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, env: { ...process.env, GRID_RUN_SECRET: undefined }, cwd: process.cwd() });
+  const code = await main(args, { stdout, stderr, env: { ...process.env, GRID_RUN_SECRET: undefined, ...extraEnv }, cwd: process.cwd() });
   return { code, out, err };
 }
 
@@ -146,5 +146,41 @@ describe('docker provider against a real engine and hub', function () {
       return true;
     });
     assert.deepEqual(await engine.list({ 'grid-run.pool': `${pool}-bad` }), []);
+  });
+});
+
+describe('docker provider against a hub with a registration secret', function () {
+  this.timeout(600_000);
+  const pool = `s${process.pid}`;
+  const secret = `secret-${process.pid}-x9`;
+  const engine = new DockerodeEngine(process.env);
+  let grid: LocalGrid;
+  let stateDir: string;
+
+  before(async () => {
+    await engine.ping();
+    stateDir = await mkdtemp(join(tmpdir(), 'grid-run-docker-secret-'));
+    grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir, secret });
+  });
+
+  after(async () => {
+    for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
+    await grid?.stop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('registers and drains nodes with the secret, and never prints it', async () => {
+    const args = [
+      '--provider', 'docker', '--hub', grid.hubUrl, '--pool', pool,
+      '--event-bus-publish-port', String(grid.eventBus.publish), '--event-bus-subscribe-port', String(grid.eventBus.subscribe),
+    ];
+    const up = await cli(['scale-nodes', '1', ...args], { GRID_RUN_SECRET: secret });
+    assert.equal(up.code, 0, up.err);
+    assert.equal((await new HttpHubClient(grid.hubUrl, { secret }).status()).nodes.length, 1);
+    // Draining needs the secret too: the hub refuses it otherwise.
+    const down = await cli(['scale-nodes', '0', ...args], { GRID_RUN_SECRET: secret });
+    assert.equal(down.code, 0, down.err);
+    assert.deepEqual(await engine.list({ 'grid-run.pool': pool }), []);
+    for (const text of [up.out, up.err, down.out, down.err]) assert.ok(!text.includes(secret), text);
   });
 });
