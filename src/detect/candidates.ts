@@ -9,7 +9,7 @@ export type Field = {
   scope: Scope;
   kind: FieldKind;
   order: number;
-  visible: boolean;
+  readonly visible: boolean;
   autocomplete: string;
 };
 
@@ -38,13 +38,13 @@ function kindOf(el: Element): FieldKind {
   return 'other';
 }
 
+/** Controls that can submit; links are left out since every form has a "forgot password" one. */
+const SUBMIT_LIKE = 'button, input[type=submit], input[type=image], input[type=button], [role=button]';
+
 const CONTROL_SELECTOR =
   'button, input[type=submit], input[type=image], input[type=button], a, [role=button], [role=link], [onclick], div[tabindex], span[tabindex], div[class*=btn], div[class*=button], span[class*=btn], span[class*=button], div[class*=submit], div[class*=login], span[class*=login]';
 
-/**
- * Walks each scope once. Visibility is computed lazily for controls since a page may hold
- * thousands of links; fields are few.
- */
+/** Walks each scope once; visibility of fields and controls is read only when needed. */
 export function collect(scopes: Scope[]): { fields: Field[]; groups: Group[] } {
   const fields: Field[] = [];
   let order = 0;
@@ -54,12 +54,16 @@ export function collect(scopes: Scope[]): { fields: Field[]; groups: Group[] } {
       const el = els[i] as HTMLElement;
       const kind = kindOf(el);
       if (kind === 'other') continue;
+      let visible: boolean | undefined;
       fields.push({
         el,
         scope,
         kind,
         order: order++,
-        visible: isVisible(el),
+        // Layout is read only for fields whose group gets scored: pages carry hundreds of inputs.
+        get visible() {
+          return (visible ??= isVisible(el));
+        },
         autocomplete: (el.getAttribute('autocomplete') || '').toLowerCase(),
       });
     }
@@ -76,7 +80,7 @@ function formlessContainer(field: Field): Element {
   for (let depth = 0; cur && depth < 8 && !isBoundary(cur); depth++, cur = cur.parentElement) {
     const others = cur.querySelectorAll('input:not([type=hidden]), select, textarea');
     if (others.length > 12) break;
-    const hasControl = cur.querySelector('button, input[type=submit], input[type=image], input[type=button], a, [role=button]');
+    const hasControl = cur.querySelector(SUBMIT_LIKE);
     if (others.length > 1 && hasControl) return cur;
     if (others.length > 1 && !fallback) fallback = cur;
     if (hasControl && field.kind === 'password' && !fallback) fallback = cur;
@@ -89,7 +93,7 @@ function localContainer(pw: Field, form: Element): Element {
   let fallback: Element | null = null;
   for (let cur = pw.el.parentElement; cur && cur !== form; cur = cur.parentElement) {
     const fields = cur.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea');
-    const hasControl = cur.querySelector('button, input[type=submit], input[type=image], a, [role=button]');
+    const hasControl = cur.querySelector(SUBMIT_LIKE);
     if (fields.length > 1 && hasControl) return cur;
     if (fields.length > 1 && !fallback) fallback = cur;
     if (fields.length > 8) break;
@@ -146,10 +150,12 @@ function buildGroups(fields: Field[]): Group[] {
 function collectControls(g: Group): void {
   const seen = new Set<Element>();
   const add = (el: Element) => {
-    if (seen.has(el) || seen.size > 60) return;
+    if (seen.has(el) || seen.size > 80) return;
     seen.add(el);
     g.controls.push({ el: el as HTMLElement, scope: g.scope, order: 0, visible: false });
   };
+  // Buttons first: a form around a whole page holds hundreds of links before its one button.
+  g.container.querySelectorAll(SUBMIT_LIKE).forEach(add);
   g.container.querySelectorAll(CONTROL_SELECTOR).forEach(add);
   if (g.form && g.form.id) {
     const root = g.scope.root;
@@ -157,8 +163,8 @@ function collectControls(g: Group): void {
       if (el.matches('button, input[type=submit], input[type=image]')) add(el);
     });
   }
-  // A formless group's button often sits just after the container.
-  if (!g.form && !g.controls.some((c) => c.el.matches('button, input[type=submit], input[type=image], [role=button]'))) {
+  // The button of a formless group, or of one part of a page-wide form, often sits just after it.
+  if (g.container !== g.form && !g.controls.some((c) => c.el.matches(SUBMIT_LIKE))) {
     let sib = g.container.nextElementSibling;
     for (let n = 0; sib && n < 3; n++, sib = sib.nextElementSibling) {
       if (sib.matches('button, input[type=submit], input[type=image], a, [role=button]')) add(sib);
@@ -168,6 +174,7 @@ function collectControls(g: Group): void {
   // Nested clickables are one control: an <input> inside an <a> or a styled <div> is the
   // control, and so is a <button> around a <span>; otherwise the innermost wins.
   const real = (el: Element) => el.localName === 'button' || el.localName === 'input';
+  g.controls.sort((a, b) => (a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   g.controls = g.controls.filter((c) => {
     for (const o of g.controls) {
       if (o === c) continue;

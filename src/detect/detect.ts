@@ -1,7 +1,7 @@
 // The detector: finds the login form of a document (with its open shadow roots and
 // same-origin frames) and answers with a Detection.
 import type { Detection } from '../types.ts';
-import { collect } from './candidates.ts';
+import { collect, type Group } from './candidates.ts';
 import { joinSelectorPath } from './path-split.ts';
 import { collectScopes, type CrossOriginFrame, type Scope } from './roots.ts';
 import { scoreGroup, type GroupVerdict } from './score.ts';
@@ -22,6 +22,13 @@ function pathOf(el: Element, scope: Scope): string {
   return joinSelectorPath([...scope.prefix, uniqueSelector(el, scope.root)]);
 }
 
+/** A username step shows exactly one text field; anything else cannot reach the threshold. */
+function mayBeUsernameStep(g: Group): boolean {
+  let texts = 0;
+  for (const f of g.fields) if (f.visible && f.kind === 'text' && ++texts > 1) return false;
+  return texts === 1;
+}
+
 function passes(v: GroupVerdict): boolean {
   return v.score >= (v.kind === 'password' ? LOGIN_THRESHOLD : USERNAME_FIRST_THRESHOLD);
 }
@@ -34,7 +41,7 @@ export function detectWithMeta(doc: Document = document): DetectionWithMeta {
   // Groups without a password field are scored only when no password group makes a login.
   const hasPassword = (g: (typeof groups)[number]) => g.fields.some((f) => f.kind === 'password');
   let verdicts = groups.filter(hasPassword).map(scoreGroup);
-  if (!verdicts.some(passes)) verdicts = verdicts.concat(groups.filter((g) => !hasPassword(g)).map(scoreGroup));
+  if (!verdicts.some(passes)) verdicts = verdicts.concat(groups.filter((g) => !hasPassword(g) && mayBeUsernameStep(g)).map(scoreGroup));
   // A group with a password beats a username-only step at equal standing.
   verdicts.sort((a, b) => Number(passes(b)) - Number(passes(a)) || (b.kind === 'password' ? 1 : 0) - (a.kind === 'password' ? 1 : 0) || b.score - a.score);
   const best = verdicts[0];

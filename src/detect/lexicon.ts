@@ -44,6 +44,10 @@ export const LOGIN = lexicon([
   // en
   'log in', 'login', 'log on', 'logon', 'sign in', 'signin', 'sign on', 'signon', 'authenticate', 'authentication',
   'member login', 'customer login', 'user login', 'account login', 'auth',
+  // "already registered" headings that sit over login forms
+  'returning customer', 'returning customers', 'existing customer', 'existing customers', 'already registered',
+  'registered customers', 'deja inscrit', 'deja client', 'bereits registriert', 'bereits kunde', 'ya registrado',
+  'ya soy cliente', 'ja sou cliente', 'ja tenho conta', 'gia registrato', 'gia cliente',
   // fr
   'connexion', 'se connecter', 'connectez vous', 'connecter', "s'identifier", 'identifiez vous', 'identification', 'me connecter',
   // de

@@ -9,7 +9,7 @@ import {
 import { controlText, fieldText, ownText } from './text.ts';
 import { isVisible } from './visibility.ts';
 
-export type Scored<T> = { item: T; score: number; signals: string[] };
+type Scored<T> = { item: T; score: number };
 
 export type GroupVerdict = {
   group: Group;
@@ -90,10 +90,10 @@ export function scoreGroup(g: Group): GroupVerdict {
   const kind: GroupVerdict['kind'] = passwords.length ? 'password' : 'username-first';
 
   if (!anyVisible) {
-    // Closed dialogs, [hidden] and aria-hidden are the author saying "not now"; other hiding
+    // A closed <dialog> or an inert subtree is the author saying "not now"; other hiding
     // may be a saved copy missing its stylesheets or scripts, so it only weighs against.
     const el = g.fields[0]?.el;
-    if (el && el.closest('dialog:not([open]), [hidden], [aria-hidden="true"], [inert]')) add(-10, 'hidden-by-author');
+    if (el && el.closest('dialog:not([open]), [inert]')) add(-10, 'hidden-by-author');
     else add(-2.5, 'not-visible');
   }
   const words = containerWords(g);
@@ -137,14 +137,17 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (profileFields) add(-1.5 * Math.min(profileFields, 3), 'profile-fields');
 
   // Words on the controls speak loudest: a "Sign up" button makes a sign-up form.
-  const loginControl = controlTexts.some((t) => LOGIN.test(t) && !SIGNUP.test(t));
-  // A "Create account" link beside a login form goes elsewhere; a sign-up button submits.
+  // A link to another page ("Create account", "Already a member? Log in") is navigation; what
+  // submits here speaks for the form.
   const submitsHere = (c: Control) => c.el.localName !== 'a' || !/^(?!#|javascript:)./i.test(c.el.getAttribute('href') || '');
+  const loginControl = g.controls.some((c, i) => submitsHere(c) && LOGIN.test(controlTexts[i]!) && !SIGNUP.test(controlTexts[i]!));
   const signupControl = g.controls.some((c, i) => submitsHere(c) && SIGNUP.test(controlTexts[i]!) && !LOGIN.test(controlTexts[i]!));
   if (loginControl) add(2.5, 'login-button');
   if (words && LOGIN.test(words)) add(2, 'login-form-name');
   if (heading && LOGIN.test(heading)) add(1.5, 'login-heading');
   if (!loginControl && inner && LOGIN.test(inner)) add(1, 'login-words');
+  const userText = texts.length === 1 ? fieldText(texts[0]!.el) : '';
+  if (anyVisible && passwords.length === 1 && pwTexts[0] && PASSWORD_WORDS.test(pwTexts[0]) && USERNAME.test(userText)) add(1, 'labelled-fields');
   if (REMEMBER.test(inner) || checks.some((c) => REMEMBER.test(fieldText(c.el)))) add(1.5, 'remember-me');
   if (FORGOT.test(inner) || controlTexts.some((t) => FORGOT.test(t))) add(1, 'forgot-link');
 
@@ -159,7 +162,7 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (pool.some((f) => /\bcc-/.test(f.autocomplete) || PAYMENT.test(fieldText(f.el))) || controlTexts.some((t) => PAYMENT.test(t))) add(-2.5, 'payment');
   // A page titled for sign-up may carry a small login box, but the page is not a login page.
   const purpose = pagePurpose(g.container.ownerDocument);
-  if (purpose === 'signup' && kind === 'password') add(-5, 'signup-page');
+  if (purpose === 'signup' && kind === 'password') add(anyVisible ? -1.5 : -4, anyVisible ? 'signup-page' : 'hidden-on-signup-page');
   if (pwTexts.some((t) => SIGNUP.test(t))) add(-3, 'signup-password-field');
 
   if (kind === 'username-first') {
@@ -190,7 +193,6 @@ function pickUsername(pool: Field[], passwords: Field[]): Scored<Field> | null {
   let best: Scored<Field> | null = null;
   const texts = pool.filter((f) => f.kind === 'text');
   for (const f of texts) {
-    const signals: string[] = [];
     let s = 0;
     const t = fieldText(f.el);
     const type = (f.el.getAttribute('type') || '').toLowerCase();
@@ -208,7 +210,7 @@ function pickUsername(pool: Field[], passwords: Field[]): Scored<Field> | null {
       } else s -= 3;
     }
     if (!f.visible) s -= 1;
-    if (!best || s > best.score) best = { item: f, score: s, signals };
+    if (!best || s > best.score) best = { item: f, score: s };
   }
   return best;
 }
@@ -247,7 +249,7 @@ function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
     c.visible = isVisible(el);
     // A hidden control is not usable now, but in a group that is hidden as a whole all are.
     if (!c.visible) s -= last && !last.visible ? 2 : 6;
-    if (!best || s > best.score) best = { item: c, score: s, signals: [] };
+    if (!best || s > best.score) best = { item: c, score: s };
   }
   return best && best.score > 0 ? best : null;
 }

@@ -65,7 +65,8 @@ export function labelText(el: Element): string {
 export function fieldText(el: Element): string {
   const a = (n: string) => el.getAttribute(n) || '';
   return normalize(
-    [a('name'), a('id'), a('placeholder'), a('aria-label'), a('title'), a('autocomplete'), a('data-testid'), labelText(el)].join(' '),
+    // Old pages put the label in the value ("login", "пароль") and clear it on focus.
+    [a('name'), a('id'), a('placeholder'), a('aria-label'), a('title'), a('autocomplete'), a('data-testid'), a('value').slice(0, 40), labelText(el)].join(' '),
   );
 }
 
@@ -74,6 +75,6 @@ export function controlText(el: Element): string {
   const a = (n: string) => el.getAttribute(n) || '';
   const img = el.querySelector('img[alt]');
   return normalize(
-    [ownText(el, 80), a('value'), a('alt'), a('aria-label'), a('title'), img ? img.getAttribute('alt') : '', a('name'), a('id')].join(' '),
+    [ownText(el, 80), a('value'), a('alt'), a('aria-label'), a('title'), img ? img.getAttribute('alt') : '', a('name'), a('id'), a('class').slice(0, 80)].join(' '),
   );
 }

@@ -22,30 +22,40 @@ export async function detectInPage(driver: WebDriver, options: DetectInPageOptio
   let detectMs = top.elapsedMs;
   let detection = strip(top);
   if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs };
-  try {
-    for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
-      const frame = await locateElement(driver, framePath);
-      if (!frame) continue;
-      await driver.switchTo().frame(frame as WebElement);
-      const inner = (await driver.executeScript(script)) as DetectionWithMeta;
-      await driver.switchTo().defaultContent();
-      detectMs += inner.elapsedMs;
-      if (inner.login) {
-        const prefix = (p: string | null) => (p === null ? null : joinSelectorPath([framePath, p]));
-        detection = {
-          ...strip(inner),
-          username: prefix(inner.username),
-          password: prefix(inner.password),
-          submit: prefix(inner.submit),
-          signals: [`in cross-origin frame ${framePath}`, ...inner.signals],
-        };
-        break;
-      }
+  for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
+    const inner = await detectInFrame(driver, framePath, script);
+    if (!inner) continue;
+    detectMs += inner.elapsedMs;
+    if (inner.login) {
+      const prefix = (p: string | null) => (p === null ? null : joinSelectorPath([framePath, p]));
+      detection = {
+        ...strip(inner),
+        username: prefix(inner.username),
+        password: prefix(inner.password),
+        submit: prefix(inner.submit),
+        signals: [`in cross-origin frame ${framePath}`, ...inner.signals],
+      };
+      break;
     }
+  }
+  return { detection, detectMs };
+}
+
+/**
+ * The detection inside one cross-origin frame, or null when the frame cannot be entered
+ * (gone, or not yet loaded): one unreachable ad frame must not fail the whole page.
+ */
+async function detectInFrame(driver: WebDriver, framePath: string, script: string): Promise<DetectionWithMeta | null> {
+  try {
+    const frame = await locateElement(driver, framePath);
+    if (!frame) return null;
+    await driver.switchTo().frame(frame as WebElement);
+    return (await driver.executeScript(script)) as DetectionWithMeta;
+  } catch {
+    return null;
   } finally {
     await driver.switchTo().defaultContent();
   }
-  return { detection, detectMs };
 }
 
 function strip(d: DetectionWithMeta): Detection {
