@@ -1,6 +1,9 @@
 // Fields and controls of the page, and the groups (forms or formless containers) they make.
 import type { Scope } from './roots.ts';
+import { lexicon, normalize } from './lexicon.ts';
 import { isVisible } from './visibility.ts';
+
+const OTHER_PURPOSE = lexicon(['search', 'query', 'keyword', 'keywords', 'newsletter', 'subscribe', 'subscriber']);
 
 export type FieldKind = 'password' | 'text' | 'search' | 'check' | 'select' | 'textarea' | 'other';
 
@@ -93,9 +96,11 @@ function localContainer(pw: Field, form: Element): Element {
   let fallback: Element | null = null;
   for (let cur = pw.el.parentElement; cur && cur !== form; cur = cur.parentElement) {
     const fields = cur.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea');
+    // A login part holds a field for the account name, not just the password and its toggles.
+    const hasText = Array.from(fields).some((f) => kindOf(f) === 'text');
     const hasControl = cur.querySelector(SUBMIT_LIKE);
-    if (fields.length > 1 && hasControl) return cur;
-    if (fields.length > 1 && !fallback) fallback = cur;
+    if (hasText && hasControl) return cur;
+    if (hasText && !fallback) fallback = cur;
     if (fields.length > 8) break;
   }
   return fallback ?? form;
@@ -122,7 +127,9 @@ function buildGroups(fields: Field[]): Group[] {
   for (const g of Array.from(byContainer.values())) {
     const passwords = g.fields.filter((f) => f.kind === 'password');
     const inputs = g.fields.filter((f) => f.kind !== 'check').length;
-    if (passwords.length === 0 || (inputs <= 6 && passwords.length === 1)) continue;
+    // A search or newsletter box in the same form as a password is the sign of a wrapper form.
+    const mixed = g.fields.some((f) => f.kind === 'search' || ((f.kind === 'text' || f.kind === 'other') && OTHER_PURPOSE.test(normalize(`${f.el.getAttribute('name') || ''} ${f.el.id}`))));
+    if (passwords.length === 0 || (inputs <= 6 && passwords.length === 1 && !mixed)) continue;
     byContainer.delete(g.container);
     for (const pw of passwords) {
       if (Array.from(byContainer.values()).some((o) => o.form === g.form && o.container.contains(pw.el))) continue;
