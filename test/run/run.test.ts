@@ -1,0 +1,165 @@
+// `grid-run run` end to end on a real local Selenium Grid with headless Chromium.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpHubClient } from '../../src/grid/hub-client.ts';
+import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import type { SiteResult } from '../../src/types.ts';
+import { runCli } from '../helpers/cli.ts';
+import { readJUnit } from '../helpers/junit.ts';
+
+const loginPage = '<!doctype html><title>Sign in</title><form><input name=user autocomplete=username><input type=password name=pw><button>Sign in</button></form>';
+
+type Results = { results: SiteResult[] };
+const readResults = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Results;
+
+/** Pages for the run tests: a slowish login page, one that never finishes, one that loops. */
+async function serveTestPages(): Promise<{ url: string; served: () => number; close(): Promise<void> }> {
+  let served = 0;
+  const open = new Set<import('node:http').ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    served++;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/never') {
+      // Headers and half a page, then nothing: the load event never comes.
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write('<!doctype html><p>loading');
+      open.add(res);
+      return;
+    }
+    if (path === '/loop') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>`);
+      return;
+    }
+    setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(loginPage), 150);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    served: () => served,
+    close: async () => {
+      for (const res of open) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function writeList(dir: string, entries: object[]): Promise<string> {
+  const file = join(dir, 'sites.json');
+  await writeFile(file, JSON.stringify(entries, null, 1));
+  return file;
+}
+
+describe('grid-run run (real grid)', function () {
+  this.timeout(600_000);
+  let pages: Awaited<ReturnType<typeof serveTestPages>>;
+  before(async () => {
+    pages = await serveTestPages();
+  });
+  after(async () => pages.close());
+
+  it('runs the bundled sites on an embedded 2-node grid; JUnit has one testcase per site and matches results.json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grid-run-run-'));
+    const r = await runCli(['run', '--nodes', '2', '--slots', '1', '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
+    assert.ok([0, 1].includes(r.code), `exit ${r.code}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
+    const { results } = await readResults(join(dir, 'results.json'));
+    const junit = await readJUnit(join(dir, 'junit.xml'));
+    assert.ok(results.length >= 60, `${results.length} bundled sites`);
+    assert.equal(junit.cases.length, results.length);
+    assert.equal(new Set(junit.cases.map((c) => c.name)).size, results.length, 'testcase names are unique site ids');
+    for (const result of results) {
+      const tc = junit.cases.find((c) => c.name === result.id);
+      assert.equal(tc?.status, result.status, result.id);
+    }
+    assert.equal(junit.counts.tests, results.length);
+    assert.equal(junit.counts.failures, results.filter((x) => x.status === 'failed').length);
+    assert.equal(junit.counts.errors, results.filter((x) => x.status === 'error').length);
+    assert.equal(r.code, results.some((x) => x.status !== 'passed') ? 1 : 0);
+    assert.ok(results.every((x) => x.status !== 'error'), 'no infrastructure error on the bundled sites');
+    const html = await readFile(join(dir, 'report', 'index.html'), 'utf8');
+    assert.ok(results.every((x) => html.includes(x.id)));
+  });
+
+  describe('on a grid it did not start', () => {
+    let grid: LocalGrid;
+    before(async () => {
+      grid = await startLocalGrid({ nodes: 3, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-')) });
+    });
+    after(async () => grid?.stop());
+
+    it('finishes when a node is killed mid-run: every site once, the killed node\'s sites completed elsewhere', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-run-kill-'));
+      const list = await writeList(dir, Array.from({ length: 45 }, (_, i) => ({ id: `kill/${i}`, url: `${pages.url}/login?${i}`, expect: { login: true } })));
+      const hub = new HttpHubClient(grid.hubUrl);
+      const before = pages.served();
+      const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--no-screenshots'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
+      // Kill the node holding a session once the run is well under way.
+      let killed: { uri: string; pid: number } | undefined;
+      while (!killed) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (pages.served() - before < 8) continue;
+        const busy = (await hub.status()).nodes.find((n) => n.busySlots > 0);
+        const proc = busy && grid.processes.find((p) => p.role === 'node' && busy.uri.endsWith(`:${p.port}`));
+        if (proc) {
+          process.kill(-proc.pid, 'SIGKILL');
+          killed = { uri: busy!.uri, pid: proc.pid };
+        }
+      }
+      const r = await running;
+      assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-3000)}`);
+      const { results } = await readResults(join(dir, 'results.json'));
+      assert.equal(results.length, 45);
+      assert.equal(new Set(results.map((x) => x.id)).size, 45, 'no site reported twice');
+      assert.ok(results.every((x) => x.status === 'passed'));
+      const onKilled = results.filter((x) => x.attempts.some((a) => a.node === killed!.uri));
+      assert.ok(onKilled.length > 0, 'the killed node had run sites');
+      for (const x of results.filter((y) => y.attempts.some((a) => a.node === killed!.uri && a.status === 'error'))) {
+        assert.notEqual(x.node, killed.uri, `${x.id} was completed on another node`);
+      }
+      assert.ok(results.some((x) => x.attempts.some((a) => a.node === killed!.uri && a.status === 'error')), 'the kill interrupted a site, which was requeued');
+    });
+
+  });
+
+  describe('hostile pages', () => {
+    let grid: LocalGrid;
+    before(async () => {
+      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-')) });
+    });
+    after(async () => grid?.stop());
+
+    it('ends a never-loading page and an endless script as errors within their timeouts, and the chunk goes on', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-run-hostile-'));
+      const list = await writeList(dir, [
+        { id: 'hostile/before', url: `${pages.url}/login?a`, expect: { login: true } },
+        { id: 'hostile/never-loads', url: `${pages.url}/never`, expect: { login: true } },
+        { id: 'hostile/loops', url: `${pages.url}/loop`, expect: { login: true } },
+        { id: 'hostile/after', url: `${pages.url}/login?b`, expect: { login: true } },
+      ]);
+      const r = await runCli(
+        ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--page-load-timeout', '3000', '--script-timeout', '2000', '--no-screenshots'],
+        { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } },
+      );
+      assert.equal(r.code, 3, 'infrastructure errors give exit 3');
+      const { results } = await readResults(join(dir, 'results.json'));
+      const byId = new Map(results.map((x) => [x.id, x]));
+      assert.equal(byId.get('hostile/before')?.status, 'passed');
+      assert.equal(byId.get('hostile/after')?.status, 'passed');
+      const never = byId.get('hostile/never-loads')!;
+      assert.equal(never.status, 'error');
+      assert.match(never.message ?? '', /page load timed out after 3000 ms/);
+      const loops = byId.get('hostile/loops')!;
+      assert.equal(loops.status, 'error');
+      assert.match(loops.message ?? '', /timed out|timeout/);
+      // Bounded, not fast: each attempt ends near its timeout rather than hanging.
+      for (const x of [never, loops]) for (const a of x.attempts) assert.ok(a.durationMs < 30_000, `${x.id} attempt took ${a.durationMs} ms`);
+      const junit = await readJUnit(join(dir, 'junit.xml'));
+      assert.deepEqual(junit.cases.filter((c) => c.status === 'error').map((c) => c.name).sort(), ['hostile/loops', 'hostile/never-loads']);
+    });
+  });
+});
