@@ -27,7 +27,7 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
     .addHelpText(
       'after',
       '\nExit codes: 0 login form found (or expectations met), 1 not, 2 bad usage, 3 Chromium/chromedriver could not run.\n\n' +
-        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run basic/email-password\n  grid-run dry-run sites/pages/basic.html --json\n',
+        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n',
     )
     .action(async (target: string, opts: { screenshot: string; json?: boolean }, cmd: Command) => {
       const config = configFor(cmd, ctx, {
