@@ -44,7 +44,8 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
           teardown.push(() => server.close());
           [resolved] = server.resolve([site]) as [Site];
         }
-        const chrome = await startLocalChrome();
+        // GRID_RUN_CHROMIUM / GRID_RUN_CHROMEDRIVER point at another build of either.
+        const chrome = await startLocalChrome({ chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER });
         teardown.push(() => chrome.stop());
         const outcome = await runSite(chrome.driver, resolved, {
           pageLoadTimeoutMs: config.pageLoadTimeout,
