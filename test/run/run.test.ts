@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import type { SiteResult } from '../../src/types.ts';
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { runCli } from '../helpers/cli.ts';
+import { processesInGroups } from '../helpers/processes.ts';
 import { readJUnit } from '../helpers/junit.ts';
 
 const loginPage = '<!doctype html><title>Sign in</title><form><input name=user autocomplete=username><input type=password name=pw><button>Sign in</button></form>';
@@ -162,4 +165,37 @@ describe('grid-run run (real grid)', function () {
       assert.deepEqual(junit.cases.filter((c) => c.status === 'error').map((c) => c.name).sort(), ['hostile/loops', 'hostile/never-loads']);
     });
   });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`on ${signal} mid-run writes a valid partial JUnit, tears down its grid and exits ${signal === 'SIGINT' ? 130 : 143}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-run-signal-'));
+      const temp = await mkdtemp(join(tmpdir(), 'grid-run-signal-tmp-'));
+      const list = await writeList(dir, Array.from({ length: 60 }, (_, i) => ({ id: `signal/${i}`, url: `${pages.url}/login?s${i}`, expect: { login: true } })));
+      const before = pages.served();
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/grid-run.js'), 'run', '--sites', list, '--nodes', '1', '--slots', '1', '--no-screenshots'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, CI: 'true', TMPDIR: temp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      while (pages.served() - before < 5) await new Promise((r) => setTimeout(r, 100));
+      const stateDir = join(temp, (await readdir(temp)).find((f) => f.startsWith('grid-run-'))!);
+      const state = JSON.parse(await readFile(join(stateDir, 'grid.json'), 'utf8')) as { processes: { pid: number }[] };
+      child.kill(signal);
+      const code = await exited;
+      assert.equal(code, signal === 'SIGINT' ? 130 : 143, output.slice(-2000));
+      const junit = await readJUnit(join(dir, 'junit.xml'));
+      assert.equal(junit.cases.length, 60, 'every site in the partial JUnit');
+      assert.equal(new Set(junit.cases.map((c) => c.name)).size, 60);
+      const skipped = junit.cases.filter((c) => c.status === 'skipped');
+      assert.ok(skipped.length > 0 && skipped.length < 60, `${skipped.length} skipped`);
+      assert.ok(junit.cases.some((c) => c.status === 'passed'));
+      const { results } = await readResults(join(dir, 'results.json'));
+      assert.equal(results.length, 60);
+      assert.deepEqual(processesInGroups(state.processes.map((p) => p.pid)), [], 'no grid process left');
+    });
+  }
 });
