@@ -18,6 +18,8 @@ export type DispatchOptions = {
   reporter?: Reporter;
   signal: AbortSignal;
   now?: () => number;
+  /** Bound on clearing a session between two sites. */
+  resetTimeoutMs?: number;
 };
 
 export type DispatchResult = {
@@ -109,16 +111,20 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
           continue;
         }
         if (!session) {
+          // Hold no work while waiting for a browser: the request may sit in the hub's queue
+          // until another slot frees, and that slot may be waiting for this very site.
+          scheduler.giveBack(item);
+          wake();
           try {
             session = await options.sessions.open(options.signal);
             sessionsCreated++;
             scheduler.setNode(slot, session.node);
           } catch (err) {
-            scheduler.giveBack(item);
             lastOpenError = errorMessage(err);
             if (!options.signal.aborted) options.reporter?.onNotice?.(`slot ${slot}: no session (${lastOpenError}); slot retired`);
             return;
           }
+          continue;
         }
         const site = options.sites.get(item.siteId)!;
         options.reporter?.onSiteStart?.({ siteId: site.id, node: session.node, slot, attempt: item.attempt });
@@ -131,15 +137,18 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
         }
         finish(site, item, outcome, session);
         if (outcome.sessionLost) {
+          options.sessions.lost?.(session);
           await session.close();
           session = undefined;
           scheduler.setNode(slot, undefined);
         } else {
-          await session.reset().catch(async () => {
-            await session?.close();
+          // A reset that hangs (a page still loading, a wedged renderer) costs the session, not the run.
+          const reset = await bounded(session.reset(), options.resetTimeoutMs ?? 15_000);
+          if (!reset) {
+            await session.close();
             session = undefined;
             scheduler.setNode(slot, undefined);
-          });
+          }
         }
         wake();
       }
@@ -178,4 +187,20 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
   // Results in the order the sites were given, whatever order they finished in.
   const ordered = [...options.sites.keys()].map((id) => results.get(id)!);
   return { results: ordered, sessionsCreated, busyMs, infrastructureFailure };
+}
+
+/** True when `work` succeeded within `ms`; false when it failed or took longer. */
+async function bounded(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([
+    work.then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return ok;
 }

@@ -27,4 +27,6 @@ export interface Session {
 export interface SessionFactory {
   /** Opens a session; throws an InfrastructureError after its own bounded retries. */
   open(signal: AbortSignal): Promise<Session>;
+  /** Told when a session was lost, so the next open can look for the node that went with it. */
+  lost?(session: Session): void;
 }

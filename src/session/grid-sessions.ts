@@ -36,9 +36,14 @@ export function gridCapabilities(extraArgs: string[] = []): Capabilities {
 
 export class GridSessionFactory implements SessionFactory {
   readonly #options: GridSessionOptions;
+  #lost = 0;
 
   constructor(options: GridSessionOptions) {
     this.#options = options;
+  }
+
+  lost(): void {
+    this.#lost++;
   }
 
   async open(signal: AbortSignal): Promise<WebDriverSession> {
@@ -50,6 +55,9 @@ export class GridSessionFactory implements SessionFactory {
     let last = '';
     while (!signal.aborted) {
       attempts++;
+      // A node killed without deregistering stays UP at the hub until its health check fails,
+      // and the hub keeps routing new sessions to it; take such nodes off the hub first.
+      if (attempts > 1 || this.#lost > 0) await removeDeadNodes(hub);
       try {
         const driver = await withTimeout(
           new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs)).build(),
@@ -69,6 +77,26 @@ export class GridSessionFactory implements SessionFactory {
       }
     }
     throw new InfrastructureError(`could not open a browser session on ${hub.url} (${attempts} attempts in ${Math.round(budget / 1000)} s): ${last}`);
+  }
+}
+
+/** Nodes the hub lists as UP that do not answer on their own /status. */
+async function removeDeadNodes(hub: HubClient): Promise<void> {
+  try {
+    const { nodes } = await hub.status();
+    await Promise.all(
+      nodes
+        .filter((n) => n.availability === 'UP')
+        .map(async (n) => {
+          const alive = await fetch(`${n.uri}/status`, { signal: AbortSignal.timeout(2000) }).then(
+            () => true,
+            () => false,
+          );
+          if (!alive) await hub.removeNode(n.id).catch(() => undefined);
+        }),
+    );
+  } catch {
+    // The hub itself not answering is for the session request to report.
   }
 }
 
