@@ -181,7 +181,8 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       reporter,
       signal: ctx.signal,
     });
-    const interrupted = ctx.signal.aborted ? String(ctx.signal.reason) : outcome.infrastructureFailure;
+    const signalled = ctx.signal.aborted ? String(ctx.signal.reason) : undefined;
+    const interrupted = signalled ?? outcome.infrastructureFailure;
     const runSummary = computeSummary(outcome.results, {
       // Rates and utilisation are of the dispatch itself, not of starting a grid.
       wallMs: Date.now() - dispatchStarted,
@@ -194,7 +195,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     } catch (err) {
       throw new InfrastructureError(errorMessage(err), { cause: err });
     }
-    return runExitCode({ ...runSummary, interrupted: ctx.signal.aborted ? String(ctx.signal.reason) : undefined });
+    return runExitCode({ ...runSummary, interrupted: signalled });
   } catch (err) {
     if (ctx.signal.aborted && !(err instanceof UsageError)) {
       ctx.err(`grid-run: interrupted (${String(ctx.signal.reason)}) before the run started`);

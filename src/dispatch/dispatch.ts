@@ -3,6 +3,7 @@
 import type { Site, SiteResult, Attempt } from '../types.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { errorMessage } from '../errors.ts';
+import { skippedResult } from '../report/summary.ts';
 import { Scheduler, type WorkItem } from './scheduler.ts';
 import type { Session, SessionFactory, SiteOutcome } from './session.ts';
 import type { Chunk } from '../types.ts';
@@ -169,18 +170,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
     const reason = infrastructureFailure
       ? { status: 'error' as const, message: `not run: no browser session could be opened (${infrastructureFailure})` }
       : { status: 'skipped' as const, message: `not run: the run was interrupted (${String(options.signal.reason ?? 'aborted')})` };
-    const result: SiteResult = {
-      id,
-      url: site.url,
-      status: reason.status,
-      flaky: false,
-      attempts: attempts.get(id) ?? [],
-      timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 },
-      expect: site.expect,
-      message: reason.message,
-      tags: site.tags,
-      locale: site.locale,
-    };
+    const result: SiteResult = { ...skippedResult(site, reason.message), status: reason.status, attempts: attempts.get(id) ?? [] };
     results.set(id, result);
     options.reporter?.onSiteEnd?.(result);
   }
