@@ -10,7 +10,7 @@ import { detectInPage } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
 import { runSteps } from './steps.ts';
 import { outlineDetection } from './outline.ts';
-import { isSessionLost, isTimeout } from './classify.ts';
+import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
 import { baselineDifferences, type Baseline } from './baseline.ts';
 
 export type SiteRunOptions = {
@@ -94,6 +94,12 @@ function infrastructureOutcome(err: unknown, phase: string, site: Site, options:
   if (isSessionLost(err)) return { status: 'error', message: `session lost while ${phase}: ${firstLine(err)}`, timings, sessionLost: true };
   if (isTimeout(err) && phase === 'loading the page') {
     return { status: 'error', message: `page load timed out after ${site.timeoutMs ?? options.pageLoadTimeoutMs} ms (${site.url})`, timings };
+  }
+  if (isRendererBusy(err)) {
+    // chromedriver gives up on a renderer that does not answer after the page-load timeout;
+    // a page whose scripts never yield leaves it busy, so the session is not worth keeping.
+    const waited = site.timeoutMs ?? options.pageLoadTimeoutMs;
+    return { status: 'error', message: `the page kept the browser busy: its renderer gave no answer in ${waited} ms while ${phase}`, timings, sessionLost: true };
   }
   if (isTimeout(err)) {
     // A script that never returns leaves the renderer busy; the session is not worth keeping.

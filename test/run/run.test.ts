@@ -18,7 +18,7 @@ const loginPage = '<!doctype html><title>Sign in</title><form><input name=user a
 type Results = { results: SiteResult[] };
 const readResults = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Results;
 
-/** Pages for the run tests: a slowish login page and one that never finishes. */
+/** Pages for the run tests: a slowish login page, one that never finishes, one whose script never yields. */
 async function serveTestPages(): Promise<{ url: string; served: () => number; close(): Promise<void> }> {
   let served = 0;
   const open = new Set<import('node:http').ServerResponse>();
@@ -30,6 +30,11 @@ async function serveTestPages(): Promise<{ url: string; served: () => number; cl
       res.writeHead(200, { 'content-type': 'text/html' });
       res.write('<!doctype html><p>loading');
       open.add(res);
+      return;
+    }
+    if (path === '/loop') {
+      // Loads, then its script runs forever: the renderer never answers again.
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 100));</script>`);
       return;
     }
     setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(loginPage), 150);
@@ -138,11 +143,13 @@ describe('grid-run run (real grid)', function () {
     });
     after(async () => grid?.stop());
 
-    it('ends a never-loading page as an error within its timeout, and the chunk goes on', async () => {
+    it('ends a never-loading page and a never-yielding script as errors within their timeouts, and the chunk goes on', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'grid-run-hostile-'));
       const list = await writeList(dir, [
         { id: 'hostile/before', url: `${pages.url}/login?a`, expect: { login: true } },
         { id: 'hostile/never-loads', url: `${pages.url}/never`, expect: { login: true } },
+        { id: 'hostile/between', url: `${pages.url}/login?c`, expect: { login: true } },
+        { id: 'hostile/loops', url: `${pages.url}/loop`, expect: { login: true } },
         { id: 'hostile/after', url: `${pages.url}/login?b`, expect: { login: true } },
       ]);
       const r = await runCli(
@@ -153,14 +160,18 @@ describe('grid-run run (real grid)', function () {
       const { results } = await readResults(join(dir, 'results.json'));
       const byId = new Map(results.map((x) => [x.id, x]));
       assert.equal(byId.get('hostile/before')?.status, 'passed');
+      assert.equal(byId.get('hostile/between')?.status, 'passed');
       assert.equal(byId.get('hostile/after')?.status, 'passed');
+      const loops = byId.get('hostile/loops')!;
+      assert.equal(loops.status, 'error');
+      assert.match(loops.message ?? '', /page kept the browser busy/);
       const never = byId.get('hostile/never-loads')!;
       assert.equal(never.status, 'error');
       assert.match(never.message ?? '', /page load timed out after 3000 ms/);
       // Bounded, not fast: each attempt ends near its timeout rather than hanging.
-      for (const x of [never]) for (const a of x.attempts) assert.ok(a.durationMs < 30_000, `${x.id} attempt took ${a.durationMs} ms`);
+      for (const x of [never, loops]) for (const a of x.attempts) assert.ok(a.durationMs < 30_000, `${x.id} attempt took ${a.durationMs} ms`);
       const junit = await readJUnit(join(dir, 'junit.xml'));
-      assert.deepEqual(junit.cases.filter((c) => c.status === 'error').map((c) => c.name).sort(), ['hostile/never-loads']);
+      assert.deepEqual(junit.cases.filter((c) => c.status === 'error').map((c) => c.name).sort(), ['hostile/loops', 'hostile/never-loads']);
     });
   });
 
