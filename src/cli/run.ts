@@ -17,6 +17,10 @@ import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
+import { addNodePoolOptions, nodePoolConfig, type NodePoolBase, type NodePoolOpts } from './node-pool-options.ts';
+import { createProvider } from '../nodes/create.ts';
+import { nodesForRun } from '../nodes/scale.ts';
+import { checkId, type ProviderName } from '../nodes/provider.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -32,6 +36,8 @@ export const runDefaults = {
   history: undefined as string | undefined,
   baseline: undefined as string | undefined,
   nodes: 2,
+  provider: undefined as string | undefined,
+  pool: 'run',
   slots: Math.max(1, Math.ceil(availableParallelism() / 2)),
   serveHost: '127.0.0.1',
   servePort: 0,
@@ -61,7 +67,7 @@ class Teardown {
 }
 
 export function registerRun(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command('run')
     .description('Run the sites in chunks, in parallel on a Selenium Grid, and write JUnit, HTML and results.json.')
     .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'))
@@ -76,23 +82,41 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('results', `results.json file (default ${runDefaults.results})`, 'file'))
     .addOption(option('history', 'timing history to balance chunks by (a results.json of an earlier run)', 'file'))
     .addOption(option('baseline', 'results.json whose detections record-only sites must match', 'file'))
-    .addOption(option('nodes', `nodes of the embedded local grid (default ${runDefaults.nodes})`, 'n'))
-    .addOption(option('slots', `slots per node of the embedded local grid (default ${runDefaults.slots})`, 'n'))
+    .addOption(option('nodes', `nodes of the embedded local grid, or to provision with --provider (default ${runDefaults.nodes})`, 'n'))
+    .addOption(option('slots', `slots per node (default ${runDefaults.slots})`, 'n'))
+    .addOption(option('provider', 'run the nodes as docker containers or ec2 instances, provisioned for this run and removed after it', 'name'))
+    .addOption(option('pool', `pool the provisioned nodes are labelled with (default ${runDefaults.pool})`, 'name'))
     .addOption(option('serveHost', 'address of the static server for relative pages; must be reachable by the nodes (default 127.0.0.1)', 'host'))
     .addOption(option('servePort', 'port of the static server (default: a free one)', 'port'))
     .addOption(option('pageLoadTimeout', `page load timeout per site in ms (default ${runDefaults.pageLoadTimeout})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
-    .option('--no-screenshots', 'do not take a screenshot of each site')
+    .option('--no-screenshots', 'do not take a screenshot of each site');
+  addNodePoolOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
-        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n',
+        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
+        '  grid-run run --provider docker --nodes 4 --slots 2\n',
     )
-    .action(async (_opts: unknown, cmd: Command) => {
+    .action(async (opts: NodePoolOpts, cmd: Command) => {
       const config = configFor(cmd, ctx, runDefaults);
-      ctx.exitCode = await runCommand(config, ctx);
+      ctx.exitCode = await runCommand(config, opts, ctx);
     });
+}
+
+/** The provider to provision nodes with, checked before anything starts. */
+function checkProvider(config: RunConfig, poolOpts: NodePoolOpts, runId: string, env: NodeJS.ProcessEnv): ProviderName | undefined {
+  const provider = config.provider as ProviderName | undefined;
+  if (!provider) return undefined;
+  checkId('pool', config.pool);
+  if (provider === 'ec2' && !config.grid) {
+    throw new UsageError('run --provider ec2 needs --grid URL: a hub the instances can reach (the embedded hub listens on loopback)');
+  }
+  if (config.nodes < 1) throw new UsageError(`run --provider ${provider} needs --nodes 1 or more`);
+  // Building a provider has no side effects; it checks the options (ec2 region, AMI, image...).
+  createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, poolOpts), { env });
+  return provider;
 }
 
 export async function loadRunInputs(config: Pick<RunConfig, 'sites' | 'history'>, ctx: CommandContext) {
@@ -110,12 +134,13 @@ export async function loadRunInputs(config: Pick<RunConfig, 'sites' | 'history'>
   return { sites, history };
 }
 
-async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
+async function runCommand(config: RunConfig, poolOpts: NodePoolOpts, ctx: CommandContext): Promise<number> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   // Everything the user could have got wrong is checked before anything starts.
   const { sites, history } = await loadRunInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
+  const provider = checkProvider(config, poolOpts, runId, ctx.env);
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
@@ -129,16 +154,28 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     ctx.signal.throwIfAborted();
 
     let hub: HubClient;
+    let eventBus: NodePoolBase['eventBus'];
     if (config.grid) {
       hub = new HttpHubClient(config.grid, { secret: config.secret });
     } else {
       const stateDir = join(tmpdir(), `grid-run-${runId}`);
-      ctx.err(`grid-run: starting a local grid (${config.nodes} node(s) x ${config.slots} slot(s)), logs in ${stateDir}`);
+      // With a provider the embedded grid is a hub only; the provisioned nodes join it.
+      const localNodes = provider ? 0 : config.nodes;
+      ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${stateDir}`);
       const gridHandle: { stop?: () => Promise<void> } = {};
       teardown.add('the local grid', async () => gridHandle.stop?.());
-      const grid = await startLocalGrid({ nodes: config.nodes, slots: config.slots, port: 0, stateDir, secret: config.secret, signal: ctx.signal });
+      const grid = await startLocalGrid({ nodes: localNodes, slots: config.slots, port: 0, stateDir, secret: config.secret, signal: ctx.signal });
       gridHandle.stop = grid.stop;
       hub = new HttpHubClient(grid.hubUrl, { secret: config.secret });
+      eventBus = { host: grid.host, publishPort: grid.eventBus.publish, subscribePort: grid.eventBus.subscribe };
+    }
+    if (provider) {
+      const base = { provider, hub: hub.url, pool: config.pool, runId, slots: config.slots, secret: config.secret, eventBus };
+      const nodes = nodesForRun(createProvider(nodePoolConfig(base, poolOpts), { env: ctx.env, log: ctx.err }).provider, runId);
+      // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
+      teardown.add(`the ${provider} nodes of this run`, async () => void (await nodes.release()));
+      ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
+      await nodes.provision(config.nodes, ctx.signal);
     }
 
     const summary = await hub.summary();
