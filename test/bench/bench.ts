@@ -1,0 +1,261 @@
+// `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
+// one site list, plus the reset question of issue 4, a scheduler simulation and the CLI's
+// memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--skip browsers,reset,profile,sim,memory]
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { HttpHubClient } from '../../src/grid/hub-client.ts';
+import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import { waitFor } from '../../src/grid/wait.ts';
+import type { SiteResult } from '../../src/types.ts';
+import { runChild } from './child.ts';
+import type { LoopReport, ProfileReport, ResetReport } from './loops.ts';
+import type { MemoryReport } from './memory.ts';
+import { benchSites } from './sites.ts';
+import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
+import { fmt, median, percentile, table } from './stats.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+type ArmName = 'limit' | 'grid-run' | 'peer';
+type ArmRun = { wallMs: number; sites: number; sessions: number; peakRssMb?: number; ok: number; errors: number; note?: string; dispatchMs?: number };
+
+const { values } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    nodes: { type: 'string', default: '2' },
+    slots: { type: 'string', default: '2' },
+    sites: { type: 'string', multiple: true },
+    'min-sites': { type: 'string', default: '200' },
+    'max-sites': { type: 'string' },
+    'reset-sites': { type: 'string' },
+    'sim-seeds': { type: 'string', default: '5' },
+    'memory-sites': { type: 'string', default: '10000' },
+    skip: { type: 'string', default: '' },
+    out: { type: 'string' },
+  },
+});
+const skip = new Set(values.skip.split(',').filter(Boolean));
+const reps = Number(values.reps);
+const nodes = Number(values.nodes);
+const slotsPerNode = Number(values.slots);
+const slots = nodes * slotsPerNode;
+const out = resolve(values.out ?? (await mkdtemp(join(tmpdir(), 'grid-run-bench-'))));
+await mkdir(out, { recursive: true });
+const log = (line = '') => process.stdout.write(line + '\n');
+const note = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+const benchStarted = performance.now();
+const loadAtStart = loadavg();
+log(`# grid-run bench — ${new Date().toISOString()}`);
+log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+log(`outputs and logs: ${out}`);
+
+const record: Record<string, unknown> = { startedAt: new Date().toISOString(), loadAtStart, cores: cpus().length };
+
+if (!skip.has('browsers') || !skip.has('reset') || !skip.has('profile')) await browserArms();
+if (!skip.has('sim')) simulation();
+if (!skip.has('memory')) await memory();
+
+const loadAtEnd = loadavg();
+log('');
+log(`bench wall time ${fmt(performance.now() - benchStarted, 's')}; load average at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
+record.loadAtEnd = loadAtEnd;
+record.benchWallMs = performance.now() - benchStarted;
+await writeFile(join(out, 'bench.json'), JSON.stringify(record, null, 2) + '\n');
+
+async function browserArms(): Promise<void> {
+  const lists = values.sites?.length ? values.sites : [join(repo, 'sites')];
+  const list = await benchSites({
+    lists,
+    cwd: process.cwd(),
+    minSites: values.sites?.length ? 0 : Number(values['min-sites']),
+    maxSites: values['max-sites'] ? Number(values['max-sites']) : undefined,
+    dir: out,
+  });
+  log(`sites: ${list.sites.length} (${list.distinct} distinct pages from ${lists.join(', ')}, repeated with unique ids and URLs), served by grid-run's static server at ${list.server.url}`);
+  let grid: LocalGrid | undefined;
+  const stop = async () => {
+    await grid?.stop();
+    await list.server.close();
+  };
+  const onSignal = () => void stop().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const gridStarted = performance.now();
+    grid = await startLocalGrid({ nodes, slots: slotsPerNode, port: 0, stateDir: join(out, 'grid') });
+    log(`grid: local Selenium Grid, ${nodes} node(s) x ${slotsPerNode} slot(s) = ${slots} slots, up in ${fmt(performance.now() - gridStarted, 's')} (${grid.hubUrl})`);
+    const hub = new HttpHubClient(grid.hubUrl);
+    const idle = () =>
+      waitFor(
+        async () => {
+          const s = await hub.summary();
+          if (s.freeSlots < slots || s.queueSize > 0) throw new Error(`${s.freeSlots} of ${slots} slots free, ${s.queueSize} queued`);
+          return true;
+        },
+        { what: 'every grid slot free between two arms', timeoutMs: 120_000, intervalMs: 250 },
+      );
+
+    if (!skip.has('browsers')) {
+      const runs: Record<ArmName, ArmRun[]> = { limit: [], 'grid-run': [], peer: [] };
+      for (let rep = 1; rep <= reps; rep++) {
+        for (const arm of ['limit', 'grid-run', 'peer'] as const) {
+          await idle();
+          const run = arm === 'grid-run' ? await gridRunArm(grid.hubUrl, list.listFile, rep) : await loopArm(arm, grid.hubUrl, list.listFile, rep);
+          runs[arm].push(run);
+          note(`rep ${rep} ${arm}: ${fmt(run.wallMs, 's')}, ${run.sessions} sessions, ${run.errors} errors, peak RSS ${fmt(run.peakRssMb, 'MB')} (load ${loadavg()[0]!.toFixed(2)})`);
+        }
+      }
+      record.arms = runs;
+      printArms(runs, list.sites.length);
+    }
+    if (!skip.has('reset')) {
+      await idle();
+      await resetArm(grid.hubUrl, list.listFile, Number(values['reset-sites'] ?? list.distinct));
+    }
+    if (!skip.has('profile')) {
+      await idle();
+      await profileArm(grid.hubUrl, list.listFile, Number(values['reset-sites'] ?? list.distinct));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stop();
+  }
+}
+
+async function loopArm(arm: 'limit' | 'peer', hubUrl: string, listFile: string, rep: number): Promise<ArmRun> {
+  const child = await runChild(here('./loops.ts'), [arm, '--hub', hubUrl, '--list', listFile, '--slots', String(slots)], { cwd: repo, log: join(out, `${arm}-${rep}.log`) });
+  if (child.code !== 0) throw new Error(`the ${arm} arm exited with ${child.code}: see ${join(out, `${arm}-${rep}.log`)}`);
+  const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoopReport;
+  if (report.errors.length) await writeFile(join(out, `${arm}-${rep}.errors`), report.errors.join('\n') + '\n');
+  return {
+    wallMs: report.wallMs,
+    sites: report.sites,
+    sessions: report.sessionsCreated,
+    peakRssMb: child.peakRssMb,
+    ok: report.detected,
+    errors: report.errors.length,
+    note: report.openMs !== undefined ? `sessions opened in ${fmt(report.openMs, 's')} before the clock` : undefined,
+  };
+}
+
+async function gridRunArm(hubUrl: string, listFile: string, rep: number): Promise<ArmRun> {
+  const dir = join(out, `grid-run-${rep}`);
+  await mkdir(dir, { recursive: true });
+  const args = ['run', '--grid', hubUrl, '--sites', listFile, '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report'];
+  const child = await runChild(join(repo, 'bin/grid-run.js'), args, { cwd: dir, env: { ...process.env, CI: 'true' }, log: join(dir, 'stderr.log') });
+  await writeFile(join(dir, 'stdout.log'), child.stdout);
+  if (child.code !== 0 && child.code !== 1) throw new Error(`grid-run run exited with ${child.code}: see ${dir}`);
+  const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { summary: { sessionsCreated: number; wallMs: number }; results: SiteResult[] };
+  return {
+    wallMs: child.wallMs,
+    sites: results.results.length,
+    sessions: results.summary.sessionsCreated,
+    peakRssMb: child.peakRssMb,
+    ok: results.results.filter((r) => r.status === 'passed' || r.status === 'failed').length,
+    errors: results.results.filter((r) => r.status === 'error').length,
+    dispatchMs: results.summary.wallMs,
+  };
+}
+
+function printArms(runs: Record<ArmName, ArmRun[]>, sites: number): void {
+  const med = (arm: ArmName, key: keyof ArmRun) => median(runs[arm].map((r) => r[key] as number).filter((v) => v !== undefined));
+  log('');
+  log(`## Throughput: ${sites} sites, ${slots} slots, ${reps} interleaved repetitions (limit, grid-run, peer, ...), medians`);
+  log('limit: one session per slot opened before the clock; navigate + steps + detector script; even round-robin split; no judging, screenshots, resets or reports');
+  log('grid-run: `node bin/grid-run.js run --grid HUB --sites LIST` as a child process, timed from spawn to exit (start-up, plan, sessions, judge, screenshot, reset, JUnit, results.json, HTML)');
+  log('peer: one new session per site (open, navigate, steps, detector script, quit), the same number of workers taking sites from one queue');
+  const rows = (['limit', 'grid-run', 'peer'] as const).map((arm) => {
+    const wall = med(arm, 'wallMs');
+    return [arm, fmt(wall, 's'), runs[arm].map((r) => fmt(r.wallMs, 's')).join(' / '), fmt((sites * 60_000) / wall), fmt(med(arm, 'sessions')), fmt(med(arm, 'peakRssMb'), 'MB'), fmt(med(arm, 'errors'))];
+  });
+  log(table(['arm', 'wall (median)', 'wall per rep', 'sites/min', 'sessions', 'peak RSS', 'errors'], rows));
+  const limit = med('limit', 'wallMs');
+  const gridRun = med('grid-run', 'wallMs');
+  const peer = med('peer', 'wallMs');
+  log(`grid-run / limit = ${fmt(gridRun / limit, 'x')} (target <= 1.10)   peer / grid-run = ${fmt(peer / gridRun, 'x')} (target >= 3)`);
+  const dispatch = med('grid-run', 'dispatchMs');
+  log(`grid-run breakdown (median): dispatch ${fmt(dispatch, 's')} as its own summary counts it (sessions + sites), the rest ${fmt(gridRun - dispatch, 's')} is process start-up, plan, reports and exit; dispatch / limit = ${fmt(dispatch / limit, 'x')}`);
+  for (const arm of ['limit'] as const) if (runs[arm][0]?.note) log(`${arm}: ${runs[arm].map((r) => r.note).join('; ')}`);
+}
+
+async function resetArm(hubUrl: string, listFile: string, count: number): Promise<void> {
+  const child = await runChild(here('./loops.ts'), ['reset', '--hub', hubUrl, '--list', listFile, '--limit', String(count)], { cwd: repo, log: join(out, 'reset.log') });
+  if (child.code !== 0) throw new Error(`the reset comparison exited with ${child.code}: see ${join(out, 'reset.log')}`);
+  const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ResetReport;
+  record.reset = report;
+  log('');
+  log(`## Reset between two sites, one session, ${report.sites} sites, both methods per site (order alternating), ms`);
+  log("grid-run: WebDriverSession.reset() (close extra windows, clear storage in-page, cookies and origin storage through DevTools); blank: driver.get('about:blank') alone");
+  const row = (name: string, r: ResetReport['gridRun']) => {
+    const sum = r.resetMs.map((ms, i) => ms + r.nextLoadMs[i]!);
+    return [name, fmt(median(r.resetMs)), fmt(percentile(r.resetMs, 0.9)), fmt(median(r.nextLoadMs)), fmt(median(sum)), fmt(percentile(sum, 0.9))];
+  };
+  log(table(['method', 'reset median', 'reset p90', 'next load median', 'reset + next load median', 'p90'], [row('grid-run reset', report.gridRun), row('about:blank', report.blank)]));
+  if (report.errors.length) log(`errors: ${report.errors.length} (${report.errors.slice(0, 3).join('; ')})`);
+}
+
+async function profileArm(hubUrl: string, listFile: string, count: number): Promise<void> {
+  const args = ['profile', '--hub', hubUrl, '--list', listFile, '--limit', String(count), '--dir', join(out, 'profile-screenshots')];
+  const child = await runChild(here('./loops.ts'), args, { cwd: repo, log: join(out, 'profile.log') });
+  if (child.code !== 0) throw new Error(`the profile exited with ${child.code}: see ${join(out, 'profile.log')}`);
+  const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ProfileReport;
+  record.profile = report;
+  const total = Object.values(report.phases).reduce((sum, list) => sum + list.reduce((a, b) => a + b, 0), 0);
+  log('');
+  log(`## Where grid-run's time per site goes: one session, ${report.sites} sites, each call of run-site.ts's sequence timed on its own, ms`);
+  const rows = Object.entries(report.phases).map(([phase, list]) => {
+    const sum = list.reduce((a, b) => a + b, 0);
+    return [phase, fmt(median(list)), fmt(percentile(list, 0.9)), fmt(sum / report.sites), `${fmt((100 * sum) / total)}%`];
+  });
+  log(table(['call', 'median', 'p90', 'mean per site', 'share'], rows));
+  if (report.errors.length) log(`errors: ${report.errors.length} (${report.errors.slice(0, 3).join('; ')})`);
+}
+
+function simulation(): void {
+  const seeds = Number(values['sim-seeds']);
+  const { sites, nodes: simNodes, slotsPerNode: simSlots, medianMs, sigma, historyNoise } = defaultSim;
+  log('');
+  log(`## Scheduler simulation (no browsers): ${sites} sites, log-normal durations (median ${medianMs / 1000} s, sigma ${sigma}), ${simNodes} nodes x ${simSlots} slots, ${seeds} seeds`);
+  log(`real plan() and Scheduler on a virtual clock; history = true duration x log-normal noise (sigma ${historyNoise}); dying nodes: 5% at uniform random times, their running sites requeued`);
+  log('makespan / lower bound (lowerBound: max(longest site, total / slots)), median and worst over the seeds');
+  const results: Record<string, number[]> = {};
+  const rows: string[][] = [];
+  for (const policy of Object.keys(policyLabels) as PolicyName[]) {
+    const row = [policyLabels[policy]];
+    for (const dead of [0, Math.round(simNodes * 0.05)]) {
+      const ratios: number[] = [];
+      for (let seed = 1; seed <= seeds; seed++) {
+        const load = workload({ ...defaultSim, seed });
+        const r = simulate({ ...defaultSim, seed, deadNodes: dead, policy }, load);
+        const wrong = [...load.ids].filter((id) => r.finals.get(id) !== 1).length;
+        if (wrong > 0) throw new Error(`simulation ${policy} seed ${seed}: ${wrong} sites without exactly one result`);
+        ratios.push(r.ratio);
+      }
+      results[`${policy}/${dead}`] = ratios;
+      row.push(`${fmt(median(ratios), 'x')} (worst ${fmt(Math.max(...ratios), 'x')})`);
+    }
+    rows.push(row);
+  }
+  record.simulation = results;
+  log(table(['policy', 'no failures', `${Math.round(simNodes * 0.05)} of ${simNodes} nodes die`], rows));
+  log('targets (the real dispatcher with history): <= 1.05 without failures, <= 1.15 with');
+}
+
+async function memory(): Promise<void> {
+  const count = Number(values['memory-sites']);
+  const dir = join(out, 'memory');
+  const child = await runChild(here('./memory.ts'), ['--sites', String(count), '--dir', dir], { cwd: repo, log: join(out, 'memory.log') });
+  if (child.code !== 0) throw new Error(`the memory child exited with ${child.code}: see ${join(out, 'memory.log')}`);
+  const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as MemoryReport;
+  record.memory = { ...report, childPeakRssMb: child.peakRssMb };
+  log('');
+  log(`## CLI memory at ${report.sites} sites (child process: the real loadSiteLists, plan, dispatch + Scheduler, JUnit, results.json, HTML and console reporters; sessions are instant in-memory fakes)`);
+  log(`peak RSS ${fmt(child.peakRssMb, 'MB')} (target <= 200) in ${fmt(child.wallMs, 's')}; RSS after each phase: ${Object.entries(report.phases).map(([k, v]) => `${k} ${v}`).join(', ')} MB; junit.xml ${fmt(report.junitBytes / 2 ** 20, 'MB')}`);
+}

@@ -1,0 +1,225 @@
+// The bench's own browser loops, run as a child process so that each arm's time and peak RSS
+// are measured the same way as the CLI's (`node test/bench/loops.ts <mode> ...`):
+//   limit  one session per slot, opened before the clock starts; each slot walks its even share
+//          of the sites (round robin): navigate, the site's steps, the detector script. Nothing
+//          else: no judging, screenshot, reset, reporting or retries.
+//   peer   what a per-test-session runner does: `slots` workers take sites from one queue, and
+//          each site gets a new session: open, navigate, steps, detector script, quit.
+//   reset  one session; per site, grid-run's reset (WebDriverSession.reset) against a
+//          navigation to about:blank, each followed by a timed load of the next page.
+//   profile  one session; per site, the calls grid-run makes (src/session/run-site.ts's order:
+//          timeouts, load, steps, detectInPage, judge, outline, screenshot and its file, reset),
+//          each through the product's own function and timed on its own.
+// Every arm opens its sessions with grid-run's own capabilities and runs the same detector
+// bundle (src/detect/bundle.ts) and the same step runner (src/session/steps.ts).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Builder, type WebDriver } from 'selenium-webdriver';
+import { detectorScript } from '../../src/detect/bundle.ts';
+import { gridCapabilities } from '../../src/session/grid-sessions.ts';
+import { runSteps } from '../../src/session/steps.ts';
+import { detectInPage } from '../../src/session/detect-in-page.ts';
+import { outlineDetection } from '../../src/session/outline.ts';
+import { judge } from '../../src/session/verdict.ts';
+import { defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
+import { WebDriverSession } from '../../src/session/webdriver-session.ts';
+import { loadSiteLists } from '../../src/sites/load.ts';
+import type { Site } from '../../src/types.ts';
+import { withQuery } from './sites.ts';
+
+export type LoopReport = {
+  mode: 'limit' | 'peer';
+  sites: number;
+  /** Sites whose detection came back (as opposed to an error). */
+  detected: number;
+  logins: number;
+  errors: string[];
+  sessionsCreated: number;
+  /** Time the arm is judged by: limit from the first navigation (sessions already open), peer from the first session request. */
+  wallMs: number;
+  /** limit only: time to open its sessions before the clock started. */
+  openMs?: number;
+};
+
+export type ResetReport = {
+  mode: 'reset';
+  sites: number;
+  /** Per site, ms: the reset itself, then loading the next page after it. */
+  gridRun: { resetMs: number[]; nextLoadMs: number[] };
+  blank: { resetMs: number[]; nextLoadMs: number[] };
+  errors: string[];
+};
+
+const timeouts = { pageLoad: defaultSiteRunOptions.pageLoadTimeoutMs, script: defaultSiteRunOptions.scriptTimeoutMs };
+
+async function openSession(hub: string): Promise<WebDriver> {
+  const driver = await new Builder().usingServer(hub).withCapabilities(gridCapabilities()).build();
+  await driver.manage().setTimeouts(timeouts);
+  return driver;
+}
+
+async function visit(driver: WebDriver, site: Site, script: string): Promise<{ login: boolean }> {
+  await driver.get(site.url);
+  if (site.steps.length > 0) await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? timeouts.pageLoad });
+  return (await driver.executeScript(script)) as { login: boolean };
+}
+
+async function limit(hub: string, sites: Site[], slots: number): Promise<LoopReport> {
+  const script = await detectorScript();
+  const opened = performance.now();
+  const drivers = await Promise.all(Array.from({ length: slots }, () => openSession(hub)));
+  const openMs = performance.now() - opened;
+  const report: LoopReport = { mode: 'limit', sites: sites.length, detected: 0, logins: 0, errors: [], sessionsCreated: slots, wallMs: 0, openMs };
+  const started = performance.now();
+  await Promise.all(
+    drivers.map(async (driver, slot) => {
+      for (let i = slot; i < sites.length; i += slots) {
+        try {
+          const d = await visit(driver, sites[i]!, script);
+          report.detected++;
+          if (d.login) report.logins++;
+        } catch (err) {
+          report.errors.push(`${sites[i]!.id}: ${firstLine(err)}`);
+        }
+      }
+    }),
+  );
+  report.wallMs = performance.now() - started;
+  await Promise.all(drivers.map((d) => d.quit().catch(() => undefined)));
+  return report;
+}
+
+async function peer(hub: string, sites: Site[], slots: number): Promise<LoopReport> {
+  const script = await detectorScript();
+  const report: LoopReport = { mode: 'peer', sites: sites.length, detected: 0, logins: 0, errors: [], sessionsCreated: 0, wallMs: 0 };
+  let nextIndex = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: slots }, async () => {
+      for (let i = nextIndex++; i < sites.length; i = nextIndex++) {
+        let driver: WebDriver | undefined;
+        try {
+          driver = await openSession(hub);
+          report.sessionsCreated++;
+          const d = await visit(driver, sites[i]!, script);
+          report.detected++;
+          if (d.login) report.logins++;
+        } catch (err) {
+          report.errors.push(`${sites[i]!.id}: ${firstLine(err)}`);
+        } finally {
+          await driver?.quit().catch(() => undefined);
+        }
+      }
+    }),
+  );
+  report.wallMs = performance.now() - started;
+  return report;
+}
+
+/**
+ * One session for every site, in order; a site that throws is recorded and the walk goes on.
+ * Returns how many sites went through without an error.
+ */
+async function inOneSession(
+  hub: string,
+  sites: Site[],
+  errors: string[],
+  each: (driver: WebDriver, session: WebDriverSession, site: Site, index: number) => Promise<void>,
+): Promise<number> {
+  const driver = await openSession(hub);
+  const session = new WebDriverSession(driver, { id: 'bench' }, defaultSiteRunOptions);
+  let done = 0;
+  try {
+    for (let i = 0; i < sites.length; i++) {
+      try {
+        await each(driver, session, sites[i]!, i);
+        done++;
+      } catch (err) {
+        errors.push(`${sites[i]!.id}: ${firstLine(err)}`);
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  return done;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await work();
+  return performance.now() - t;
+}
+
+async function resetComparison(hub: string, sites: Site[]): Promise<ResetReport> {
+  const report: ResetReport = { mode: 'reset', sites: 0, gridRun: { resetMs: [], nextLoadMs: [] }, blank: { resetMs: [], nextLoadMs: [] }, errors: [] };
+  report.sites = await inOneSession(hub, sites, report.errors, async (driver, session, site, i) => {
+    const next = sites[(i + 1) % sites.length]!;
+    // Alternate which method goes first, so drift (a busy neighbour) hits both alike.
+    const methods = i % 2 === 0 ? (['gridRun', 'blank'] as const) : (['blank', 'gridRun'] as const);
+    for (const method of methods) {
+      await visit(driver, site, 'return 0');
+      const resetMs = await timed(() => (method === 'gridRun' ? session.reset() : driver.get('about:blank')));
+      // A URL of its own, so that neither method finds the next page in the HTTP cache.
+      const nextLoadMs = await timed(() => driver.get(withQuery(next.url, `bench-reset=${i}-${method}`)));
+      report[method].resetMs.push(resetMs);
+      report[method].nextLoadMs.push(nextLoadMs);
+    }
+  });
+  return report;
+}
+
+export type ProfileReport = { mode: 'profile'; sites: number; phases: Record<string, number[]>; errors: string[] };
+
+async function profile(hub: string, sites: Site[], dir: string): Promise<ProfileReport> {
+  const report: ProfileReport = { mode: 'profile', sites: 0, phases: {}, errors: [] };
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const value = await work();
+    (report.phases[name] ??= []).push(performance.now() - t);
+    return value;
+  };
+  await mkdir(dir, { recursive: true });
+  report.sites = await inOneSession(hub, sites, report.errors, async (driver, session, site) => {
+    await phase('setTimeouts', () => driver.manage().setTimeouts(timeouts));
+    await phase('load', () => driver.get(site.url));
+    if (site.steps.length) await phase('steps', () => runSteps(driver, site.steps, { timeoutMs: timeouts.pageLoad }));
+    const { detection } = await phase('detectInPage', () => detectInPage(driver, { scriptTimeoutMs: timeouts.script }));
+    await phase('judge', () => judge(driver, site.expect, detection));
+    await phase('outline', () => outlineDetection(driver, detection));
+    const png = await phase('takeScreenshot', () => driver.takeScreenshot());
+    await phase('writeScreenshot', () => writeFile(join(dir, `${screenshotName(site.id)}.png`), png, 'base64'));
+    await phase('reset', () => session.reset());
+  });
+  return report;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
+
+async function cli(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { hub: { type: 'string' }, list: { type: 'string' }, slots: { type: 'string' }, limit: { type: 'string' }, dir: { type: 'string' } },
+  });
+  const [mode] = positionals;
+  if (!values.hub || !values.list || !['limit', 'peer', 'reset', 'profile'].includes(mode ?? '')) {
+    throw new Error('usage: loops.ts limit|peer|reset|profile --hub URL --list FILE [--slots N] [--limit SITES] [--dir SCREENSHOTS]');
+  }
+  let sites = await loadSiteLists([values.list], { cwd: process.cwd() });
+  if (values.limit) sites = sites.slice(0, Number(values.limit));
+  const slots = Number(values.slots ?? 1);
+  const report =
+    mode === 'limit'
+      ? await limit(values.hub, sites, slots)
+      : mode === 'peer'
+        ? await peer(values.hub, sites, slots)
+        : mode === 'reset'
+          ? await resetComparison(values.hub, sites)
+          : await profile(values.hub, sites, values.dir ?? join(tmpdir(), 'grid-run-bench-profile'));
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await cli();

@@ -1,0 +1,141 @@
+// The CLI's memory at 10,000 sites, as a child process (`node test/bench/memory.ts --sites N
+// --dir DIR`). It takes the steps `run` takes (src/cli/run.ts), with the product's own code
+// for each: load and validate the site list (loadSiteLists), plan(), createReporters (JUnit,
+// results.json, HTML report, console in CI mode), dispatch() with its Scheduler, then
+// computeSummary and onEnd. Only the browser sessions are fakes (src/dispatch/session.ts's
+// interfaces) that answer at once with a detection, timings and a screenshot path, since 10,000
+// real page loads would take an hour on this machine while the memory they cost the CLI is one
+// small SiteResult each. The modules `run` loads (selenium-webdriver, the grid client, esbuild's
+// detector bundle) are loaded too, so the baseline is the CLI's, not a bare Node's.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import '../../src/cli/run.ts';
+import { detectorScriptWithMeta } from '../../src/detect/bundle.ts';
+import { dispatch } from '../../src/dispatch/dispatch.ts';
+import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
+import { expectedMs, plan } from '../../src/plan/plan.ts';
+import { computeSummary, createReporters } from '../../src/report/index.ts';
+import { screenshotName } from '../../src/session/run-site.ts';
+import { loadSiteLists } from '../../src/sites/load.ts';
+import type { Site } from '../../src/types.ts';
+
+export type MemoryReport = {
+  sites: number;
+  concurrency: number;
+  peakRssMb: number;
+  /** RSS after each phase, MB. */
+  phases: Record<string, number>;
+  junitBytes: number;
+};
+
+/** A list of `count` sites on made-up hosts, with expectations, tags, locales and a few steps. */
+export function syntheticSites(count: number): object[] {
+  const locales = ['en', 'fr', 'de', 'ja', 'zh-CN', 'ru', 'ar', 'es'];
+  return Array.from({ length: count }, (_, i) => ({
+    id: `synthetic/site-${String(i).padStart(5, '0')}`,
+    url: `https://site-${i}.example/account/login?from=bench`,
+    locale: locales[i % locales.length],
+    tags: ['synthetic', i % 3 === 0 ? 'username-first' : 'full', i % 10 === 0 ? 'modal' : 'page'],
+    expect: i % 5 === 4 ? { login: false } : { login: true, username: '#user', password: i % 3 === 0 ? null : 'input[name=pw]', submit: 'form button' },
+    ...(i % 10 === 0 ? { steps: [{ click: '#open-login' }, { waitFor: '#user' }] } : {}),
+  }));
+}
+
+class InstantSession implements Session {
+  readonly id: string;
+  readonly node: string;
+  readonly browserVersion = '156.0.0.0';
+  readonly #shots: string;
+  constructor(id: string, node: string, shots: string) {
+    this.id = id;
+    this.node = node;
+    this.#shots = shots;
+  }
+  async run(site: Site): Promise<SiteOutcome> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const login = site.expect?.login !== false;
+    const passed = !site.id.endsWith('7');
+    return {
+      status: passed ? 'passed' : 'failed',
+      message: passed ? undefined : 'username: expected #user, detected input#email',
+      detection: {
+        login,
+        step: login ? 'full' : 'none',
+        username: login ? (passed ? '#user' : 'input#email') : null,
+        password: login ? 'input[name=pw]' : null,
+        submit: login ? 'form > button:nth-of-type(1)' : null,
+        confidence: login ? 0.93 : 0.08,
+        signals: login ? ['password field', 'autocomplete=current-password', 'submit text "Sign in"'] : ['no password field'],
+      },
+      timings: { loadMs: 231.4, stepsMs: 0, detectMs: 8.2, totalMs: 402.7 },
+      screenshot: join(this.#shots, `${screenshotName(site.id)}.png`),
+    };
+  }
+  async reset(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+class InstantSessions implements SessionFactory {
+  #opened = 0;
+  readonly #shots: string;
+  constructor(shots: string) {
+    this.#shots = shots;
+  }
+  async open(): Promise<Session> {
+    const n = this.#opened++;
+    return new InstantSession(`fake-session-${n}`, `http://127.0.0.1:${5555 + (n % 100)}`, this.#shots);
+  }
+}
+
+const mb = () => Math.round((process.memoryUsage.rss() / 1024 / 1024) * 10) / 10;
+
+export async function measureMemory(count: number, dir: string, concurrency: number): Promise<MemoryReport> {
+  const phases: Record<string, number> = { start: mb() };
+  await mkdir(dir, { recursive: true });
+  const listFile = join(dir, 'sites-10k.jsonl');
+  await writeFile(listFile, syntheticSites(count).map((s) => JSON.stringify(s)).join('\n') + '\n');
+  await detectorScriptWithMeta(); // the bundle run keeps in memory
+  phases.modules = mb();
+
+  const sites = await loadSiteLists([listFile], { cwd: dir });
+  phases.loaded = mb();
+  const history = new Map<string, number>();
+  const chunks = plan(sites.map((s) => s.id), { defaultChunks: concurrency, history });
+  phases.planned = mb();
+  const reporter = createReporters({
+    junit: join(dir, 'junit.xml'),
+    report: join(dir, 'report'),
+    results: join(dir, 'results.json'),
+    previousHistory: history,
+    cwd: dir,
+    console: { stream: process.stderr, ci: true },
+  });
+  const startedAt = new Date();
+  await reporter.onBegin({ runId: 'bench-memory', gridUrl: 'http://127.0.0.1:4444', sites, chunks, concurrency, startedAt });
+  const controller = new AbortController();
+  const outcome = await dispatch({
+    sites: new Map(sites.map((s) => [s.id, s])),
+    chunks,
+    concurrency,
+    retries: 0,
+    costOf: (id) => expectedMs(id, { history }),
+    sessions: new InstantSessions(join(dir, 'report', 'screenshots')),
+    reporter,
+    signal: controller.signal,
+  });
+  phases.dispatched = mb();
+  const summary = computeSummary(outcome.results, { wallMs: Date.now() - startedAt.getTime(), concurrency, sessionsCreated: outcome.sessionsCreated });
+  await reporter.onEnd(outcome.results, summary);
+  phases.reported = mb();
+  const { stat } = await import('node:fs/promises');
+  const junitBytes = (await stat(join(dir, 'junit.xml'))).size;
+  return { sites: outcome.results.length, concurrency, peakRssMb: process.resourceUsage().maxRSS / 1024, phases, junitBytes };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { sites: { type: 'string' }, dir: { type: 'string' }, concurrency: { type: 'string' } } });
+  if (!values.dir) throw new Error('usage: memory.ts --dir DIR [--sites 10000] [--concurrency 400]');
+  const report = await measureMemory(Number(values.sites ?? 10_000), values.dir, Number(values.concurrency ?? 400));
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
