@@ -4,9 +4,10 @@ import type { CommandContext } from './context.ts';
 import { registerEval } from './eval.ts';
 import { registerDryRun } from './dry-run.ts';
 import { registerGrid } from './grid.ts';
+import { registerPlan } from './plan.ts';
 import { registerRun } from './run.ts';
 import { registerScaleNodes } from './scale-nodes.ts';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerDryRun, registerGrid, registerScaleNodes, registerEval];
+export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerEval];

@@ -8,7 +8,7 @@ import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { startLocalGrid } from '../grid/local-grid.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
-import { createReporters, computeSummary, readHistory } from '../report/index.ts';
+import { createReporters, computeSummary } from '../report/index.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
@@ -17,6 +17,7 @@ import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
+import { addSiteFilterOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 import { addNodePoolOptions, nodePoolConfig, type NodePoolBase, type NodePoolOpts } from './node-pool-options.ts';
 import { createProvider } from '../nodes/create.ts';
 import { nodesForRun } from '../nodes/scale.ts';
@@ -45,6 +46,7 @@ export const runDefaults = {
   scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
   screenshots: true,
+  ...siteFilterDefaults,
 };
 
 export type RunConfig = Readonly<typeof runDefaults>;
@@ -70,7 +72,8 @@ export function registerRun(program: Command, ctx: CommandContext): void {
   const command = program
     .command('run')
     .description('Run the sites in chunks, in parallel on a Selenium Grid, and write JUnit, HTML and results.json.')
-    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'))
+    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'));
+  addSiteFilterOptions(command)
     .addOption(option('grid', 'hub URL; without it a local grid is started for the run and stopped after', 'url'))
     .addOption(option('secret', 'registration secret of the hub', 'secret'))
     .addOption(option('chunks', 'number of chunks (default: one per slot)', 'n'))
@@ -119,26 +122,11 @@ function checkProvider(config: RunConfig, poolOpts: NodePoolOpts, runId: string,
   return provider;
 }
 
-export async function loadRunInputs(config: Pick<RunConfig, 'sites' | 'history'>, ctx: CommandContext) {
-  const { loadSiteLists } = await import('../sites/load.ts');
-  const sites = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
-  if (sites.length === 0) throw new UsageError(`no sites in ${config.sites.join(', ')}`);
-  let history = new Map<string, number>();
-  if (config.history) {
-    try {
-      history = await readHistory(resolve(ctx.cwd, config.history));
-    } catch (err) {
-      throw new UsageError(`--history: ${errorMessage(err)}`);
-    }
-  }
-  return { sites, history };
-}
-
 async function runCommand(config: RunConfig, poolOpts: NodePoolOpts, ctx: CommandContext): Promise<number> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   // Everything the user could have got wrong is checked before anything starts.
-  const { sites, history } = await loadRunInputs(config, ctx);
+  const { sites, history } = await loadSiteInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = checkProvider(config, poolOpts, runId, ctx.env);
   const at = (file: string) => resolve(ctx.cwd, file);

@@ -1,0 +1,59 @@
+// What `run` and `plan` read before anything starts: the site lists, narrowed by --grep,
+// --grep-invert, --tag and --locale, and the timing history.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError, errorMessage } from '../errors.ts';
+import { readHistory } from '../report/index.ts';
+import { filterSites, type SiteFilter } from '../sites/filter.ts';
+import { loadSiteLists } from '../sites/load.ts';
+import type { Site } from '../types.ts';
+import type { CommandContext } from './context.ts';
+import { option } from './options.ts';
+
+export type SiteInputsConfig = {
+  sites: readonly string[];
+  history?: string;
+  grep?: string;
+  grepInvert?: string;
+  tag?: readonly string[];
+  locale?: string;
+};
+
+export const siteFilterDefaults = {
+  grep: undefined as string | undefined,
+  grepInvert: undefined as string | undefined,
+  tag: undefined as string[] | undefined,
+  locale: undefined as string | undefined,
+};
+
+export function addSiteFilterOptions(cmd: Command): Command {
+  return cmd
+    .addOption(option('grep', 'only sites whose "id @tag..." matches this regular expression', 'regex'))
+    .addOption(option('grepInvert', 'leave out sites whose "id @tag..." matches this regular expression', 'regex'))
+    .addOption(option('tag', 'only sites with one of these tags', 'tag'))
+    .addOption(option('locale', 'only sites of this locale or a sub-tag of it (pt keeps pt-BR)', 'locale'));
+}
+
+export async function loadSiteInputs(config: SiteInputsConfig, ctx: CommandContext): Promise<{ sites: Site[]; history: Map<string, number> }> {
+  const loaded = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
+  if (loaded.length === 0) throw new UsageError(`no sites in ${config.sites.join(', ')}`);
+  const filter: SiteFilter = { grep: config.grep, grepInvert: config.grepInvert, tags: config.tag ? [...config.tag] : undefined, locale: config.locale };
+  const sites = filterSites(loaded, filter);
+  if (sites.length === 0) {
+    const flags = { grep: '--grep', grepInvert: '--grep-invert', tag: '--tag', locale: '--locale' } as const;
+    const given = Object.entries(flags).flatMap(([key, flag]) => {
+      const value = config[key as keyof typeof flags];
+      return value === undefined ? [] : [`${flag} ${[value].flat().join(' ')}`];
+    });
+    throw new UsageError(`none of the ${loaded.length} sites in ${config.sites.join(', ')} matches ${given.join(', ')}`);
+  }
+  let history = new Map<string, number>();
+  if (config.history) {
+    try {
+      history = await readHistory(resolve(ctx.cwd, config.history));
+    } catch (err) {
+      throw new UsageError(`--history: ${errorMessage(err)}`);
+    }
+  }
+  return { sites, history };
+}
