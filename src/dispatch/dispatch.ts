@@ -57,7 +57,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
   });
   aborted.then(wake);
 
-  const finish = (site: Site, item: WorkItem, outcome: SiteOutcome, session: Session | undefined) => {
+  const finish = (site: Site, item: WorkItem, outcome: SiteOutcome, session: Session | undefined, nodeLost = false) => {
     const list = attempts.get(site.id) ?? [];
     attempts.set(site.id, list);
     const attempt: Attempt = {
@@ -70,12 +70,12 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       durationMs: outcome.timings.totalMs,
     };
     list.push(attempt);
-    const verdict = scheduler.complete(item, outcome.status, session?.node);
+    const verdict = scheduler.complete(item, outcome.status, session?.node, { nodeLost });
     if (!verdict.final) {
       options.reporter?.onNotice?.(
         verdict.reason === 'retry'
           ? `${site.id}: failed on attempt ${item.attempt}, retrying`
-          : `${site.id}: ${outcome.message ?? 'infrastructure error'} on ${session?.node ?? 'unknown node'}; requeued elsewhere`,
+          : `${site.id}: ${outcome.message ?? 'infrastructure error'} on ${session?.node ?? 'unknown node'}${nodeLost ? ' (node gone)' : ''}; requeued elsewhere`,
       );
       return;
     }
@@ -136,7 +136,9 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
           scheduler.giveBack(item);
           return;
         }
-        finish(site, item, outcome, session);
+        // Asked before the verdict: a site whose node died under it is requeued at no cost to it.
+        const nodeLost = outcome.status === 'error' && outcome.sessionLost === true && (await options.sessions.nodeLost?.(session).catch(() => false)) === true;
+        finish(site, item, outcome, session, nodeLost);
         if (outcome.sessionLost) {
           options.sessions.lost?.(session);
           await session.close();

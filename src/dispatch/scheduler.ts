@@ -20,6 +20,12 @@ export type SchedulerOptions = {
   retries: number;
   /** Attempts in all for a site that keeps meeting infrastructure errors. */
   infraAttempts: number;
+  /**
+   * Requeues, not counted in infraAttempts, of a site whose node died under it: that is not
+   * the site's doing, but a page that takes whole nodes down must not go round for ever.
+   * Default 3.
+   */
+  nodeLossRequeues?: number;
   /** Expected duration of a site, for choosing what to steal. */
   costOf: (siteId: string) => number;
 };
@@ -34,7 +40,7 @@ export class Scheduler {
   readonly #slots = new Map<number, Slot>();
   /** Retries and requeues: a new queue entry each, taken before fresh work. */
   readonly #again: WorkItem[] = [];
-  readonly #attempts = new Map<string, { total: number; failures: number; infra: number }>();
+  readonly #attempts = new Map<string, { total: number; failures: number; infra: number; nodeLosses: number }>();
   readonly #excluded = new Map<string, Set<string>>();
   readonly #options: SchedulerOptions;
   #inFlight = 0;
@@ -63,9 +69,10 @@ export class Scheduler {
   /**
    * Records how an attempt ended and says whether it is the site's final result. A test failure
    * within `retries` and an infrastructure error within `infraAttempts` go back to the queue,
-   * the latter with the node it met excluded.
+   * the latter with the node it met excluded. An error because the node itself died
+   * (`nodeLost`) is charged to the node: it goes back without using up the site's attempts.
    */
-  complete(item: WorkItem, status: 'passed' | 'failed' | 'error', node?: string): Verdict {
+  complete(item: WorkItem, status: 'passed' | 'failed' | 'error', node?: string, cause: { nodeLost?: boolean } = {}): Verdict {
     this.#inFlight--;
     const a = this.#attemptsOf(item.siteId);
     a.total++;
@@ -73,7 +80,8 @@ export class Scheduler {
       this.#again.push({ siteId: item.siteId, attempt: a.total + 1 });
       return { final: false, reason: 'retry' };
     }
-    if (status === 'error' && ++a.infra < this.#options.infraAttempts) {
+    const nodeLoss = status === 'error' && cause.nodeLost === true && a.nodeLosses++ < (this.#options.nodeLossRequeues ?? 3);
+    if (status === 'error' && (nodeLoss || ++a.infra < this.#options.infraAttempts)) {
       if (node) this.#excludedFor(item.siteId).add(node);
       // Front of the queue: the site has already waited its turn once.
       this.#again.unshift({ siteId: item.siteId, attempt: a.total + 1 });
@@ -104,7 +112,7 @@ export class Scheduler {
 
   #attemptsOf(siteId: string) {
     let a = this.#attempts.get(siteId);
-    if (!a) this.#attempts.set(siteId, (a = { total: 0, failures: 0, infra: 0 }));
+    if (!a) this.#attempts.set(siteId, (a = { total: 0, failures: 0, infra: 0, nodeLosses: 0 }));
     return a;
   }
 

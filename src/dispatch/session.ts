@@ -29,4 +29,9 @@ export interface SessionFactory {
   open(signal: AbortSignal): Promise<Session>;
   /** Told when a session was lost, so the next open can look for the node that went with it. */
   lost?(session: Session): void;
+  /**
+   * Whether the node of a lost session is gone (not just the session): then the site it was
+   * running is not to blame. Bounded; false when it cannot tell.
+   */
+  nodeLost?(session: Session): Promise<boolean>;
 }

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Builder, Capabilities } from 'selenium-webdriver';
 import type { HubClient } from '../grid/hub-client.ts';
-import type { SessionFactory } from '../dispatch/session.ts';
+import type { Session, SessionFactory } from '../dispatch/session.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgs } from './chrome-flags.ts';
 import { WebDriverSession } from './webdriver-session.ts';
@@ -46,6 +46,12 @@ export class GridSessionFactory implements SessionFactory {
     this.#lost++;
   }
 
+  /** A node that does not answer its own /status is gone, with the session it held. */
+  async nodeLost(session: Session): Promise<boolean> {
+    if (!session.node) return false;
+    return !(await answers(`${session.node}/status`));
+  }
+
   async open(signal: AbortSignal): Promise<WebDriverSession> {
     const { hub } = this.#options;
     const budget = this.#options.openBudgetMs ?? 150_000;
@@ -80,6 +86,17 @@ export class GridSessionFactory implements SessionFactory {
   }
 }
 
+/** Whether anything answers HTTP at `url` within 2 s (any status counts). */
+function answers(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    async (res) => {
+      await res.body?.cancel();
+      return true;
+    },
+    () => false,
+  );
+}
+
 /** Nodes the hub lists as UP that do not answer on their own /status. */
 async function removeDeadNodes(hub: HubClient): Promise<void> {
   try {
@@ -88,11 +105,7 @@ async function removeDeadNodes(hub: HubClient): Promise<void> {
       nodes
         .filter((n) => n.availability === 'UP')
         .map(async (n) => {
-          const alive = await fetch(`${n.uri}/status`, { signal: AbortSignal.timeout(2000) }).then(
-            () => true,
-            () => false,
-          );
-          if (!alive) await hub.removeNode(n.id).catch(() => undefined);
+          if (!(await answers(`${n.uri}/status`))) await hub.removeNode(n.id).catch(() => undefined);
         }),
     );
   } catch {

@@ -68,6 +68,49 @@ describe('dispatch', () => {
     assert.ok(sessions.opened >= 3, 'a new session replaced the lost one');
   });
 
+  it('a site that meets two dying nodes is still run on the third; a lost session on a live node counts', async () => {
+    // s3 takes down whichever node it runs on until only n3 is left; s5 crashes its tab.
+    const nodes = ['n1', 'n2', 'n3'];
+    const dead = new Set<string>();
+    let count = 0;
+    const asked: string[] = [];
+    const sessions: SessionFactory = {
+      async open() {
+        const alive = nodes.filter((n) => !dead.has(n));
+        const node = alive[count++ % alive.length]!;
+        return {
+          id: `session-${count}`,
+          node,
+          async run(site) {
+            await new Promise((r) => setTimeout(r, 1));
+            if (dead.has(node)) return { status: 'error', message: 'node gone', timings, sessionLost: true };
+            if (site.id === 's3' && node !== 'n3') {
+              dead.add(node);
+              return { status: 'error', message: 'node gone', timings, sessionLost: true };
+            }
+            if (site.id === 's5') return { status: 'error', message: 'tab crashed', timings, sessionLost: true };
+            return { status: 'passed', timings };
+          },
+          async reset() {},
+          async close() {},
+        };
+      },
+      async nodeLost(session) {
+        asked.push(session.node!);
+        return dead.has(session.node!);
+      },
+    };
+    const { results } = await run(8, sessions, { concurrency: 3 });
+    assert.equal(results.length, 8);
+    const s3 = results.find((r) => r.id === 's3')!;
+    assert.equal(s3.status, 'passed', JSON.stringify(s3.attempts));
+    assert.equal(s3.node, 'n3');
+    const s5 = results.find((r) => r.id === 's5')!;
+    assert.equal(s5.status, 'error', 'a lost session on a live node is charged to the site');
+    assert.ok(s5.attempts.filter((a) => a.message === 'tab crashed').length === 2, JSON.stringify(s5.attempts));
+    assert.ok(asked.length >= 3);
+  });
+
   it('retries a test failure and reports a later pass as flaky', async () => {
     const { results } = await run(4, factory((site, attempt) => (site.id === 's1' && attempt === 1 ? { status: 'failed', message: 'no form' } : {})), { retries: 1 });
     const s1 = results.find((r) => r.id === 's1')!;

@@ -58,6 +58,25 @@ describe('Scheduler', () => {
     assert.ok(s.done);
   });
 
+  it('requeues a site whose node died under it without using up its infrastructure attempts', () => {
+    const s = make([chunk(0, ['a'])], 0, 2);
+    s.setNode(0, 'node-1');
+    s.setNode(1, 'node-2');
+    s.setNode(2, 'node-3');
+    assert.deepEqual(s.complete(s.next(0)!, 'error', 'node-1', { nodeLost: true }), { final: false, reason: 'requeue' });
+    const second = s.next(1)!;
+    assert.deepEqual(second, { siteId: 'a', attempt: 2 }, 'another node takes it');
+    assert.deepEqual(s.complete(second, 'error', 'node-2', { nodeLost: true }), { final: false, reason: 'requeue' }, 'a second dead node is not the site\'s fault either');
+    assert.deepEqual(s.next(2), { siteId: 'a', attempt: 3 });
+  });
+
+  it('bounds the requeues of a site whose nodes keep dying, then counts them as errors', () => {
+    const s = new Scheduler({ chunks: [chunk(0, ['a'])], retries: 0, infraAttempts: 2, nodeLossRequeues: 2, costOf: () => 1 });
+    const verdicts = Array.from({ length: 4 }, () => s.complete(s.next(0)!, 'error', 'node-1', { nodeLost: true }));
+    assert.deepEqual(verdicts.map((v) => v.final), [false, false, false, true], '2 node losses, then the 2 ordinary attempts');
+    assert.ok(s.done);
+  });
+
   it('takes back an item a slot could not run', () => {
     const s = make([chunk(0, ['a', 'b'])]);
     const a = s.next(0)!;
