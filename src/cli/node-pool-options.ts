@@ -1,61 +1,56 @@
-// The Docker/EC2 node options shared by `scale-nodes` and `run --provider`, and their mapping
-// to the plain NodePoolConfig that src/nodes builds a provider from.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+// The Docker/EC2 node options shared by `scale-nodes` and `run --provider` (each also a key of
+// grid-run.config.json), and their mapping to the plain NodePoolConfig src/nodes builds from.
+import type { Command } from 'commander';
 import { defaultNodeImage, type NodePoolConfig } from '../nodes/create.ts';
 import type { ProviderName } from '../nodes/provider.ts';
+import { option } from './options.ts';
 
-export const wholeNumber = (min: number, max: number) => (raw: string) => {
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
-  return value;
+export const nodePoolDefaults = {
+  image: undefined as string | undefined,
+  eventBusHost: undefined as string | undefined,
+  eventBusPublishPort: undefined as number | undefined,
+  eventBusSubscribePort: undefined as number | undefined,
+  readyTimeout: 180,
+  drainTimeout: 600,
+  nodeHost: undefined as string | undefined,
+  region: undefined as string | undefined,
+  ami: undefined as string | undefined,
+  instanceType: undefined as string | undefined,
+  subnet: undefined as string | undefined,
+  securityGroup: undefined as string[] | undefined,
+  keyName: undefined as string | undefined,
+  instanceProfile: undefined as string | undefined,
+  spot: false,
+  spotMaxPrice: undefined as string | undefined,
+  maxLifetime: 240,
+  secretParameter: undefined as string | undefined,
+  nodeAddress: 'private',
 };
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** What commander parses from the options below. */
-export type NodePoolOpts = {
-  image?: string;
-  nodeHost?: string;
-  eventBusHost?: string;
-  eventBusPublishPort?: number;
-  eventBusSubscribePort?: number;
-  readyTimeout: number;
-  drainTimeout: number;
-  region?: string;
-  ami?: string;
-  instanceType?: string;
-  subnet?: string;
-  securityGroup?: string[];
-  keyName?: string;
-  instanceProfile?: string;
-  spot?: boolean;
-  spotMaxPrice?: string;
-  maxLifetime: number;
-  secretParameter?: string;
-  nodeAddress: 'private' | 'public';
-};
+export type NodePoolSettings = Readonly<typeof nodePoolDefaults>;
 
 export function addNodePoolOptions(cmd: Command): Command {
-  const port = wholeNumber(1, 65535);
+  const d = nodePoolDefaults;
   return cmd
-    .option('--image <ref>', `node image (docker default ${defaultNodeImage}; ec2: one the instances can pull)`)
-    .option('--event-bus-host <host>', "event bus host (default the hub's host)")
-    .option('--event-bus-publish-port <port>', 'event bus publish port (default hub port - 2)', port)
-    .option('--event-bus-subscribe-port <port>', 'event bus subscribe port (default hub port - 1)', port)
-    .option('--ready-timeout <seconds>', 'how long a new node may take to register', wholeNumber(1, 3600), 180)
-    .option('--drain-timeout <seconds>', "how long a draining node's sessions may take", wholeNumber(1, 86_400), 600)
-    .option('--node-host <address>', 'docker: address nodes advertise to the hub (default 127.0.0.1 for a loopback hub)')
-    .option('--region <region>', 'ec2: AWS region [env AWS_REGION]')
-    .option('--ami <id>', 'ec2: AMI id (any Linux with systemd; Docker is installed if missing)')
-    .option('--instance-type <type>', 'ec2: instance type (default c6i.large)')
-    .option('--subnet <id>', 'ec2: subnet id')
-    .option('--security-group <id>', 'ec2: security group id (repeatable); must let the hub reach the node port and the node reach the event bus', collect)
-    .option('--key-name <name>', 'ec2: key pair for SSH')
-    .option('--instance-profile <name|arn>', 'ec2: instance profile (needed for --secret-parameter or an ECR image)')
-    .option('--spot', 'ec2: use spot instances, falling back to on-demand when spot has no capacity')
-    .option('--spot-max-price <usd>', 'ec2: spot price cap per hour')
-    .option('--max-lifetime <minutes>', 'ec2: instances shut down (terminate) after this long, whatever happens', wholeNumber(5, 10_080), 240)
-    .option('--secret-parameter <name>', 'ec2: SSM SecureString with the registration secret, read by the instance at boot')
-    .addOption(new Option('--node-address <which>', 'ec2: instance address the node advertises').choices(['private', 'public']).default('private'));
+    .addOption(option('image', `node image (docker default ${defaultNodeImage}; ec2: one the instances can pull)`, 'ref'))
+    .addOption(option('eventBusHost', "event bus host (default the hub's host)", 'host'))
+    .addOption(option('eventBusPublishPort', 'event bus publish port (default hub port - 2)', 'port'))
+    .addOption(option('eventBusSubscribePort', 'event bus subscribe port (default hub port - 1)', 'port'))
+    .addOption(option('readyTimeout', `seconds a new node may take to register (default ${d.readyTimeout})`, 'seconds'))
+    .addOption(option('drainTimeout', `seconds a draining node's sessions may take (default ${d.drainTimeout})`, 'seconds'))
+    .addOption(option('nodeHost', 'docker: address nodes advertise to the hub (default 127.0.0.1 for a loopback hub)', 'address'))
+    .addOption(option('region', 'ec2: AWS region', 'region'))
+    .addOption(option('ami', 'ec2: AMI id (any Linux with systemd; Docker is installed if missing)', 'id'))
+    .addOption(option('instanceType', 'ec2: instance type (default c6i.large)', 'type'))
+    .addOption(option('subnet', 'ec2: subnet id', 'id'))
+    .addOption(option('securityGroup', 'ec2: security group ids; they must let the hub reach the node port and the node reach the event bus', 'id'))
+    .addOption(option('keyName', 'ec2: key pair for SSH', 'name'))
+    .addOption(option('instanceProfile', 'ec2: instance profile (needed for --secret-parameter or an ECR image)', 'name|arn'))
+    .addOption(option('spot', 'ec2: use spot instances, falling back to on-demand when spot has no capacity'))
+    .addOption(option('spotMaxPrice', 'ec2: spot price cap per hour', 'usd'))
+    .addOption(option('maxLifetime', `ec2: minutes after which instances shut down (terminate), whatever happens (default ${d.maxLifetime})`, 'minutes'))
+    .addOption(option('secretParameter', 'ec2: SSM SecureString with the registration secret, read by the instance at boot', 'name'))
+    .addOption(option('nodeAddress', `ec2: instance address the node advertises, private or public (default ${d.nodeAddress})`, 'which'));
 }
 
 export type NodePoolBase = {
@@ -69,7 +64,7 @@ export type NodePoolBase = {
   eventBus?: { host?: string; publishPort?: number; subscribePort?: number };
 };
 
-export function nodePoolConfig(base: NodePoolBase, opts: NodePoolOpts): NodePoolConfig {
+export function nodePoolConfig(base: NodePoolBase, s: NodePoolSettings): NodePoolConfig {
   return {
     provider: base.provider,
     hub: base.hub,
@@ -77,30 +72,30 @@ export function nodePoolConfig(base: NodePoolBase, opts: NodePoolOpts): NodePool
     runId: base.runId,
     slots: base.slots,
     secret: base.secret,
-    image: opts.image,
+    image: s.image,
     eventBus: {
-      host: opts.eventBusHost ?? base.eventBus?.host,
-      publishPort: opts.eventBusPublishPort ?? base.eventBus?.publishPort,
-      subscribePort: opts.eventBusSubscribePort ?? base.eventBus?.subscribePort,
+      host: s.eventBusHost ?? base.eventBus?.host,
+      publishPort: s.eventBusPublishPort ?? base.eventBus?.publishPort,
+      subscribePort: s.eventBusSubscribePort ?? base.eventBus?.subscribePort,
     },
-    readyTimeoutMs: opts.readyTimeout * 1000,
-    drainTimeoutMs: opts.drainTimeout * 1000,
-    docker: opts.nodeHost ? { nodeHost: opts.nodeHost } : undefined,
+    readyTimeoutMs: s.readyTimeout * 1000,
+    drainTimeoutMs: s.drainTimeout * 1000,
+    docker: s.nodeHost ? { nodeHost: s.nodeHost } : undefined,
     ec2:
       base.provider === 'ec2'
         ? {
-            region: opts.region,
-            ami: opts.ami,
-            instanceType: opts.instanceType,
-            subnetId: opts.subnet,
-            securityGroupIds: opts.securityGroup,
-            keyName: opts.keyName,
-            instanceProfile: opts.instanceProfile,
-            spot: opts.spot,
-            spotMaxPrice: opts.spotMaxPrice,
-            maxLifetimeMinutes: opts.maxLifetime,
-            secretParameter: opts.secretParameter,
-            nodeAddress: opts.nodeAddress,
+            region: s.region,
+            ami: s.ami,
+            instanceType: s.instanceType,
+            subnetId: s.subnet,
+            securityGroupIds: s.securityGroup ? [...s.securityGroup] : undefined,
+            keyName: s.keyName,
+            instanceProfile: s.instanceProfile,
+            spot: s.spot,
+            spotMaxPrice: s.spotMaxPrice,
+            maxLifetimeMinutes: s.maxLifetime,
+            secretParameter: s.secretParameter,
+            nodeAddress: s.nodeAddress as 'private' | 'public',
           }
         : undefined,
   };

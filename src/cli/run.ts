@@ -18,7 +18,7 @@ import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
 import { addSiteFilterOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
-import { addNodePoolOptions, nodePoolConfig, type NodePoolBase, type NodePoolOpts } from './node-pool-options.ts';
+import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { createProvider } from '../nodes/create.ts';
 import { nodesForRun } from '../nodes/scale.ts';
 import { checkId, type ProviderName } from '../nodes/provider.ts';
@@ -47,6 +47,7 @@ export const runDefaults = {
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
   screenshots: true,
   ...siteFilterDefaults,
+  ...nodePoolDefaults,
 };
 
 export type RunConfig = Readonly<typeof runDefaults>;
@@ -102,14 +103,14 @@ export function registerRun(program: Command, ctx: CommandContext): void {
         'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
         '  grid-run run --provider docker --nodes 4 --slots 2\n',
     )
-    .action(async (opts: NodePoolOpts, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const config = configFor(cmd, ctx, runDefaults);
-      ctx.exitCode = await runCommand(config, opts, ctx);
+      ctx.exitCode = await runCommand(config, ctx);
     });
 }
 
 /** The provider to provision nodes with, checked before anything starts. */
-function checkProvider(config: RunConfig, poolOpts: NodePoolOpts, runId: string, env: NodeJS.ProcessEnv): ProviderName | undefined {
+function checkProvider(config: RunConfig, runId: string, env: NodeJS.ProcessEnv): ProviderName | undefined {
   const provider = config.provider as ProviderName | undefined;
   if (!provider) return undefined;
   checkId('pool', config.pool);
@@ -118,17 +119,17 @@ function checkProvider(config: RunConfig, poolOpts: NodePoolOpts, runId: string,
   }
   if (config.nodes < 1) throw new UsageError(`run --provider ${provider} needs --nodes 1 or more`);
   // Building a provider has no side effects; it checks the options (ec2 region, AMI, image...).
-  createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, poolOpts), { env });
+  createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, config), { env });
   return provider;
 }
 
-async function runCommand(config: RunConfig, poolOpts: NodePoolOpts, ctx: CommandContext): Promise<number> {
+async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   // Everything the user could have got wrong is checked before anything starts.
   const { sites, history } = await loadSiteInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
-  const provider = checkProvider(config, poolOpts, runId, ctx.env);
+  const provider = checkProvider(config, runId, ctx.env);
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
@@ -159,7 +160,7 @@ async function runCommand(config: RunConfig, poolOpts: NodePoolOpts, ctx: Comman
     }
     if (provider) {
       const base = { provider, hub: hub.url, pool: config.pool, runId, slots: config.slots, secret: config.secret, eventBus };
-      const nodes = nodesForRun(createProvider(nodePoolConfig(base, poolOpts), { env: ctx.env, log: ctx.err }).provider, runId);
+      const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
       // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
       teardown.add(`the ${provider} nodes of this run`, async () => void (await nodes.release()));
       ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);

@@ -1,13 +1,17 @@
 // `scale-nodes <count>`: make a pool of Docker or EC2 nodes exactly `count` big.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { createProvider } from '../nodes/create.ts';
 import { scaleTo } from '../nodes/scale.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
-import { addNodePoolOptions, nodePoolConfig, wholeNumber, type NodePoolOpts } from './node-pool-options.ts';
+import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults } from './node-pool-options.ts';
 
-type ScaleOpts = NodePoolOpts & { json?: boolean };
+const wholeNumber = (min: number, max: number) => (raw: string) => {
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
+  return value;
+};
 
 export function registerScaleNodes(program: Command, ctx: CommandContext): void {
   const command = program
@@ -33,18 +37,19 @@ Examples:
       --secret-parameter /grid-run/registration-secret --spot
 `,
     )
-    .action(async (count: number, opts: ScaleOpts, cmd: Command) => {
+    .action(async (count: number, opts: { json?: boolean }, cmd: Command) => {
       const config = configFor(cmd, ctx, {
         provider: undefined as string | undefined,
         hub: undefined as string | undefined,
         pool: 'default',
         slots: 1,
         secret: undefined as string | undefined,
+        ...nodePoolDefaults,
       });
       if (config.provider !== 'docker' && config.provider !== 'ec2') throw new UsageError('scale-nodes needs --provider docker or --provider ec2');
       if (!config.hub) throw new UsageError('scale-nodes needs --hub URL (or GRID_RUN_HUB): the hub the nodes register with');
       const runId = `scale-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-      const poolConfig = nodePoolConfig({ ...config, provider: config.provider, hub: config.hub, runId }, opts);
+      const poolConfig = nodePoolConfig({ ...config, provider: config.provider, hub: config.hub, runId }, config);
       const { provider, hub } = createProvider(poolConfig, { env: ctx.env, log: (line) => ctx.err(line) });
       const result = await scaleTo(provider, count, { hub, signal: ctx.signal, log: (line) => ctx.err(line) });
       if (opts.json) {
