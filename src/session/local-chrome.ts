@@ -1,5 +1,6 @@
 // One Chromium driven straight through a local chromedriver, no grid: for dry-run and eval.
 import { existsSync } from 'node:fs';
+import pTimeout from 'p-timeout';
 import { Builder, type WebDriver } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import { InfrastructureError, errorMessage } from '../errors.ts';
@@ -28,14 +29,9 @@ export async function startLocalChrome(options: LocalChromeOptions = {}): Promis
   chromeOptions.addArguments(...chromeArgs, ...(options.args ?? []));
   const service = new chrome.ServiceBuilder(driverPath).setLoopback(true);
   const builder = new Builder().forBrowser('chrome').setChromeOptions(chromeOptions).setChromeService(service);
-  let timer: NodeJS.Timeout | undefined;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   try {
-    const driver = await Promise.race([
-      builder.build(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no browser after ${(options.startTimeoutMs ?? 30_000) / 1000} s`)), options.startTimeoutMs ?? 30_000);
-      }),
-    ]);
+    const driver = await pTimeout(builder.build(), { milliseconds: startTimeoutMs, message: `no browser after ${startTimeoutMs / 1000} s` });
     let stopped = false;
     return {
       driver,
@@ -47,8 +43,6 @@ export async function startLocalChrome(options: LocalChromeOptions = {}): Promis
     };
   } catch (err) {
     throw new InfrastructureError(`could not start Chromium (${binary}) through chromedriver (${driverPath}): ${firstLine(errorMessage(err))}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,7 @@
 // value: test failures and infrastructure errors alike come back as a SiteOutcome.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pTimeout from 'p-timeout';
 import type { WebDriver } from 'selenium-webdriver';
 import type { Site } from '../types.ts';
 import type { SiteOutcome } from '../dispatch/session.ts';
@@ -34,7 +35,6 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
   const timings = { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 };
   const started = performance.now();
   let phase = 'loading the page';
-  let timer: NodeJS.Timeout | undefined;
   const overall = options.siteTimeoutMs;
   const work = async (): Promise<SiteOutcome> => {
     await driver.manage().setTimeouts({ pageLoad: site.timeoutMs ?? options.pageLoadTimeoutMs, script: options.scriptTimeoutMs });
@@ -72,16 +72,15 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     return { status: verdict.status, message: verdict.message, detection, timings, screenshot };
   };
   try {
-    return await Promise.race([
-      work(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SiteTimeout(`site took longer than ${overall} ms (while ${phase})`)), overall);
-      }),
-    ]);
+    return await pTimeout(work(), {
+      milliseconds: overall,
+      fallback: () => {
+        throw new SiteTimeout(`site took longer than ${overall} ms (while ${phase})`);
+      },
+    });
   } catch (err) {
     return infrastructureOutcome(err, phase, site, options, timings);
   } finally {
-    clearTimeout(timer);
     timings.totalMs = performance.now() - started;
     for (const key of Object.keys(timings) as (keyof typeof timings)[]) timings[key] = Math.round(timings[key] * 10) / 10;
   }

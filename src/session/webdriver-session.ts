@@ -1,4 +1,5 @@
 // A Session (src/dispatch/session.ts) over one WebDriver session.
+import pTimeout from 'p-timeout';
 import type { WebDriver } from 'selenium-webdriver';
 import type { Session, SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
@@ -65,6 +66,6 @@ export class WebDriverSession implements Session {
     if (this.#closed) return;
     this.#closed = true;
     // A session on a dead node cannot be quit; don't let that hold up the run.
-    await Promise.race([this.#driver.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await pTimeout(this.#driver.quit(), { milliseconds: 10_000 }).catch(() => undefined);
   }
 }
