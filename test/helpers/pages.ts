@@ -21,3 +21,48 @@ export async function servePages(pages: Record<string, string>): Promise<PageSer
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+export const loginPage =
+  '<!doctype html><title>Sign in</title><form><input name=user autocomplete=username><input type=password name=pw><button>Sign in</button></form>';
+
+export type CountingServer = PageServer & {
+  /** Requests answered so far: a test waits on it to act "mid-run". */
+  served(): number;
+};
+
+/**
+ * A login page at every path, answered after `delayMs` (so a run lasts long enough to be
+ * interrupted); `/never`, which sends half a page and never finishes; and `/loop`, a login
+ * page whose script runs forever once loaded.
+ */
+export async function serveLoginPages(options: { delayMs?: number } = {}): Promise<CountingServer> {
+  let served = 0;
+  const open = new Set<import('node:http').ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    served++;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/never') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write('<!doctype html><p>loading');
+      open.add(res);
+      return;
+    }
+    if (path === '/loop') {
+      // Loads, then its script runs forever: the renderer never answers again.
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 100));</script>`);
+      return;
+    }
+    setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(loginPage), options.delayMs ?? 150);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    served: () => served,
+    close: async () => {
+      for (const res of open) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,68 +1,22 @@
 // `grid-run run` end to end on a real local Selenium Grid with headless Chromium.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
-import type { SiteResult } from '../../src/types.ts';
-import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
 import { runCli } from '../helpers/cli.ts';
-import { processesInGroups } from '../helpers/processes.ts';
+import { embeddedGridGroups, processesInGroups, spawnGridRun } from '../helpers/processes.ts';
 import { readJUnit } from '../helpers/junit.ts';
+import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
+import { readResults, writeList } from '../helpers/run-outputs.ts';
 
-const loginPage = '<!doctype html><title>Sign in</title><form><input name=user autocomplete=username><input type=password name=pw><button>Sign in</button></form>';
-
-type Results = { results: SiteResult[] };
-const readResults = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Results;
-
-/** Pages for the run tests: a slowish login page, one that never finishes, one whose script never yields. */
-async function serveTestPages(): Promise<{ url: string; served: () => number; close(): Promise<void> }> {
-  let served = 0;
-  const open = new Set<import('node:http').ServerResponse>();
-  const server: Server = createServer((req, res) => {
-    served++;
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/never') {
-      // Headers and half a page, then nothing: the load event never comes.
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.write('<!doctype html><p>loading');
-      open.add(res);
-      return;
-    }
-    if (path === '/loop') {
-      // Loads, then its script runs forever: the renderer never answers again.
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 100));</script>`);
-      return;
-    }
-    setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(loginPage), 150);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    served: () => served,
-    close: async () => {
-      for (const res of open) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-async function writeList(dir: string, entries: object[]): Promise<string> {
-  const file = join(dir, 'sites.json');
-  await writeFile(file, JSON.stringify(entries, null, 1));
-  return file;
-}
 
 describe('grid-run run (real grid)', function () {
   this.timeout(600_000);
-  let pages: Awaited<ReturnType<typeof serveTestPages>>;
+  let pages: CountingServer;
   before(async () => {
-    pages = await serveTestPages();
+    pages = await serveLoginPages({ delayMs: 150 });
   });
   after(async () => pages.close());
 
@@ -181,21 +135,12 @@ describe('grid-run run (real grid)', function () {
       const temp = await mkdtemp(join(tmpdir(), 'grid-run-signal-tmp-'));
       const list = await writeList(dir, Array.from({ length: 60 }, (_, i) => ({ id: `signal/${i}`, url: `${pages.url}/login?s${i}`, expect: { login: true } })));
       const before = pages.served();
-      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/grid-run.js'), 'run', '--sites', list, '--nodes', '1', '--slots', '1', '--no-screenshots'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH, CI: 'true', TMPDIR: temp },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--no-screenshots'], { cwd: dir, tmpdir: temp });
       while (pages.served() - before < 5) await new Promise((r) => setTimeout(r, 100));
-      const stateDir = join(temp, (await readdir(temp)).find((f) => f.startsWith('grid-run-'))!);
-      const state = JSON.parse(await readFile(join(stateDir, 'grid.json'), 'utf8')) as { processes: { pid: number }[] };
-      child.kill(signal);
-      const code = await exited;
-      assert.equal(code, signal === 'SIGINT' ? 130 : 143, output.slice(-2000));
+      const groups = await embeddedGridGroups(temp);
+      run.child.kill(signal);
+      const code = await run.exited;
+      assert.equal(code, signal === 'SIGINT' ? 130 : 143, run.output().slice(-2000));
       const junit = await readJUnit(join(dir, 'junit.xml'));
       assert.equal(junit.cases.length, 60, 'every site in the partial JUnit');
       assert.equal(new Set(junit.cases.map((c) => c.name)).size, 60);
@@ -204,7 +149,7 @@ describe('grid-run run (real grid)', function () {
       assert.ok(junit.cases.some((c) => c.status === 'passed'));
       const { results } = await readResults(join(dir, 'results.json'));
       assert.equal(results.length, 60);
-      assert.deepEqual(processesInGroups(state.processes.map((p) => p.pid)), [], 'no grid process left');
+      assert.deepEqual(processesInGroups(groups), [], 'no grid process left');
     });
   }
 });
