@@ -1,0 +1,124 @@
+// Hostile pages in one chunk with well-behaved login pages between them: each hostile page
+// ends within its bounds with the status it deserves, and the chunk goes on to test the next
+// site normally. The pages are static files (test/faults/pages/) served by the run's own
+// static server through relative URLs; the 404 and the refused connection are absolute URLs.
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { freePort } from '../../src/grid/ports.ts';
+import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import type { SiteResult } from '../../src/types.ts';
+import { runCli } from '../helpers/cli.ts';
+import { writeList } from '../helpers/run-outputs.ts';
+import { checkRun } from './check.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const env = { PATH: process.env.PATH, CI: 'true' };
+const timeouts = ['--page-load-timeout', '4000', '--script-timeout', '5000', '--site-timeout', '60000'];
+
+type Hostile = {
+  id: string;
+  entry: (ctx: { servedBase: string; closedPort: number }) => object;
+  /** The statuses a correct run may give this page, and why. */
+  allowed: SiteResult['status'][];
+  message?: RegExp;
+};
+
+const hostile: Hostile[] = [
+  { id: 'never-loads', entry: () => ({ url: 'hostile/never-loads.html', expect: { login: true } }), allowed: ['error'], message: /page load timed out after 4000 ms/ },
+  // Dialogs are dismissed (unhandledPromptBehavior); the login form under them is still there.
+  { id: 'alert', entry: () => ({ url: 'hostile/alert.html', expect: { login: true, username: '#alert-user', password: '#alert-pw' } }), allowed: ['passed'] },
+  { id: 'confirm', entry: () => ({ url: 'hostile/confirm.html', expect: { login: true, username: '#confirm-user', password: '#confirm-pw' } }), allowed: ['passed'] },
+  { id: 'prompt', entry: () => ({ url: 'hostile/prompt.html', expect: { login: true, username: '#prompt-user', password: '#prompt-pw' } }), allowed: ['passed'] },
+  // The click gives the page the user activation Chrome wants before it asks "leave?".
+  {
+    id: 'beforeunload',
+    entry: () => ({ url: 'hostile/beforeunload.html', steps: [{ click: '#bu-go' }], expect: { login: true, username: '#bu-user', password: '#bu-pw' } }),
+    allowed: ['passed'],
+  },
+  // Never settles: either it is caught between two pages (no form, which is what it expects)
+  // or its load never completes in time.
+  { id: 'redirect-loop', entry: () => ({ url: 'hostile/redirect-loop.html', expect: { login: false } }), allowed: ['passed', 'error'] },
+  { id: 'huge-dom', entry: () => ({ url: 'hostile/huge-dom.html', timeoutMs: 30000, expect: { login: true, username: '#huge-user', password: '#huge-pw' } }), allowed: ['passed'] },
+  // Chrome may refuse to close a window it did not open by script; if it does close it, the
+  // session has lost its window and that is an infrastructure error.
+  { id: 'window-close', entry: () => ({ url: 'hostile/window-close.html', expect: { login: true } }), allowed: ['passed', 'error'] },
+  { id: 'popups', entry: () => ({ url: 'hostile/popups.html', timeoutMs: 30000, expect: { login: true, username: '#pop-user', password: '#pop-pw' } }), allowed: ['passed'] },
+  // A 404 page has no login form: the site is wrong, either as a failure or as an error.
+  { id: 'not-found', entry: ({ servedBase }) => ({ url: `${servedBase}hostile/missing.html`, expect: { login: true } }), allowed: ['failed', 'error'] },
+  // Nothing could be tested: the environment failed, not the detector.
+  {
+    id: 'connection-refused',
+    entry: ({ closedPort }) => ({ url: `http://127.0.0.1:${closedPort}/login`, expect: { login: true } }),
+    allowed: ['error'],
+    message: /refused/i,
+  },
+];
+
+/** A copy of the hostile pages and some bundled login pages, with a list mixing them. */
+async function hostileRun(kinds: Hostile[], servePort: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-hostile-'));
+  await cp(join(repo, 'test/faults/pages'), join(dir, 'hostile'), { recursive: true });
+  for (const folder of ['forms', 'submit', 'formless']) await cp(join(repo, 'sites', folder), join(dir, 'good', folder), { recursive: true });
+  const bundled = JSON.parse(await readFile(join(repo, 'sites/login.json'), 'utf8')) as { id: string; url: string; expect: object }[];
+  const good = bundled
+    .filter((s) => /^(forms|submit|formless)\//.test(s.url) && !s.url.includes('table-layout'))
+    .map((s) => ({ id: s.id, url: `good/${s.url}`, expect: s.expect }));
+  assert.ok(good.length > kinds.length, 'a well-behaved page after every hostile one');
+  const ctx = { servedBase: `http://127.0.0.1:${servePort}/${basename(dir)}/`, closedPort: await freePort('127.0.0.1') } // bound, released: nothing listens;
+  const entries: object[] = [good[0]!];
+  kinds.forEach((h, i) => entries.push({ id: `hostile/${h.id}`, ...h.entry(ctx) }, good[i + 1]!));
+  const list = await writeList(dir, entries);
+  const ids = entries.map((e) => (e as { id: string }).id);
+  const after = new Map(kinds.map((h, i) => [`hostile/${h.id}`, good[i + 1]!.id]));
+  return { dir, list, ids, after };
+}
+
+/** Every hostile page within its allowed statuses, and every other page passed. */
+function problemsOf(kinds: Hostile[], byId: Map<string, SiteResult>, after: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const h of kinds) {
+    const r = byId.get(`hostile/${h.id}`)!;
+    if (!h.allowed.includes(r.status)) problems.push(`${r.id}: ${r.status} (${r.message ?? ''}), expected ${h.allowed.join(' or ')}`);
+    else if (h.message && !h.message.test(r.message ?? '')) problems.push(`${r.id}: message ${JSON.stringify(r.message)} does not match ${h.message}`);
+    const next = byId.get(after.get(r.id)!)!;
+    if (next.status !== 'passed') problems.push(`${next.id} (after ${r.id}): ${next.status} (${next.message ?? ''})`);
+  }
+  return problems;
+}
+
+describe('faults: hostile pages', function () {
+  this.timeout(900_000);
+  let grid: LocalGrid;
+  before(async () => {
+    // Two slots: a page that wedges its browser must not leave the run without one.
+    grid = await startLocalGrid({ nodes: 1, slots: 2, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-faults-grid-')) });
+  });
+  after(async () => grid?.stop());
+
+  const run = async (name: string, kinds: Hostile[]) => {
+    const servePort = await freePort('127.0.0.1');
+    const { dir, list, ids, after } = await hostileRun(kinds, servePort);
+    const r = await runCli(
+      ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--serve-port', String(servePort), ...timeouts, '--no-screenshots'],
+      { cwd: dir, env },
+    );
+    const expectedCodes = kinds.some((h) => h.allowed.every((s) => s === 'error')) ? [3] : kinds.some((h) => h.allowed.includes('error')) ? [0, 3] : [0];
+    const { byId } = await checkRun(name, { dir, ids, code: r.code, expectedCodes, output: r.stderr + r.stdout });
+    const problems = problemsOf(kinds, byId, after);
+    assert.deepEqual(problems, [], `${problems.join('\n')}\n${r.stdout.slice(-3000)}`);
+    // Whatever a page did, every attempt ended within the bounds the run was given.
+    for (const x of byId.values()) for (const a of x.attempts) assert.ok(a.durationMs < 65_000, `${x.id} attempt took ${a.durationMs} ms`);
+  };
+
+  it('never-ending load, dialogs, beforeunload, redirect loop, 10 MB DOM, window.close(), 20 popups, 404, connection refused: the chunk goes on', async () => {
+    await run(`hostile pages (${hostile.length} kinds)`, hostile);
+  });
+
+  it('a script that loops forever after load: an error within its bounds, and the chunk goes on', async () => {
+    await run('hostile: endless script after load', [
+      { id: 'endless-script', entry: () => ({ url: 'hostile/endless-script.html', expect: { login: true } }), allowed: ['error'] },
+    ]);
+  });
+});

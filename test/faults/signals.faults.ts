@@ -1,0 +1,71 @@
+// SIGINT and SIGTERM to a `grid-run run` child mid-run: partial outputs valid with every site
+// once (the unfinished ones skipped), exit 130/143, and nothing it started left running: no
+// grid process, no static server.
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/grid/ports.ts';
+import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
+import { embeddedGridGroups, processesInGroups, spawnGridRun } from '../helpers/processes.ts';
+import { writeList } from '../helpers/run-outputs.ts';
+import { checkRun } from './check.ts';
+import { waitForProgress } from './grid.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('faults: signals mid-run', function () {
+  this.timeout(600_000);
+  let pages: CountingServer;
+  before(async () => {
+    pages = await serveLoginPages({ delayMs: 150 });
+  });
+  after(async () => pages?.close());
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const expected = signal === 'SIGINT' ? 130 : 143;
+    it(`${signal}: partial JUnit and results.json with every site once, exit ${expected}, nothing left running`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-'));
+      const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-tmp-'));
+      // Remote pages (counted, to know the run is under way) and relative ones (served by the
+      // run's own static server, which must go too).
+      await cp(join(repo, 'sites/forms'), join(dir, 'forms'), { recursive: true });
+      const entries = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? { id: `signal/remote-${i}`, url: `${pages.url}/login?${signal}-${i}`, expect: { login: true } }
+          : { id: `signal/local-${i}`, url: 'forms/simple.html', expect: { login: true, username: '#username', password: '#password' } },
+      );
+      const ids = entries.map((e) => e.id);
+      const list = await writeList(dir, entries);
+      const servePort = await freePort('127.0.0.1');
+      const from = pages.served();
+      const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--no-screenshots'], { cwd: dir, tmpdir: temp });
+      await waitForProgress(pages.served, from, 4);
+      const groups = await embeddedGridGroups(temp);
+      run.child.kill(signal);
+      const code = await run.exited;
+      const { results } = await checkRun(`${signal} mid-run`, { dir, ids, code, expectedCodes: [expected], output: run.output() });
+      const skipped = results.filter((r) => r.status === 'skipped');
+      assert.ok(skipped.length > 0 && skipped.length < ids.length, `${skipped.length} skipped: interrupted mid-run`);
+      for (const r of skipped) assert.match(r.message ?? '', new RegExp(`interrupted \\(${signal}\\)`), r.id);
+      assert.ok(results.some((r) => r.status === 'passed'), 'what finished is reported as it finished');
+      assert.ok(results.every((r) => r.status === 'passed' || r.status === 'skipped'), 'nothing else went wrong');
+      assert.ok((await stat(join(dir, 'report', 'index.html'))).isFile(), 'the HTML report is written too');
+      assert.deepEqual(processesInGroups(groups), [], 'no grid process left');
+      assert.equal(await listening(servePort), false, 'the static server is gone');
+    });
+  }
+});
