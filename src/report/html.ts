@@ -36,6 +36,11 @@ function screenshotHref(screenshot: string, opts: HtmlOptions): string {
 }
 
 export function buildHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): string {
+  return [...htmlPieces(results, summary, opts)].join('');
+}
+
+/** The report in pieces, one card each, so that a report of 10,000 sites is never one string. */
+export function* htmlPieces(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): Generator<string> {
   const title = opts.title ?? 'grid-run report';
   // Problems first, so a person opening the report sees what needs action without filtering.
   const sorted = [...results].sort(
@@ -63,7 +68,7 @@ export function buildHtml(results: readonly SiteResult[], summary: RunSummary, o
     `${escapeHtml(summary.sessionsCreated)} sessions`,
   ].filter(Boolean);
 
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -89,7 +94,9 @@ ${summary.interrupted ? `<p class="interrupted">Partial run: ${escapeHtml(summar
 </form>
 </header>
 <main id="sites">
-${sorted.map((r) => card(r, opts)).join('\n')}
+`;
+  for (let i = 0; i < sorted.length; i++) yield `${i ? '\n' : ''}${card(sorted[i]!, opts)}`;
+  yield `
 </main>
 <script>${SCRIPT}</script>
 </body>
@@ -192,7 +199,7 @@ const SCRIPT = `
 
 export async function writeHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): Promise<string> {
   const file = path.resolve(opts.cwd ?? process.cwd(), opts.dir, 'index.html');
-  await writeFileAtomic(file, buildHtml(results, summary, opts));
+  await writeFileAtomic(file, htmlPieces(results, summary, opts));
   return file;
 }
 

@@ -82,8 +82,31 @@ export async function writeResults(
   meta?: ResultsMeta,
 ): Promise<ResultsFile> {
   const data = buildResultsFile(results, summary, previousHistory, meta);
-  await writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
+  await writeFileAtomic(file, resultsJsonPieces(data));
   return data;
+}
+
+/**
+ * The text of `JSON.stringify(data, null, 2) + '\n'`, one result at a time, so that 10,000
+ * results are never one string. JSON strings hold no raw newline, so re-indenting a nested
+ * value is a matter of its line breaks.
+ */
+export function* resultsJsonPieces(data: ResultsFile): Generator<string> {
+  const indent = (text: string, by: string) => text.replaceAll('\n', `\n${by}`);
+  const entries = Object.entries(data).filter(([, value]) => value !== undefined);
+  yield '{';
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i]!;
+    yield `${i ? ',' : ''}\n  ${JSON.stringify(key)}: `;
+    if (key === 'results' && Array.isArray(value) && value.length > 0) {
+      yield '[';
+      for (let j = 0; j < value.length; j++) yield `${j ? ',' : ''}\n    ${indent(JSON.stringify(value[j], null, 2), '    ')}`;
+      yield '\n  ]';
+    } else {
+      yield indent(JSON.stringify(value, null, 2), '  ');
+    }
+  }
+  yield '\n}\n';
 }
 
 export async function readResults(file: string): Promise<ResultsFile> {

@@ -26,6 +26,16 @@ const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;
 type XmlElement = ReturnType<TestCase['build']>;
 
 export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, options: JUnitOptions = {}): string {
+  return [...junitPieces(results, summary, options)].join('');
+}
+
+/**
+ * The JUnit document in pieces: the envelope (suites, suite, properties), then each testcase.
+ * The library still builds every element, escapes and counts; but each testcase is made,
+ * serialised and dropped one at a time, since the library's model and tree of 10,000
+ * testcases cost more memory (about 190 MB) than the rest of the run together.
+ */
+export function* junitPieces(results: readonly SiteResult[], summary: RunSummary, options: JUnitOptions = {}): Generator<string> {
   // The export is a shared singleton builder: never add to it, always start a new one.
   const builder = junit.newBuilder();
   const suite = builder.testSuite().name(options.suiteName ?? 'grid-run').time(summary.wallMs / 1000);
@@ -37,15 +47,47 @@ export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, 
   suite.property('flaky', String(summary.flaky));
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
 
-  const sources = new Map(options.sites?.map((s) => [s.id, s.source]));
+  // The suite holds a mark per site with the status the library counts, and no element: the
+  // envelope gets its counts from the marks, and the testcases follow it one at a time.
   for (const r of results) {
+    const mark = suite.testCase();
+    if (r.status === 'failed') mark.failure();
+    else if (r.status === 'error') mark.error();
+    else if (r.status === 'skipped') mark.skipped();
+    mark.build = (parent: XmlElement): XmlElement => parent;
+  }
+  const envelope = builder.build();
+  const close = envelope.lastIndexOf('\n  </testsuite>');
+  if (close < 0) {
+    // No properties and no testcase: the library closes the suite in its opening tag.
+    yield envelope;
+    return;
+  }
+  yield envelope.slice(0, close + 1);
+  const sources = new Map(options.sites?.map((s) => [s.id, s.source]));
+  const cwd = options.cwd ?? process.cwd();
+  // Testcases are made in a scratch suite, a new one every few hundred so none grows long.
+  let scratch = junit.newBuilder().testSuite();
+  let parent = scratch.build();
+  let inScratch = 0;
+  for (const r of results) {
+    if (inScratch++ === 256) {
+      scratch = junit.newBuilder().testSuite();
+      parent = scratch.build();
+      inScratch = 1;
+    }
+    const tc = scratch.testCase();
     const source = sources.get(r.id);
-    const tc = suite.testCase();
     // GitLab and others link a testcase to its `file`: the site list that declared it.
     if (source) tc.file(source.replace(/:\d+$/, ''));
-    addTestCase(tc, r, className(r, source), options.cwd ?? process.cwd());
+    addTestCase(tc, r, className(r, source), cwd);
+    const el = tc.build(parent);
+    // At the depth it has in the document (testsuites > testsuite > testcase), as the whole
+    // document's build() would print it.
+    yield el.toString({ pretty: true, indent: '  ', newline: '\n', offset: 2 });
+    el.remove();
   }
-  return builder.build();
+  yield envelope.slice(close + 1);
 }
 
 function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string): void {
@@ -162,7 +204,7 @@ export async function writeJUnit(
   summary: RunSummary,
   options: JUnitOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(file, buildJUnit(results, summary, options));
+  await writeFileAtomic(file, junitPieces(results, summary, options));
 }
 
 export class JUnitReporter implements Reporter {
@@ -185,3 +227,4 @@ export class JUnitReporter implements Reporter {
     await writeJUnit(this.file, results, summary, this.#options);
   }
 }
+
