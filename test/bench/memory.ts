@@ -5,12 +5,13 @@
 // computeSummary and onEnd. Only the browser sessions are fakes (src/dispatch/session.ts's
 // interfaces) that answer at once with a detection, timings and a screenshot path, since 10,000
 // real page loads would take an hour on this machine while the memory they cost the CLI is one
-// small SiteResult each. The modules `run` loads (selenium-webdriver, the grid client, esbuild's
-// detector bundle) are loaded too, so the baseline is the CLI's, not a bare Node's.
+// small SiteResult each. The modules the CLI loads (src/cli/main.ts with every command, as
+// bin/grid-run.js does, and esbuild's detector bundle) are loaded too, so the baseline is the
+// CLI's, not a bare Node's.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import '../../src/cli/run.ts';
+import '../../src/cli/main.ts';
 import { detectorScriptWithMeta } from '../../src/detect/bundle.ts';
 import { dispatch } from '../../src/dispatch/dispatch.ts';
 import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
