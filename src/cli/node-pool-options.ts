@@ -1,7 +1,8 @@
 // The Docker/EC2 node options shared by `scale-nodes` and `run --provider` (each also a key of
 // grid-run.config.json), and their mapping to the plain NodePoolConfig src/nodes builds from.
 import type { Command } from 'commander';
-import { defaultNodeImage, type NodePoolConfig } from '../nodes/create.ts';
+import type { NodePoolConfig } from '../nodes/create.ts';
+import { defaultNodeImage } from '../nodes/image.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 import { option } from './options.ts';
 

@@ -19,7 +19,6 @@ import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
 import { addSiteFilterOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
-import { createProvider } from '../nodes/create.ts';
 import { nodesForRun } from '../nodes/scale.ts';
 import { checkId, type ProviderName } from '../nodes/provider.ts';
 
@@ -109,8 +108,11 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     });
 }
 
+/** Only a run with --provider loads the provider SDKs: the EC2 client alone is ~64 MB of memory. */
+const loadProviders = () => import('../nodes/create.ts');
+
 /** The provider to provision nodes with, checked before anything starts. */
-function checkProvider(config: RunConfig, runId: string, env: NodeJS.ProcessEnv): ProviderName | undefined {
+async function checkProvider(config: RunConfig, runId: string, env: NodeJS.ProcessEnv): Promise<ProviderName | undefined> {
   const provider = config.provider as ProviderName | undefined;
   if (!provider) return undefined;
   checkId('pool', config.pool);
@@ -119,6 +121,7 @@ function checkProvider(config: RunConfig, runId: string, env: NodeJS.ProcessEnv)
   }
   if (config.nodes < 1) throw new UsageError(`run --provider ${provider} needs --nodes 1 or more`);
   // Building a provider has no side effects; it checks the options (ec2 region, AMI, image...).
+  const { createProvider } = await loadProviders();
   createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, config), { env });
   return provider;
 }
@@ -129,7 +132,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   // Everything the user could have got wrong is checked before anything starts.
   const { sites, history } = await loadSiteInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
-  const provider = checkProvider(config, runId, ctx.env);
+  const provider = await checkProvider(config, runId, ctx.env);
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
@@ -160,6 +163,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
     if (provider) {
       const base = { provider, hub: hub.url, pool: config.pool, runId, slots: config.slots, secret: config.secret, eventBus };
+      const { createProvider } = await loadProviders();
       const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
       // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
       teardown.add(`the ${provider} nodes of this run`, async () => void (await nodes.release()));

@@ -1,7 +1,6 @@
 // `scale-nodes <count>`: make a pool of Docker or EC2 nodes exactly `count` big.
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { createProvider } from '../nodes/create.ts';
 import { scaleTo } from '../nodes/scale.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
@@ -50,6 +49,8 @@ Examples:
       if (!config.hub) throw new UsageError('scale-nodes needs --hub URL (or GRID_RUN_HUB): the hub the nodes register with');
       const runId = `scale-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
       const poolConfig = nodePoolConfig({ ...config, provider: config.provider, hub: config.hub, runId }, config);
+      // Loaded here, not at start-up: the provider SDKs cost every other command ~70 MB.
+      const { createProvider } = await import('../nodes/create.ts');
       const { provider, hub } = createProvider(poolConfig, { env: ctx.env, log: (line) => ctx.err(line) });
       const result = await scaleTo(provider, count, { hub, signal: ctx.signal, log: (line) => ctx.err(line) });
       if (opts.json) {

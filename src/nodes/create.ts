@@ -1,5 +1,4 @@
 // Builds a NodeProvider from plain configuration. The only place that constructs SDK clients.
-import { createRequire } from 'node:module';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { UsageError } from '../errors.ts';
@@ -9,10 +8,9 @@ import { DockerodeEngine, type ContainerEngine } from './docker/engine.ts';
 import { DockerNodeProvider } from './docker/provider.ts';
 import { Ec2NodeProvider, type Ec2Api, type Ec2ProviderOptions } from './ec2/provider.ts';
 
-const version: string = createRequire(import.meta.url)('../../package.json').version;
+import { defaultNodeImage } from './image.ts';
 
-/** The image `npm run image:build` makes and the docker provider runs by default. */
-export const defaultNodeImage = `grid-run-node:${version}`;
+export { defaultNodeImage };
 
 export type NodePoolConfig = {
   provider: ProviderName;
