@@ -42,8 +42,15 @@ export class GridSessionFactory implements SessionFactory {
     this.#options = options;
   }
 
-  lost(): void {
+  /**
+   * Also ends the session at its node: when the hub died or restarted, quitting through the
+   * hub cannot reach the session, and the node would keep its slot until the node's session
+   * timeout (minutes), leaving a restarted hub nothing to give. A node answers WebDriver
+   * commands for its own sessions; a node that is gone simply does not answer.
+   */
+  lost(session?: Session): void {
     this.#lost++;
+    if (session?.node) void endAtNode(session.node, session.id);
   }
 
   /** A node that does not answer its own /status is gone, with the session it held. */
@@ -84,6 +91,14 @@ export class GridSessionFactory implements SessionFactory {
     }
     throw new InfrastructureError(`could not open a browser session on ${hub.url} (${attempts} attempts in ${Math.round(budget / 1000)} s): ${last}`);
   }
+}
+
+/** DELETE /session/{id} on the node itself, bounded; whatever it answers is fine. */
+async function endAtNode(node: string, sessionId: string): Promise<void> {
+  await fetch(`${node.replace(/\/+$/, '')}/session/${encodeURIComponent(sessionId)}`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) }).then(
+    (res) => res.body?.cancel(),
+    () => undefined,
+  );
 }
 
 /** Whether anything answers HTTP at `url` within 2 s (any status counts). */

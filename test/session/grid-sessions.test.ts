@@ -1,0 +1,53 @@
+// GridSessionFactory's dealings with nodes directly (no browser): ending a lost session at its
+// node, and telling a dead node from a live one.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { Session } from '../../src/dispatch/session.ts';
+import type { HubClient } from '../../src/grid/hub-client.ts';
+import { freePort } from '../../src/grid/ports.ts';
+import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
+import { defaultSiteRunOptions } from '../../src/session/run-site.ts';
+
+const hub: HubClient = {
+  url: 'http://127.0.0.1:1',
+  status: async () => ({ ready: true, message: '', nodes: [] }),
+  summary: async () => ({ ready: true, message: '', nodes: [], queueSize: 0, totalSlots: 0, busySlots: 0, freeSlots: 0 }),
+  drain: async () => undefined,
+  removeNode: async () => undefined,
+};
+
+const session = (node: string | undefined): Session => ({
+  id: 'f00d',
+  node,
+  run: async () => ({ status: 'passed', timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 } }),
+  reset: async () => undefined,
+  close: async () => undefined,
+});
+
+describe('GridSessionFactory and nodes', () => {
+  let node: Server;
+  let nodeUrl: string;
+  const requests: string[] = [];
+  before(async () => {
+    node = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"value": null}');
+    });
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
+    nodeUrl = `http://127.0.0.1:${(node.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((resolve) => node.close(() => resolve())));
+
+  it('ends a lost session at its node too, so a restarted hub gets the slot back', async () => {
+    new GridSessionFactory({ hub, run: defaultSiteRunOptions }).lost(session(nodeUrl));
+    for (let i = 0; i < 100 && !requests.includes('DELETE /session/f00d'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(requests.includes('DELETE /session/f00d'), requests.join(', '));
+  });
+
+  it('a node that answers its /status is not lost; one that refuses connections is', async () => {
+    const factory = new GridSessionFactory({ hub, run: defaultSiteRunOptions });
+    assert.equal(await factory.nodeLost(session(nodeUrl)), false);
+    assert.equal(await factory.nodeLost(session(`http://127.0.0.1:${await freePort()}`)), true);
+    assert.equal(await factory.nodeLost(session(undefined)), false, 'unknown node: cannot tell');
+  });
+});
