@@ -23,8 +23,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array | 
   }
 }
 
-/** Pieces gathered into writes of about 1 MB: few system calls, little memory. FileHandle.writeFile
- * writes at the current position and loops over short writes (unlike FileHandle.write). */
+/**
+ * Pieces gathered into writes of about 64 KB: few system calls, and pieces die young (a larger
+ * batch outlives the young generation and piles up in the old one until a full GC; 1 MB cost
+ * ~15 MB more peak RSS at 10,000 sites). FileHandle.writeFile writes at the current position
+ * and loops over short writes, unlike FileHandle.write.
+ */
 async function writePieces(file: string, pieces: Iterable<string>): Promise<void> {
   const handle = await open(file, 'w');
   try {
@@ -33,7 +37,7 @@ async function writePieces(file: string, pieces: Iterable<string>): Promise<void
     for (const piece of pieces) {
       buffer.push(piece);
       size += piece.length;
-      if (size >= 1 << 20) {
+      if (size >= 1 << 16) {
         await handle.writeFile(buffer.join(''));
         buffer = [];
         size = 0;
