@@ -11,12 +11,12 @@ export type ChildRun = { code: number | null; wallMs: number; peakRssMb: number 
 
 const hook = fileURLToPath(new URL('./rss-hook.ts', import.meta.url));
 
-export async function runChild(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; log: string }): Promise<ChildRun> {
+export async function runChild(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; log: string; nodeArgs?: string[] }): Promise<ChildRun> {
   const rssFile = `${options.log}.maxrss`;
   await rm(rssFile, { force: true });
   const err = openSync(options.log, 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', hook, script, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', hook, script, ...args], {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), BENCH_MAXRSS_FILE: rssFile },
     stdio: ['ignore', 'pipe', err],

@@ -28,6 +28,8 @@ export type MemoryReport = {
   /** RSS after each phase, MB. */
   phases: Record<string, number>;
   junitBytes: number;
+  /** With --expose-gc: heap in use after a full collection at the end, results still referenced. */
+  liveHeapMb?: number;
 };
 
 /** A list of `count` sites on made-up hosts, with expectations, tags, locales and a few steps. */
@@ -131,7 +133,11 @@ export async function measureMemory(count: number, dir: string, concurrency: num
   phases.reported = mb();
   const { stat } = await import('node:fs/promises');
   const junitBytes = (await stat(join(dir, 'junit.xml'))).size;
-  return { sites: outcome.results.length, concurrency, peakRssMb: process.resourceUsage().maxRSS / 1024, phases, junitBytes };
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const liveHeapMb = gc ? process.memoryUsage().heapUsed / 2 ** 20 : undefined;
+  return { sites: outcome.results.length, concurrency, peakRssMb, phases, junitBytes, liveHeapMb };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
