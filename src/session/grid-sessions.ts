@@ -81,7 +81,7 @@ export class GridSessionFactory implements SessionFactory {
         const caps = await driver.getCapabilities();
         const id = session.getId();
         const node = await locateNode(hub, id);
-        return new WebDriverSession(driver, { id, node, browserVersion: caps.get('browserVersion') as string | undefined }, this.#options.run);
+        return new WebDriverSession(driver, { id, node, browserVersion: caps.get('browserVersion') as string | undefined, hubUrl: hub.url }, this.#options.run);
       } catch (err) {
         last = errorMessage(err).split('\n')[0] ?? '';
         if (Date.now() + backoff > deadline) break;

@@ -37,9 +37,9 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
   let phase = 'loading the page';
   const overall = options.siteTimeoutMs;
   const work = async (): Promise<SiteOutcome> => {
-    await driver.manage().setTimeouts({ pageLoad: site.timeoutMs ?? options.pageLoadTimeoutMs, script: options.scriptTimeoutMs });
+    await ensureTimeouts(driver, { pageLoad: site.timeoutMs ?? options.pageLoadTimeoutMs, script: options.scriptTimeoutMs });
     let t = performance.now();
-    await driver.get(site.url);
+    await loadPage(driver, site.url, site.timeoutMs ?? options.pageLoadTimeoutMs);
     timings.loadMs = performance.now() - t;
 
     phase = 'running the steps';
@@ -55,7 +55,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     timings.stepsMs = performance.now() - t;
 
     phase = 'detecting';
-    const { detection, detectMs } = await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs });
+    const { detection, detectMs } = await detectInPage(driver);
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
@@ -87,9 +87,38 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
 }
 
 class SiteTimeout extends Error {}
+class BrowserUnresponsive extends Error {}
+
+/** Past its page-load timeout, chromedriver gets this long to say so before it counts as stuck. */
+const loadGraceMs = 10_000;
+
+/**
+ * Navigates, bounded: chromedriver enforces the page-load timeout, except when the page's
+ * scripts stop the renderer answering just as the load ends; then its navigation never
+ * returns, and the session is only good for closing.
+ */
+async function loadPage(driver: WebDriver, url: string, timeoutMs: number): Promise<void> {
+  await pTimeout(driver.get(url), {
+    milliseconds: timeoutMs + loadGraceMs,
+    fallback: () => {
+      throw new BrowserUnresponsive(`the page kept the browser busy: no answer ${(timeoutMs + loadGraceMs) / 1000} s into loading it (page-load timeout ${timeoutMs} ms)`);
+    },
+  });
+}
+
+/** The timeouts last set on each session: most sites share them, so most sites skip the call. */
+const timeoutsSet = new WeakMap<WebDriver, string>();
+
+async function ensureTimeouts(driver: WebDriver, timeouts: { pageLoad: number; script: number }): Promise<void> {
+  const key = `${timeouts.pageLoad}/${timeouts.script}`;
+  if (timeoutsSet.get(driver) === key) return;
+  timeoutsSet.delete(driver); // a failed call leaves them unknown
+  await driver.manage().setTimeouts(timeouts);
+  timeoutsSet.set(driver, key);
+}
 
 function infrastructureOutcome(err: unknown, phase: string, site: Site, options: SiteRunOptions, timings: SiteOutcome['timings']): SiteOutcome {
-  if (err instanceof SiteTimeout) return { status: 'error', message: err.message, timings, sessionLost: true };
+  if (err instanceof SiteTimeout || err instanceof BrowserUnresponsive) return { status: 'error', message: err.message, timings, sessionLost: true };
   if (isSessionLost(err)) return { status: 'error', message: `session lost while ${phase}: ${firstLine(err)}`, timings, sessionLost: true };
   if (isTimeout(err) && phase === 'loading the page') {
     return { status: 'error', message: `page load timed out after ${site.timeoutMs ?? options.pageLoadTimeoutMs} ms (${site.url})`, timings };

@@ -48,8 +48,10 @@ export async function serveLoginPages(options: { delayMs?: number } = {}): Promi
       return;
     }
     if (path === '/loop') {
-      // Loads, then its script runs forever: the renderer never answers again.
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 100));</script>`);
+      // Loads, then its script runs forever: the renderer never answers again. The loop is
+      // queued by the load handler itself, so it starts before any command sent after the
+      // load event can reach the page (a delay would let a quick detection pass first).
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>`);
       return;
     }
     setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(loginPage), options.delayMs ?? 150);

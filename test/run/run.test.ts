@@ -118,7 +118,9 @@ describe('grid-run run (real grid)', function () {
       assert.equal(byId.get('hostile/after')?.status, 'passed');
       const loops = byId.get('hostile/loops')!;
       assert.equal(loops.status, 'error');
-      assert.match(loops.message ?? '', /page kept the browser busy/);
+      // The loop starts as the load ends: chromedriver's own check that the load is over, or the
+      // detection after it, meets a renderer that never answers; either way an error, bounded.
+      assert.match(loops.message ?? '', /page load timed out after 3000 ms|page kept the browser busy/);
       const never = byId.get('hostile/never-loads')!;
       assert.equal(never.status, 'error');
       assert.match(never.message ?? '', /page load timed out after 3000 ms/);
