@@ -132,6 +132,24 @@ describe('DockerNodeProvider (fake engine)', () => {
     assert.equal(hub.nodes.length, 0);
   });
 
+  it('removes a big pool a few containers at a time, every one of them', async () => {
+    engine.onStart = (c) => hub.register(`http://127.0.0.1:${c.spec.env.SE_NODE_PORT}`, 2);
+    await make().provision(12);
+    let running = 0;
+    let most = 0;
+    const remove = engine.remove.bind(engine);
+    engine.remove = async (id: string) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setImmediate(r));
+      await remove(id);
+      running--;
+    };
+    const swept = await make().sweep({ pool: 'local' });
+    assert.equal(swept.length, 12);
+    assert.equal(engine.containers.length, 0);
+    assert.equal(most, 4, 'four removals at once, no more');
+  });
+
   it('reads DOCKER_HOST like the docker CLI', () => {
     assert.deepEqual(dockerOptions({}), { socketPath: '/var/run/docker.sock', address: 'unix:///var/run/docker.sock' });
     assert.deepEqual(dockerOptions({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }), {

@@ -2,6 +2,7 @@
 // environment). Host networking, so a node is reachable at the address it advertises without
 // port mapping; each node gets its own port instead.
 import { createServer } from 'node:net';
+import pLimit from 'p-limit';
 import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { checkId, isLoopbackHost, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
@@ -36,6 +37,9 @@ export class DockerNodeProvider implements NodeProvider {
   readonly name = 'docker' as const;
   readonly pool: string;
   readonly #o: Required<Omit<DockerProviderOptions, 'secret' | 'nodeHost'>> & { secret?: string; nodeHost: string };
+  // Removing a container is disk work for the engine (all of it, with the vfs driver): a
+  // sweep of a big pool runs a few removals at once rather than queueing them all on it.
+  readonly #removals = pLimit(4);
 
   constructor(options: DockerProviderOptions) {
     this.pool = checkId('pool', options.pool);
@@ -138,10 +142,13 @@ export class DockerNodeProvider implements NodeProvider {
     });
   }
 
-  async remove(node: ProvisionedNode): Promise<void> {
-    await deregister(this.#o.hubClient, node.uri);
-    await this.#o.engine.remove(node.id, 10);
-    this.#o.log(`docker: removed ${node.id.slice(0, 12)} (${node.uri ?? 'no address'})`);
+  /** Takes the node off the hub, then stops and deletes its container; a few at a time. */
+  remove(node: ProvisionedNode): Promise<void> {
+    return this.#removals(async () => {
+      await deregister(this.#o.hubClient, node.uri);
+      await this.#o.engine.remove(node.id, 10);
+      this.#o.log(`docker: removed ${node.id.slice(0, 12)} (${node.uri ?? 'no address'})`);
+    });
   }
 
   async sweep(filter: SweepFilter): Promise<ProvisionedNode[]> {
