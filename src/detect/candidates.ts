@@ -128,7 +128,7 @@ function buildGroups(fields: Field[]): Group[] {
     const passwords = g.fields.filter((f) => f.kind === 'password');
     const inputs = g.fields.filter((f) => f.kind !== 'check').length;
     // A search or newsletter box in the same form as a password is the sign of a wrapper form.
-    const mixed = g.fields.some((f) => f.kind === 'search' || ((f.kind === 'text' || f.kind === 'other') && OTHER_PURPOSE.test(normalize(`${f.el.getAttribute('name') || ''} ${f.el.id}`))));
+    const mixed = g.fields.some((f) => f.kind === 'search' || ((f.kind === 'text' || f.kind === 'other') && OTHER_PURPOSE.test(normalize(`${f.el.getAttribute('name') || ''} ${f.el.id}`).replace(/\d+/g, ' '))));
     if (passwords.length === 0 || (inputs <= 6 && passwords.length === 1 && !mixed)) continue;
     byContainer.delete(g.container);
     for (const pw of passwords) {
