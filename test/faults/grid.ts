@@ -54,3 +54,13 @@ export function restartHub(grid: LocalGrid, stateDir: string): GridProcess {
   child.unref();
   return { role: 'hub', pid: child.pid!, port: old.port, log };
 }
+
+/** Sessions still on the grid once `timeoutMs` has passed with some left (none: the run cleaned up). */
+export async function sessionsLeft(hub: HubClient, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = (await hub.status()).nodes.flatMap((n) => n.sessionIds);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await sleep(500);
+  }
+}
