@@ -23,6 +23,16 @@ export type GroupVerdict = {
 
 const follows = (a: Element, b: Element) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
 
+/**
+ * A text field that stands in for the password beside it: old pages show a plain box
+ * reading "Password" until focus swaps in the real one, and "show password" toggles keep
+ * a text twin of the field. Neither is a second field to fill in.
+ */
+function passwordStandIn(f: Field): boolean {
+  const t = fieldText(f.el);
+  return PASSWORD_WORDS.test(t) && !USERNAME.test(t);
+}
+
 function containerWords(g: Group): string {
   const parts: string[] = [];
   let el: Element | null = g.container;
@@ -82,7 +92,7 @@ export function scoreGroup(g: Group): GroupVerdict {
   // When nothing in the group renders (offline copies without their CSS), judge it as if it did.
   const pool = anyVisible ? visibleFields : g.fields;
   const passwords = pool.filter((f) => f.kind === 'password');
-  const texts = pool.filter((f) => f.kind === 'text');
+  const texts = pool.filter((f) => f.kind === 'text' && !(passwords.length && passwordStandIn(f)));
   const searches = pool.filter((f) => f.kind === 'search');
   const selects = pool.filter((f) => f.kind === 'select');
   const textareas = pool.filter((f) => f.kind === 'textarea');
@@ -191,7 +201,7 @@ export function scoreGroup(g: Group): GroupVerdict {
 function pickUsername(pool: Field[], passwords: Field[]): Scored<Field> | null {
   const pw = passwords[0];
   let best: Scored<Field> | null = null;
-  const texts = pool.filter((f) => f.kind === 'text');
+  const texts = pool.filter((f) => f.kind === 'text' && !(pw && passwordStandIn(f)));
   for (const f of texts) {
     let s = 0;
     const t = fieldText(f.el);
