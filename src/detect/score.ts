@@ -104,6 +104,10 @@ export function scoreGroup(g: Group): GroupVerdict {
     // may be a saved copy missing its stylesheets or scripts, so it only weighs against.
     const el = g.fields[0]?.el;
     if (el && el.closest('dialog:not([open]), [inert]')) add(-10, 'hidden-by-author');
+    // A hidden <form> of its own is often a sign-in pop-up that a click opens. Hidden fields
+    // without one (formless, or one part of a page-wide form) are a widget nobody has opened,
+    // and the group around them is only a guess: nothing usable now, little to go on.
+    else if (g.container !== g.form) add(-7.5, 'hidden-without-own-form');
     else add(-2.5, 'not-visible');
   }
   const words = containerWords(g);
