@@ -6,6 +6,7 @@ import { joinSelectorPath } from './path-split.ts';
 import { collectScopes, type CrossOriginFrame, type Scope } from './roots.ts';
 import { scoreGroup, type GroupVerdict } from './score.ts';
 import { uniqueSelector } from './unique-selector.ts';
+import { tuckedAway } from './visibility.ts';
 
 /** Scores at or above these make a login form; tuned on the labelled corpus. */
 export const LOGIN_THRESHOLD = 5.5;
@@ -33,6 +34,20 @@ function passes(v: GroupVerdict): boolean {
   return v.score >= (v.kind === 'password' ? LOGIN_THRESHOLD : USERNAME_FIRST_THRESHOLD);
 }
 
+/**
+ * A page that shows a sign-up form and keeps its login out of the way (hidden, or in a
+ * drop-down menu) is a sign-up page as it stands: the login is a click away, not in use.
+ */
+function demoteTuckedLogins(verdicts: GroupVerdict[]): void {
+  const onShow = (v: GroupVerdict) => v.passwords.some((p) => p.visible) && !tuckedAway(v.passwords[0]!.el);
+  if (!verdicts.some((v) => v.signup && onShow(v))) return;
+  for (const v of verdicts) {
+    if (v.signup || !passes(v) || onShow(v)) continue;
+    v.score -= 10;
+    v.signals.push('login-tucked-away-beside-sign-up -10');
+  }
+}
+
 export function detectWithMeta(doc: Document = document): DetectionWithMeta {
   const started = performance.now();
   const crossOrigin: CrossOriginFrame[] = [];
@@ -41,6 +56,7 @@ export function detectWithMeta(doc: Document = document): DetectionWithMeta {
   // Groups without a password field are scored only when no password group makes a login.
   const hasPassword = (g: (typeof groups)[number]) => g.fields.some((f) => f.kind === 'password');
   let verdicts = groups.filter(hasPassword).map(scoreGroup);
+  demoteTuckedLogins(verdicts);
   if (!verdicts.some(passes)) verdicts = verdicts.concat(groups.filter((g) => !hasPassword(g) && mayBeUsernameStep(g)).map(scoreGroup));
   // A group with a password beats a username-only step at equal standing.
   verdicts.sort((a, b) => Number(passes(b)) - Number(passes(a)) || (b.kind === 'password' ? 1 : 0) - (a.kind === 'password' ? 1 : 0) || b.score - a.score);
@@ -84,8 +100,9 @@ function confidenceOf(v: GroupVerdict, login: boolean): number {
 /** Every group's score and reasons, best first: for tuning and for `dry-run --explain`. */
 export function explain(doc: Document = document): { container: string; kind: string; score: number; visible: boolean; signals: string[] }[] {
   const scopes = collectScopes(doc, uniqueSelector);
-  return collect(scopes)
-    .groups.map(scoreGroup)
+  const verdicts = collect(scopes).groups.map(scoreGroup);
+  demoteTuckedLogins(verdicts.filter((v) => v.kind === 'password'));
+  return verdicts
     .sort((a, b) => b.score - a.score)
     .map((v) => ({
       container: pathOf(v.group.container, v.group.scope),

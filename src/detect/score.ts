@@ -19,6 +19,8 @@ export type GroupVerdict = {
   username: Field | null;
   submit: Control | null;
   kind: 'password' | 'username-first';
+  /** The group's own evidence says it signs a new user up. */
+  signup: boolean;
 };
 
 const follows = (a: Element, b: Element) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
@@ -199,7 +201,10 @@ export function scoreGroup(g: Group): GroupVerdict {
 
   const username = pickUsername(pool, passwords);
   const submit = pickSubmit(g, passwords[passwords.length - 1] ?? username?.item ?? null);
-  return { group: g, score: s, signals, passwords, username: username?.item ?? null, submit: submit?.item ?? null, kind };
+  const signup =
+    kind === 'password' &&
+    (passwords.length > 1 || /new-password/.test(ac) || pwTexts.some((t) => SIGNUP.test(t)) || (signupControl && !loginControl) || (words !== '' && SIGNUP.test(words) && !LOGIN.test(words)));
+  return { group: g, score: s, signals, passwords, username: username?.item ?? null, submit: submit?.item ?? null, kind, signup };
 }
 
 function pickUsername(pool: Field[], passwords: Field[]): Scored<Field> | null {

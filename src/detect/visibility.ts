@@ -21,3 +21,23 @@ export function isVisible(el: Element): boolean {
   if (el.closest('[aria-hidden="true"], [hidden], [inert]')) return false;
   return true;
 }
+
+/** Class names that hide a box, or make it a drop-down menu shown only on hover or click. */
+const TUCKED_CLASS = /^(hidden|hide|is-hidden|d-none|invisible|hidden_elem|submenu|sub-menu|is-dropdown-submenu|dropdown-menu|dropdown-content)$/;
+const OPENED_CLASS = /^(show|shown|open|opened|is-open|active|is-active|in|expanded|js-dropdown-active)$/;
+
+/**
+ * Whether the author has put the element out of the way with a class: hidden until a script
+ * shows it, or inside a drop-down menu. Saved pages often lack the stylesheet, so the element
+ * still renders there; the class is what says it is not on show.
+ */
+export function tuckedAway(el: Element): boolean {
+  for (let c: Element | null = el; c && c.localName !== 'body'; c = c.parentElement) {
+    const cls = c.getAttribute('class');
+    if (!cls) continue;
+    const tokens = cls.toLowerCase().split(/\s+/);
+    // A menu someone has opened carries its state beside the menu class.
+    if (tokens.some((t) => TUCKED_CLASS.test(t)) && !tokens.some((t) => OPENED_CLASS.test(t))) return true;
+  }
+  return false;
+}
