@@ -128,7 +128,8 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (/one-time-code/.test(ac)) add(-4, 'autocomplete-one-time-code');
   if (/\bcc-|\bcsc\b/.test(ac)) add(-5, 'autocomplete-payment');
   if (/\busername\b/.test(ac)) add(1.5, 'autocomplete-username');
-  if (pwTexts.some((t) => CONFIRM.test(t))) add(-3, 'confirm-or-new-password-field');
+  // A field the page marks current-password is the account's password, whatever its label.
+  if (passwords.some((p, i) => CONFIRM.test(pwTexts[i]!) && !/current-password/.test(p.autocomplete))) add(-3, 'confirm-or-new-password-field');
   if (passwords.length === 1 && pwTexts.some((t) => ONE_TIME.test(t) && !PASSWORD_WORDS.test(t))) add(-3, 'code-field');
 
   const nText = texts.length;
