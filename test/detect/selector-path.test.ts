@@ -28,6 +28,10 @@ describe('selector paths', () => {
       'html > body > div:nth-of-type(2) > form:nth-of-type(1) > input:nth-of-type(3)',
       '#username\\ ',
       'div:not(.hidden) > input[autocomplete~="username"]',
+      'input:-webkit-autofill',
+      'form:has(input[type=password]) button:where(.primary, [type=submit])',
+      '[aria-label="Sign in" i]',
+      '#\\31 23',
     ];
     for (const path of valid) it(`accepts ${JSON.stringify(path)}`, () => assert.equal(validateSelectorPath(path), null));
 
@@ -42,6 +46,16 @@ describe('selector paths', () => {
       ['form >', /ends with a combinator/],
       ['> input', /starts with a combinator/],
       ['iframe >>> input[', /segment 2 of 2 'input\[': not a valid CSS selector/],
+      // Selectors a lenient parser lets through and Chromium's querySelector refuses.
+      ['[name=]', /Expected attribute value at character 7/],
+      ['a[href=#x]', /Expected attribute value/],
+      ['input:bogus', /Unknown pseudo-class: "bogus"/],
+      ['input::bogus', /Unknown pseudo-element "bogus"/],
+      ['input:nth-child(x)', /Formula parse error/],
+      ['#1abc', /Expected ID name/],
+      ['.1x', /Expected class name/],
+      ['[=x]', /Expected attribute name/],
+      ['a|b', /Namespaces are not enabled/],
     ];
     for (const [path, message] of invalid) {
       it(`refuses ${JSON.stringify(path)}`, () => assert.match(validateSelectorPath(path) ?? 'accepted', message));

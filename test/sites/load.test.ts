@@ -118,10 +118,10 @@ describe('site lists: validation', () => {
 
   it('bad selector paths in expect and in steps', async () => {
     assert.deepEqual(await problems(`${B}/bad-selector.json`), [
-      `${B}/bad-selector.json:7: expect.username: a selector path: selector 'input[name=user': not a valid CSS selector (Attribute selector didn't terminate)`,
+      `${B}/bad-selector.json:7: expect.username: a selector path: selector 'input[name=user': not a valid CSS selector (Expected end of attribute selector at character 15)`,
       `${B}/bad-selector.json:8: expect.password: a selector path: segment 2 of 2 is empty (write ' >>> ' only between two selectors)`,
       `${B}/bad-selector.json:9: expect.submit: a selector path: selector '#a, #b': a selector list (comma) cannot name one element; use one selector`,
-      `${B}/bad-selector.json:11: steps[0].click: a selector path: selector 'button:': not a valid CSS selector (Expected name, found :)`,
+      `${B}/bad-selector.json:11: steps[0].click: a selector path: selector 'button:': not a valid CSS selector (Expected pseudo-class name at character 7)`,
       `${B}/bad-selector.json:11: steps[1].waitFor: a selector path: a selector path must not be empty`,
     ]);
   });
