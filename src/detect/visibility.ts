@@ -36,8 +36,10 @@ export function tuckedAway(el: Element): boolean {
     const cls = c.getAttribute('class');
     if (!cls) continue;
     const tokens = cls.toLowerCase().split(/\s+/);
-    // A menu someone has opened carries its state beside the menu class.
-    if (tokens.some((t) => TUCKED_CLASS.test(t)) && !tokens.some((t) => OPENED_CLASS.test(t))) return true;
+    if (!tokens.some((t) => TUCKED_CLASS.test(t))) continue;
+    // A menu someone has opened carries its state beside the menu class, or on its parent.
+    const opened = (e: Element | null) => !!e && (e.getAttribute('class') || '').toLowerCase().split(/\s+/).some((t) => OPENED_CLASS.test(t));
+    if (!opened(c) && !opened(c.parentElement)) return true;
   }
   return false;
 }
