@@ -1,0 +1,67 @@
+// The reset between two sites of one session, in real headless Chromium on a real local grid:
+// what one site leaves behind must not be seen by the next, without a navigation.
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import { HttpHubClient } from '../../src/grid/hub-client.ts';
+import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
+import type { WebDriverSession } from '../../src/session/webdriver-session.ts';
+import { defaultSiteRunOptions } from '../../src/session/run-site.ts';
+import { servePages, type PageServer } from '../helpers/pages.ts';
+
+/** A page that leaves every kind of state a site can leave. */
+const messyPage = `<!doctype html><title>messy</title><form><input type=password></form><script>
+  document.cookie = 'visited=yes; max-age=3600';
+  localStorage.setItem('local', '1');
+  sessionStorage.setItem('session', '1');
+  indexedDB.open('kept', 1).onupgradeneeded = (e) => e.target.result.createObjectStore('s');
+  window.onbeforeunload = (e) => { e.preventDefault(); return 'stay'; };
+</script>`;
+
+/** What the next page of the same origin can see of it. */
+const probe = `return (async () => ({
+  cookie: document.cookie,
+  local: localStorage.length,
+  session: sessionStorage.length,
+  databases: (await indexedDB.databases()).map((d) => d.name),
+}))();`;
+
+describe('WebDriverSession.reset (real grid)', function () {
+  this.timeout(300_000);
+  let grid: LocalGrid;
+  let pages: PageServer;
+  let session: WebDriverSession;
+
+  before(async () => {
+    pages = await servePages({ '/messy': messyPage, '/popup': '<title>popup</title>', '/next': '<title>next</title>' });
+    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-reset-')) });
+    const factory = new GridSessionFactory({ hub: new HttpHubClient(grid.hubUrl), run: defaultSiteRunOptions });
+    session = await factory.open(new AbortController().signal);
+  });
+  after(async () => {
+    await session?.close();
+    await grid?.stop();
+    await pages?.close();
+  });
+
+  it('clears cookies, local and session storage, IndexedDB and extra windows, and lets the next page load', async () => {
+    const driver = session.driver;
+    await driver.get(`${pages.url}/messy`);
+    await driver.executeScript(`window.open('${pages.url}/popup'); window.open('${pages.url}/popup');`);
+    await driver.wait(async () => (await driver.getAllWindowHandles()).length === 3, 10_000);
+    // The page's state is really there before the reset.
+    const before = (await driver.executeScript(probe)) as { cookie: string; local: number; session: number; databases: string[] };
+    assert.deepEqual(before, { cookie: 'visited=yes', local: 1, session: 1, databases: ['kept'] });
+
+    await session.reset();
+
+    assert.equal((await driver.getAllWindowHandles()).length, 1, 'the extra windows are closed');
+    // The beforeunload handler is gone: the navigation is not held by a dialog.
+    await driver.get(`${pages.url}/next`);
+    assert.equal(await driver.getTitle(), 'next');
+    const after = await driver.executeScript(probe);
+    assert.deepEqual(after, { cookie: '', local: 0, session: 0, databases: [] });
+  });
+});
