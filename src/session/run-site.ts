@@ -151,7 +151,7 @@ async function saveScreenshot(driver: WebDriver, site: Site, detection: Paramete
  * (medians over 40 bundled pages through a 1-node local grid); any other browser
  * gets WebDriver's.
  */
-async function capturePng(driver: WebDriver): Promise<string> {
+export async function capturePng(driver: WebDriver): Promise<string> {
   const devtools = driver as unknown as { sendAndGetDevToolsCommand?(cmd: string, params?: object): Promise<{ data?: string }> };
   try {
     const shot = await devtools.sendAndGetDevToolsCommand?.('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true });

@@ -23,7 +23,7 @@ import { runSteps } from '../../src/session/steps.ts';
 import { detectInPage } from '../../src/session/detect-in-page.ts';
 import { outlineDetection } from '../../src/session/outline.ts';
 import { judge } from '../../src/session/verdict.ts';
-import { defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
+import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
 import type { Site } from '../../src/types.ts';
@@ -181,14 +181,17 @@ async function profile(hub: string, sites: Site[], dir: string): Promise<Profile
     return value;
   };
   await mkdir(dir, { recursive: true });
+  let timeoutsSet = false;
   report.sites = await inOneSession(hub, sites, report.errors, async (driver, session, site) => {
-    await phase('setTimeouts', () => driver.manage().setTimeouts(timeouts));
+    // run-site.ts sets the timeouts once per session, and again only when a site's differ.
+    if (!timeoutsSet) await phase('setTimeouts', () => driver.manage().setTimeouts(timeouts));
+    timeoutsSet = true;
     await phase('load', () => driver.get(site.url));
     if (site.steps.length) await phase('steps', () => runSteps(driver, site.steps, { timeoutMs: timeouts.pageLoad }));
-    const { detection } = await phase('detectInPage', () => detectInPage(driver, { scriptTimeoutMs: timeouts.script }));
+    const { detection } = await phase('detectInPage', () => detectInPage(driver));
     await phase('judge', () => judge(driver, site.expect, detection));
     await phase('outline', () => outlineDetection(driver, detection));
-    const png = await phase('takeScreenshot', () => driver.takeScreenshot());
+    const png = await phase('screenshot', () => capturePng(driver));
     await phase('writeScreenshot', () => writeFile(join(dir, `${screenshotName(site.id)}.png`), png, 'base64'));
     await phase('reset', () => session.reset());
   });
