@@ -1,7 +1,7 @@
 // Runs the detector in the current page: the top document first (the script itself looks
 // into open shadow roots and same-origin frames), then, when that finds no login form,
 // inside each cross-origin frame, which only the driver can enter.
-import type { WebDriver, WebElement } from 'selenium-webdriver';
+import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
 import { detectorScriptWithMeta } from '../detect/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
@@ -18,7 +18,7 @@ export type DetectInPageOptions = {
 export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<{ detection: Detection; detectMs: number }> {
   const script = await detectorScriptWithMeta();
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
-  const top = (await driver.executeScript(script)) as DetectionWithMeta;
+  const top = await runDetector(driver, script);
   let detectMs = top.elapsedMs;
   let detection = strip(top);
   if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs };
@@ -50,12 +50,39 @@ async function detectInFrame(driver: WebDriver, framePath: string, script: strin
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
     await driver.switchTo().frame(frame as WebElement);
-    return (await driver.executeScript(script)) as DetectionWithMeta;
+    return await runDetector(driver, script);
   } catch {
     return null;
   } finally {
     await driver.switchTo().defaultContent();
   }
+}
+
+/** A page that keeps opening dialogs while the detector runs. */
+export class DetectionInterrupted extends Error {}
+
+const detectorAttempts = 3;
+
+/**
+ * Runs the detector script. A dialog the page opens while it runs (a prompt on reading a
+ * field, say) ends the script without an answer: sessions dismiss dialogs by themselves, and
+ * the script's result is lost with it. The dialog is dismissed and the script run again.
+ */
+async function runDetector(driver: WebDriver, script: string): Promise<DetectionWithMeta> {
+  for (let attempt = 1; attempt <= detectorAttempts; attempt++) {
+    try {
+      const result = (await driver.executeScript(script)) as DetectionWithMeta | null;
+      if (result) return result;
+    } catch (err) {
+      if (!(err instanceof wdError.UnexpectedAlertOpenError)) throw err;
+    }
+    await driver
+      .switchTo()
+      .alert()
+      .then((alert) => alert.dismiss())
+      .catch(() => undefined);
+  }
+  throw new DetectionInterrupted(`the page's dialogs interrupted the detector ${detectorAttempts} times`);
 }
 
 function strip(d: DetectionWithMeta): Detection {

@@ -7,7 +7,7 @@ import type { WebDriver } from 'selenium-webdriver';
 import type { Site } from '../types.ts';
 import type { SiteOutcome } from '../dispatch/session.ts';
 import { errorMessage } from '../errors.ts';
-import { detectInPage } from './detect-in-page.ts';
+import { DetectionInterrupted, detectInPage } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
 import { runSteps } from './steps.ts';
 import { outlineDetection } from './outline.ts';
@@ -119,6 +119,8 @@ async function ensureTimeouts(driver: WebDriver, timeouts: { pageLoad: number; s
 
 function infrastructureOutcome(err: unknown, phase: string, site: Site, options: SiteRunOptions, timings: SiteOutcome['timings']): SiteOutcome {
   if (err instanceof SiteTimeout || err instanceof BrowserUnresponsive) return { status: 'error', message: err.message, timings, sessionLost: true };
+  // The page's doing, not the browser's: the session is fine for the next site.
+  if (err instanceof DetectionInterrupted) return { status: 'error', message: `${phase}: ${err.message}`, timings };
   if (isSessionLost(err)) return { status: 'error', message: `session lost while ${phase}: ${firstLine(err)}`, timings, sessionLost: true };
   if (isTimeout(err) && phase === 'loading the page') {
     return { status: 'error', message: `page load timed out after ${site.timeoutMs ?? options.pageLoadTimeoutMs} ms (${site.url})`, timings };
