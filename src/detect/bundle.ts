@@ -37,6 +37,18 @@ export async function detectorScriptWithMeta(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${GLOBAL}.detectWithMeta(document);`;
 }
 
+/**
+ * The detector with meta, plus what the browser knows of the page it ran in (`page`): its final
+ * URL and the HTTP status of its navigation, which explains a page with no form (a 404).
+ */
+export async function pageDetectorScript(): Promise<string> {
+  return `${await detectorBundle()}
+const detection = ${GLOBAL}.detectWithMeta(document);
+const navigation = performance.getEntriesByType('navigation')[0];
+if (detection) detection.page = { url: location.href, status: (navigation && navigation.responseStatus) || 0 };
+return detection;`;
+}
+
 /** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */
 export async function locateScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${GLOBAL}.locate(arguments[0]);`;

@@ -2,7 +2,7 @@
 // into open shadow roots and same-origin frames), then, when that finds no login form,
 // inside each cross-origin frame, which only the driver can enter.
 import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
-import { detectorScriptWithMeta } from '../detect/bundle.ts';
+import { detectorScriptWithMeta, pageDetectorScript } from '../detect/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
 import type { Detection } from '../types.ts';
@@ -15,13 +15,20 @@ export type DetectInPageOptions = {
   maxFrames?: number;
 };
 
-export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<{ detection: Detection; detectMs: number }> {
+/** The page the detector ran in: its final URL, and its HTTP status (0 when not known). */
+export type PageInfo = { url: string; status: number };
+
+export async function detectInPage(
+  driver: WebDriver,
+  options: DetectInPageOptions = {},
+): Promise<{ detection: Detection; detectMs: number; page?: PageInfo }> {
   const script = await detectorScriptWithMeta();
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
-  const top = await runDetector(driver, script);
+  const top = (await runDetector(driver, await pageDetectorScript())) as DetectionWithMeta & { page?: PageInfo };
+  const page = top.page;
   let detectMs = top.elapsedMs;
   let detection = strip(top);
-  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs };
+  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page };
   for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
     const inner = await detectInFrame(driver, framePath, script);
     if (!inner) continue;
@@ -38,7 +45,7 @@ export async function detectInPage(driver: WebDriver, options: DetectInPageOptio
       break;
     }
   }
-  return { detection, detectMs };
+  return { detection, detectMs, page };
 }
 
 /**

@@ -55,7 +55,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     timings.stepsMs = performance.now() - t;
 
     phase = 'detecting';
-    const { detection, detectMs } = await detectInPage(driver);
+    const { detection, detectMs, page } = await detectInPage(driver);
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
@@ -63,6 +63,10 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     const accepted = site.expect ? undefined : options.baseline?.get(site.id);
     const differences = accepted ? baselineDifferences(detection, accepted) : [];
     if (differences.length > 0) verdict = { status: 'failed', message: `differs from the baseline: ${differences.join('; ')}` };
+    // A page that is an HTTP error explains most failures better than the detector can.
+    if (verdict.status === 'failed' && page && page.status >= 400) {
+      verdict = { ...verdict, message: `${verdict.message} (the server answered HTTP ${page.status} for ${page.url})` };
+    }
 
     let screenshot: string | undefined;
     if (options.screenshotDir) {

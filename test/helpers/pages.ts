@@ -4,14 +4,16 @@ import { createServer, type Server } from 'node:http';
 
 export type PageServer = { url: string; close(): Promise<void> };
 
-export async function servePages(pages: Record<string, string>): Promise<PageServer> {
+/** Pages by path: a body (served with 200), or a status and a body. Other paths get a 404. */
+export async function servePages(pages: Record<string, string | { status: number; body: string }>): Promise<PageServer> {
   const server: Server = createServer((req, res) => {
-    const body = pages[req.url ?? '/'];
-    if (body === undefined) {
+    const page = pages[req.url ?? '/'];
+    if (page === undefined) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    const { status, body } = typeof page === 'string' ? { status: 200, body: page } : page;
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

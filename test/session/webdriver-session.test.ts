@@ -1,5 +1,5 @@
-// The reset between two sites of one session, in real headless Chromium on a real local grid:
-// what one site leaves behind must not be seen by the next, without a navigation.
+// One WebDriver session on a real local grid with headless Chromium: running sites, and the
+// reset between two of them (what one site leaves behind must not be seen by the next).
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,8 @@ import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
 import type { WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { defaultSiteRunOptions } from '../../src/session/run-site.ts';
-import { servePages, type PageServer } from '../helpers/pages.ts';
+import { loginPage, servePages, type PageServer } from '../helpers/pages.ts';
+import type { Site } from '../../src/types.ts';
 
 /** A page that leaves every kind of state a site can leave. */
 const messyPage = `<!doctype html><title>messy</title><form><input type=password></form><script>
@@ -28,14 +29,14 @@ const probe = `return (async () => ({
   databases: (await indexedDB.databases()).map((d) => d.name),
 }))();`;
 
-describe('WebDriverSession.reset (real grid)', function () {
+describe('WebDriverSession (real grid)', function () {
   this.timeout(300_000);
   let grid: LocalGrid;
   let pages: PageServer;
   let session: WebDriverSession;
 
   before(async () => {
-    pages = await servePages({ '/messy': messyPage, '/popup': '<title>popup</title>', '/next': '<title>next</title>' });
+    pages = await servePages({ '/messy': messyPage, '/popup': '<title>popup</title>', '/next': '<title>next</title>', '/forbidden': { status: 403, body: loginPage } });
     grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-reset-')) });
     const factory = new GridSessionFactory({ hub: new HttpHubClient(grid.hubUrl), run: defaultSiteRunOptions });
     session = await factory.open(new AbortController().signal);
@@ -44,6 +45,21 @@ describe('WebDriverSession.reset (real grid)', function () {
     await session?.close();
     await grid?.stop();
     await pages?.close();
+  });
+
+  const site = (id: string, path: string, expect: Site['expect']): Site => ({ id, url: `${pages.url}${path}`, tags: [], steps: [], expect, source: 'test' });
+
+  it('names the HTTP status when a site fails on an error page', async () => {
+    const outcome = await session.run(site('missing', '/missing', { login: true }), 1);
+    assert.equal(outcome.status, 'failed');
+    assert.match(outcome.message ?? '', /^login: expected a login form, detected none .*\(the server answered HTTP 404 for http:\/\/127\.0\.0\.1:\d+\/missing\)$/);
+    await session.reset();
+  });
+
+  it('judges an error page that holds a login form like any other page', async () => {
+    const outcome = await session.run(site('forbidden', '/forbidden', { login: true }), 1);
+    assert.equal(outcome.status, 'passed', outcome.message);
+    await session.reset();
   });
 
   it('clears cookies, local and session storage, IndexedDB and extra windows, and lets the next page load', async () => {
