@@ -273,7 +273,7 @@ async function memory(): Promise<void> {
   log('');
   log(`## CLI memory at ${report.sites} sites (child process: the real loadSiteLists, plan, dispatch + Scheduler, JUnit, results.json, HTML and console reporters; sessions are instant in-memory fakes)`);
   log('why fakes: 10,000 real page loads take hours here, and a session costs the CLI the same memory whatever the site; what grows with the sites is');
-  log('the site list, the plan, the results and the reports, and those run for real. (`grid-run` has no `plan` command, and planning alone is not what a run holds.)');
+  log('the site list, the plan, the results and the reports, and those run for real. (`grid-run plan` alone would measure planning, not what a run holds.)');
   log(`peak RSS ${fmt(child.peakRssMb, 'MB')} (target <= 200) in ${fmt(child.wallMs, 's')}; RSS after each phase: ${Object.entries(report.phases).map(([k, v]) => `${k} ${v}`).join(', ')} MB; junit.xml ${fmt(report.junitBytes / 2 ** 20, 'MB')}`);
   if (report.liveHeapMb !== undefined) log(`live JS heap after a full GC at the end, results still held: ${fmt(report.liveHeapMb, 'MB')} (the rest of the peak is the module baseline and heap V8 grows before collecting)`);
   targets.push(`CLI peak RSS <= 200 MB at ${report.sites} sites: ${fmt(child.peakRssMb, 'MB')} ${(child.peakRssMb ?? Infinity) <= 200 ? 'MET' : 'MISSED'}`);
