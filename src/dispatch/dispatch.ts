@@ -1,5 +1,6 @@
 // Carries out the scheduler's decisions: one async loop per slot, each holding one browser
 // session for as many sites as it can take, and folding every attempt into one result a site.
+import pTimeout from 'p-timeout';
 import type { Site, SiteResult, Attempt } from '../types.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { errorMessage } from '../errors.ts';
@@ -182,17 +183,12 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
 }
 
 /** True when `work` succeeded within `ms`; false when it failed or took longer. */
-async function bounded(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const ok = await Promise.race([
+function bounded(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return pTimeout(
     work.then(
       () => true,
       () => false,
     ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]);
-  clearTimeout(timer);
-  return ok;
+    { milliseconds: ms, fallback: () => false },
+  );
 }

@@ -2,6 +2,7 @@
 // vanished without deregistering listed as UP until its health check fails, and routes new
 // sessions to it meanwhile (SessionNotCreatedError ... Connection error).
 import { setTimeout as sleep } from 'node:timers/promises';
+import pTimeout from 'p-timeout';
 import { Builder, Capabilities } from 'selenium-webdriver';
 import type { HubClient } from '../grid/hub-client.ts';
 import type { Session, SessionFactory } from '../dispatch/session.ts';
@@ -72,11 +73,11 @@ export class GridSessionFactory implements SessionFactory {
       // and the hub keeps routing new sessions to it; take such nodes off the hub first.
       if (attempts > 1 || this.#lost > 0) await removeDeadNodes(hub);
       try {
-        const driver = await withTimeout(
-          new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs)).build(),
-          this.#options.requestTimeoutMs ?? 120_000,
-          'new session request',
-        );
+        const requestTimeoutMs = this.#options.requestTimeoutMs ?? 120_000;
+        const driver = await pTimeout(new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs)).build(), {
+          milliseconds: requestTimeoutMs,
+          message: `new session request got no answer in ${requestTimeoutMs / 1000} s`,
+        });
         const session = await driver.getSession();
         const caps = await driver.getCapabilities();
         const id = session.getId();
@@ -135,19 +136,5 @@ async function locateNode(hub: HubClient, sessionId: string): Promise<string | u
     return status.nodes.find((n) => n.sessionIds.includes(sessionId))?.uri;
   } catch {
     return undefined;
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} got no answer in ${ms / 1000} s`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
