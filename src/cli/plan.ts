@@ -4,7 +4,7 @@ import { plan, expectedMs, lowerBound, defaultSiteMs } from '../plan/plan.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
 import { runDefaults } from './run.ts';
-import { addSiteFilterOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
+import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 
 const planDefaults = {
   sites: runDefaults.sites,
@@ -20,9 +20,8 @@ const planDefaults = {
 export function registerPlan(program: Command, ctx: CommandContext): void {
   const command = program
     .command('plan')
-    .description('Print the chunks run would make: balanced by recorded durations (--history), by count otherwise.')
-    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'));
-  addSiteFilterOptions(command)
+    .description('Print the chunks run would make: balanced by recorded durations (--history), by count otherwise.');
+  addSiteOptions(command)
     .addOption(option('history', 'timing history (a results.json of an earlier run)', 'file'))
     .addOption(option('chunks', 'number of chunks (default: one per slot)', 'n'))
     .addOption(option('chunkSize', 'sites per chunk (instead of --chunks)', 'k'))

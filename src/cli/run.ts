@@ -17,10 +17,10 @@ import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
-import { addSiteFilterOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
+import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
-import { checkId, type ProviderName } from '../nodes/provider.ts';
+import type { ProviderName } from '../nodes/provider.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -71,9 +71,8 @@ class Teardown {
 export function registerRun(program: Command, ctx: CommandContext): void {
   const command = program
     .command('run')
-    .description('Run the sites in chunks, in parallel on a Selenium Grid, and write JUnit, HTML and results.json.')
-    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'));
-  addSiteFilterOptions(command)
+    .description('Run the sites in chunks, in parallel on a Selenium Grid, and write JUnit, HTML and results.json.');
+  addSiteOptions(command)
     .addOption(option('grid', 'hub URL; without it a local grid is started for the run and stopped after', 'url'))
     .addOption(option('secret', 'registration secret of the hub', 'secret'))
     .addOption(option('chunks', 'number of chunks (default: one per slot)', 'n'))
@@ -115,12 +114,11 @@ const loadProviders = () => import('../nodes/create.ts');
 async function checkProvider(config: RunConfig, runId: string, env: NodeJS.ProcessEnv): Promise<ProviderName | undefined> {
   const provider = config.provider as ProviderName | undefined;
   if (!provider) return undefined;
-  checkId('pool', config.pool);
   if (provider === 'ec2' && !config.grid) {
     throw new UsageError('run --provider ec2 needs --grid URL: a hub the instances can reach (the embedded hub listens on loopback)');
   }
   if (config.nodes < 1) throw new UsageError(`run --provider ${provider} needs --nodes 1 or more`);
-  // Building a provider has no side effects; it checks the options (ec2 region, AMI, image...).
+  // Building a provider has no side effects; it checks the options (pool, ec2 region, AMI, image...).
   const { createProvider } = await loadProviders();
   createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, config), { env });
   return provider;

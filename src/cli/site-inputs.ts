@@ -26,8 +26,9 @@ export const siteFilterDefaults = {
   locale: undefined as string | undefined,
 };
 
-export function addSiteFilterOptions(cmd: Command): Command {
+export function addSiteOptions(cmd: Command): Command {
   return cmd
+    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'))
     .addOption(option('grep', 'only sites whose "id @tag..." matches this regular expression', 'regex'))
     .addOption(option('grepInvert', 'leave out sites whose "id @tag..." matches this regular expression', 'regex'))
     .addOption(option('tag', 'only sites with one of these tags', 'tag'))
