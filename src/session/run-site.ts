@@ -36,16 +36,17 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
   const started = performance.now();
   let phase = 'loading the page';
   const overall = options.siteTimeoutMs;
+  const pageLoadMs = pageLoadTimeoutOf(site, options);
   const work = async (): Promise<SiteOutcome> => {
-    await ensureTimeouts(driver, { pageLoad: site.timeoutMs ?? options.pageLoadTimeoutMs, script: options.scriptTimeoutMs });
+    await ensureTimeouts(driver, { pageLoad: pageLoadMs, script: options.scriptTimeoutMs });
     let t = performance.now();
-    await loadPage(driver, site.url, site.timeoutMs ?? options.pageLoadTimeoutMs);
+    await loadPage(driver, site.url, pageLoadMs);
     timings.loadMs = performance.now() - t;
 
     phase = 'running the steps';
     t = performance.now();
     try {
-      await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? options.pageLoadTimeoutMs });
+      await runSteps(driver, site.steps, { timeoutMs: pageLoadMs });
     } catch (err) {
       // A step that cannot be done is the site's fault as the list describes it, not the grid's.
       if (isSessionLost(err)) throw err;
@@ -90,6 +91,11 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
   }
 }
 
+/** A site's own timeout wins over the run's page-load timeout (it also bounds its steps). */
+function pageLoadTimeoutOf(site: Site, options: SiteRunOptions): number {
+  return site.timeoutMs ?? options.pageLoadTimeoutMs;
+}
+
 class SiteTimeout extends Error {}
 class BrowserUnresponsive extends Error {}
 
@@ -127,13 +133,12 @@ function infrastructureOutcome(err: unknown, phase: string, site: Site, options:
   if (err instanceof DetectionInterrupted) return { status: 'error', message: `${phase}: ${err.message}`, timings };
   if (isSessionLost(err)) return { status: 'error', message: `session lost while ${phase}: ${firstLine(err)}`, timings, sessionLost: true };
   if (isTimeout(err) && phase === 'loading the page') {
-    return { status: 'error', message: `page load timed out after ${site.timeoutMs ?? options.pageLoadTimeoutMs} ms (${site.url})`, timings };
+    return { status: 'error', message: `page load timed out after ${pageLoadTimeoutOf(site, options)} ms (${site.url})`, timings };
   }
   if (isRendererBusy(err)) {
     // chromedriver gives up on a renderer that does not answer after the page-load timeout;
     // a page whose scripts never yield leaves it busy, so the session is not worth keeping.
-    const waited = site.timeoutMs ?? options.pageLoadTimeoutMs;
-    return { status: 'error', message: `the page kept the browser busy: its renderer gave no answer in ${waited} ms while ${phase}`, timings, sessionLost: true };
+    return { status: 'error', message: `the page kept the browser busy: its renderer gave no answer in ${pageLoadTimeoutOf(site, options)} ms while ${phase}`, timings, sessionLost: true };
   }
   if (isTimeout(err)) {
     // A script that never returns leaves the renderer busy; the session is not worth keeping.
