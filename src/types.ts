@@ -38,6 +38,10 @@ export type Site = {
   origin?: string;
 };
 
+/** The fields a detection names and an expectation can check, in the order reports show them. */
+export const FIELDS = ['username', 'password', 'submit'] as const;
+export type FieldName = (typeof FIELDS)[number];
+
 /** The detector's answer (DESIGN.md "The detector"). */
 export type Detection = {
   login: boolean;

@@ -52,6 +52,7 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
           scriptTimeoutMs: config.scriptTimeout,
           siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + 10_000,
           screenshotDir: resolve(ctx.cwd, opts.screenshot),
+          screenshotsOf: 'all',
         });
         if (opts.json) ctx.out(JSON.stringify({ site: { id: site.id, url: resolved.url, expect: site.expect }, ...outcome }, null, 2));
         else for (const line of describeOutcome(resolved, outcome, ctx.cwd)) ctx.out(line);

@@ -44,7 +44,7 @@ export const runDefaults = {
   pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
   scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
-  screenshots: true,
+  screenshots: 'failures' as 'all' | 'failures' | 'none',
   ...siteFilterDefaults,
   ...nodePoolDefaults,
 };
@@ -93,7 +93,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('pageLoadTimeout', `page load timeout per site in ms (default ${runDefaults.pageLoadTimeout})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
-    .option('--no-screenshots', 'do not take a screenshot of each site');
+    .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'));
   addNodePoolOptions(command)
     .addHelpText(
       'after',
@@ -202,7 +202,8 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           pageLoadTimeoutMs: config.pageLoadTimeout,
           scriptTimeoutMs: config.scriptTimeout,
           siteTimeoutMs: config.siteTimeout,
-          screenshotDir: config.screenshots ? join(at(config.report), 'screenshots') : undefined,
+          screenshotDir: config.screenshots === 'none' ? undefined : join(at(config.report), 'screenshots'),
+          screenshotsOf: config.screenshots === 'all' ? 'all' : 'failures',
           baseline,
         },
       }),

@@ -38,15 +38,11 @@ export async function detectorScriptWithMeta(): Promise<string> {
 }
 
 /**
- * The detector with meta, plus what the browser knows of the page it ran in (`page`): its final
- * URL and the HTTP status of its navigation, which explains a page with no form (a 404).
+ * Script taking `InspectOptions` (entry.ts) as arguments[0]: the detection with meta, the page it
+ * ran in, the expected fields compared with it, and the detected fields outlined, in one run.
  */
-export async function pageDetectorScript(): Promise<string> {
-  return `${await detectorBundle()}
-const detection = ${GLOBAL}.detectWithMeta(document);
-const navigation = performance.getEntriesByType('navigation')[0];
-if (detection) detection.page = { url: location.href, status: (navigation && navigation.responseStatus) || 0 };
-return detection;`;
+export async function inspectScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${GLOBAL}.inspectPage(arguments[0] || {});`;
 }
 
 /** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */

@@ -1,5 +1,7 @@
 // Entry point of the browser bundle: what the wrappers in bundle.ts call.
-import { detect, detectWithMeta, explain } from './detect.ts';
+import { detect, detectWithMeta, explain, type DetectionWithMeta } from './detect.ts';
+import { outlineFields } from './outline.ts';
+import { FIELDS, type FieldName } from '../types.ts';
 import { describeElement, resolveSelectorPath } from './resolve.ts';
 import { isVisible } from './visibility.ts';
 
@@ -18,8 +20,42 @@ export function locate(path: string): Located {
   return { kind: 'missing', reason: r.reason };
 }
 
+export type SameResult = { same: boolean; expected: string; detected: string } | { frame: true };
+
+
+export type InspectOptions = {
+  /** The site's expected fields: each one the detection also names is compared in the page. */
+  expect?: Partial<Record<FieldName, string | null>>;
+  /** Outline the detected fields for a screenshot. */
+  outline?: boolean;
+};
+
+/** What the browser knows of the page: its final URL and its navigation's HTTP status (0: not known). */
+export type PageInfo = { url: string; status: number };
+
+export type Inspection = DetectionWithMeta & { page: PageInfo; same?: Partial<Record<FieldName, SameResult>> };
+
+/**
+ * Everything a site needs from its page in one script run: the detection, the page it ran in,
+ * and, when the detection is final (a login form found, or no cross-origin frame left to look
+ * into), the expected fields compared with it and the detected fields outlined.
+ */
+export function inspectPage(options: InspectOptions): Inspection {
+  const detection = detectWithMeta(document);
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const inspection: Inspection = { ...detection, page: { url: location.href, status: navigation?.responseStatus ?? 0 } };
+  if (!detection.login && detection.crossOriginFrames.length > 0) return inspection;
+  const compared = FIELDS.filter((f) => typeof options.expect?.[f] === 'string' && detection[f] !== null);
+  if (compared.length > 0) {
+    const results = samePairs(compared.map((f) => [options.expect![f] as string, detection[f] as string]));
+    inspection.same = Object.fromEntries(compared.map((f, i) => [f, results[i]]));
+  }
+  if (options.outline) outlineFields(detection);
+  return inspection;
+}
+
 /** Compares pairs of paths in one round trip: same element or not, and how each reads. */
-export function samePairs(pairs: [string, string][]): ({ same: boolean; expected: string; detected: string } | { frame: true })[] {
+export function samePairs(pairs: [string, string][]): SameResult[] {
   return pairs.map(([a, b]) => {
     const ra = resolveSelectorPath(a);
     const rb = resolveSelectorPath(b);

@@ -1,5 +1,5 @@
 // Metrics of an eval run: pure functions over per-page records.
-import type { FieldName } from '../session/verdict.ts';
+import type { FieldName } from '../types.ts';
 
 export type FieldOutcome = { field: FieldName; correct: boolean; expected: string | null; detected: string | null; expectedElement?: string; detectedElement?: string };
 

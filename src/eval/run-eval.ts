@@ -62,8 +62,8 @@ export async function evaluatePage(driver: WebDriver, site: Site, options: Pick<
   try {
     await driver.get(site.url);
     if (site.steps.length) await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? 10_000 });
-    const { detection, detectMs } = await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs });
-    const fields = site.expect?.login ? await checkFields(driver, site.expect, detection) : [];
+    const { detection, detectMs, same } = await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs, expect: site.expect });
+    const fields = site.expect?.login ? await checkFields(driver, site.expect, detection, same) : [];
     return {
       ...base,
       detectedLogin: detection.login,

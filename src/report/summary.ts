@@ -1,6 +1,6 @@
 // Pure helpers shared by the reporters: the run's verdict in numbers, partial-run filling,
 // and the human sentence for "expected vs detected" that JUnit, HTML and console all print.
-import type { Detection, Expectation, Site, SiteResult } from '../types.ts';
+import { FIELDS, type Detection, type Expectation, type Site, type SiteResult } from '../types.ts';
 import type { RunSummary } from './reporter.ts';
 
 export type SummaryInput = {
@@ -63,7 +63,6 @@ export function completeResults(sites: readonly Site[], results: readonly SiteRe
   return out;
 }
 
-const FIELDS = ['username', 'password', 'submit'] as const;
 
 /**
  * One line per checked field that disagrees, e.g. `password: expected "#pw", detected none`.

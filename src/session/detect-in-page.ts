@@ -1,11 +1,14 @@
 // Runs the detector in the current page: the top document first (the script itself looks
 // into open shadow roots and same-origin frames), then, when that finds no login form,
-// inside each cross-origin frame, which only the driver can enter.
+// inside each cross-origin frame, which only the driver can enter. The top document's run
+// also compares the expected fields and outlines the detected ones when its answer is final,
+// so that a usual site costs one script run for all three.
 import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
-import { detectorScriptWithMeta, pageDetectorScript } from '../detect/bundle.ts';
+import { detectorScriptWithMeta, inspectScript } from '../detect/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
-import type { Detection } from '../types.ts';
+import type { Detection, Expectation } from '../types.ts';
+import type { Inspection, PageInfo, SameResult } from '../detect/entry.ts';
 import { locateElement } from '../detect/driver-locate.ts';
 
 export type DetectInPageOptions = {
@@ -13,22 +16,32 @@ export type DetectInPageOptions = {
   scriptTimeoutMs?: number;
   /** Cross-origin frames looked into at the most; ads can bring dozens. */
   maxFrames?: number;
+  /** The site's expectation: its fields are compared with the detection in the same script run. */
+  expect?: Expectation;
+  /** Outline the detected fields in the page, for a screenshot. */
+  outline?: boolean;
 };
 
-/** The page the detector ran in: its final URL, and its HTTP status (0 when not known). */
-export type PageInfo = { url: string; status: number };
+export type { PageInfo, SameResult };
 
-export async function detectInPage(
-  driver: WebDriver,
-  options: DetectInPageOptions = {},
-): Promise<{ detection: Detection; detectMs: number; page?: PageInfo }> {
-  const script = await detectorScriptWithMeta();
+export type PageDetection = {
+  detection: Detection;
+  detectMs: number;
+  /** The page the detector ran in: its final URL and HTTP status. */
+  page?: PageInfo;
+  /** The expected fields compared with the detection in the page (judge() does the rest). */
+  same?: Inspection['same'];
+};
+
+export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<PageDetection> {
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
-  const top = (await runDetector(driver, await pageDetectorScript())) as DetectionWithMeta & { page?: PageInfo };
-  const page = top.page;
+  const inspectOptions = { expect: options.expect, outline: options.outline ?? false };
+  const top = (await runDetector(driver, await inspectScript(), inspectOptions)) as Inspection;
+  const { page, same } = top;
   let detectMs = top.elapsedMs;
   let detection = strip(top);
-  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page };
+  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same };
+  const script = await detectorScriptWithMeta();
   for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
     const inner = await detectInFrame(driver, framePath, script);
     if (!inner) continue;
@@ -75,10 +88,10 @@ const detectorAttempts = 3;
  * field, say) ends the script without an answer: sessions dismiss dialogs by themselves, and
  * the script's result is lost with it. The dialog is dismissed and the script run again.
  */
-async function runDetector(driver: WebDriver, script: string): Promise<DetectionWithMeta> {
+async function runDetector(driver: WebDriver, script: string, ...args: unknown[]): Promise<DetectionWithMeta> {
   for (let attempt = 1; attempt <= detectorAttempts; attempt++) {
     try {
-      const result = (await driver.executeScript(script)) as DetectionWithMeta | null;
+      const result = (await driver.executeScript(script, ...args)) as DetectionWithMeta | null;
       if (result) return result;
     } catch (err) {
       if (!(err instanceof wdError.UnexpectedAlertOpenError)) throw err;

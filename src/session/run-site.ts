@@ -1,4 +1,4 @@
-// One site in one WebDriver session: load, steps, detect, judge, screenshot. Every outcome is a
+// One site in one WebDriver session: load, steps, detect and judge (one script run), screenshot. Every outcome is a
 // value: test failures and infrastructure errors alike come back as a SiteOutcome.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +10,6 @@ import { errorMessage } from '../errors.ts';
 import { DetectionInterrupted, detectInPage } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
 import { runSteps } from './steps.ts';
-import { outlineDetection } from './outline.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
 import { baselineDifferences, type Baseline } from './baseline.ts';
 
@@ -21,6 +20,8 @@ export type SiteRunOptions = {
   siteTimeoutMs: number;
   /** Where to write `<id>.png`; no screenshot when unset. */
   screenshotDir?: string;
+  /** With `screenshotDir`: every site's screenshot, or only those of failed sites (the default). */
+  screenshotsOf?: 'all' | 'failures';
   /** Accepted detections that record-only sites are compared with. */
   baseline?: Baseline;
 };
@@ -56,11 +57,12 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     timings.stepsMs = performance.now() - t;
 
     phase = 'detecting';
-    const { detection, detectMs, page } = await detectInPage(driver);
+    // The fields are outlined whenever a screenshot may follow: it costs nothing in the same script run.
+    const { detection, detectMs, page, same } = await detectInPage(driver, { expect: site.expect, outline: options.screenshotDir !== undefined });
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
-    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection);
+    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection, same);
     const accepted = site.expect ? undefined : options.baseline?.get(site.id);
     const differences = accepted ? baselineDifferences(detection, accepted) : [];
     if (differences.length > 0) verdict = { status: 'failed', message: `differs from the baseline: ${differences.join('; ')}` };
@@ -70,9 +72,9 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     }
 
     let screenshot: string | undefined;
-    if (options.screenshotDir) {
+    if (options.screenshotDir && (verdict.status === 'failed' || options.screenshotsOf === 'all')) {
       phase = 'taking the screenshot';
-      screenshot = await saveScreenshot(driver, site, detection, options.screenshotDir);
+      screenshot = await saveScreenshot(driver, site, options.screenshotDir);
     }
     return { status: verdict.status, message: verdict.message, detection, timings, screenshot };
   };
@@ -147,8 +149,7 @@ function infrastructureOutcome(err: unknown, phase: string, site: Site, options:
   return { status: 'error', message: `${phase}: ${firstLine(err)}`, timings, sessionLost: true };
 }
 
-async function saveScreenshot(driver: WebDriver, site: Site, detection: Parameters<typeof outlineDetection>[1], dir: string): Promise<string> {
-  await outlineDetection(driver, detection);
+async function saveScreenshot(driver: WebDriver, site: Site, dir: string): Promise<string> {
   const png = await capturePng(driver);
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${screenshotName(site.id)}.png`);

@@ -4,12 +4,11 @@
 import type { WebDriver } from 'selenium-webdriver';
 import { locate } from '../detect/driver-locate.ts';
 import { samePairsScript } from '../detect/bundle.ts';
-import type { Detection, Expectation } from '../types.ts';
+import { FIELDS, type Detection, type Expectation, type FieldName } from '../types.ts';
+import type { PageDetection } from './detect-in-page.ts';
 
 export type Verdict = { status: 'passed' | 'failed'; message?: string; recordOnly?: boolean };
 
-export const FIELDS = ['username', 'password', 'submit'] as const;
-export type FieldName = (typeof FIELDS)[number];
 
 export type FieldCheck = {
   field: FieldName;
@@ -21,19 +20,26 @@ export type FieldCheck = {
   detectedElement: string;
 };
 
-/** Each field the expectation names, checked against the detection. */
-export async function checkFields(driver: WebDriver, expect: Expectation, detection: Detection): Promise<FieldCheck[]> {
+/**
+ * Each field the expectation names, checked against the detection. `same` holds the pairs the
+ * detection's own script run already compared (detectInPage with `expect`); the others take
+ * one more round trip.
+ */
+export async function checkFields(driver: WebDriver, expect: Expectation, detection: Detection, same: PageDetection['same'] = {}): Promise<FieldCheck[]> {
   const checks: FieldCheck[] = [];
   const pairs: [FieldName, string, string][] = [];
   for (const field of FIELDS) {
     const expected = expect[field];
     if (expected === undefined) continue;
     const detected = detection[field];
+    const known = same[field];
     if (expected === null || detected === null) {
       checks.push({ field, expected, detected, correct: expected === detected, expectedElement: expected ?? 'none', detectedElement: detected ?? 'none' });
+    } else if (known && 'same' in known) {
+      checks.push({ field, expected, detected, correct: known.same, expectedElement: known.expected, detectedElement: known.detected });
     } else pairs.push([field, expected, detected]);
   }
-  if (pairs.length === 0) return checks;
+  if (pairs.length === 0) return sortChecks(checks);
   // One round trip for every pair in reach of the script; cross-origin frames go one by one.
   const results = (await driver.executeScript(await samePairsScript(), pairs.map(([, a, b]) => [a, b]))) as (
     | { same: boolean; expected: string; detected: string }
@@ -48,6 +54,10 @@ export async function checkFields(driver: WebDriver, expect: Expectation, detect
       checks.push({ field, expected, detected, correct: r.same, expectedElement: r.expected, detectedElement: r.detected });
     }
   }
+  return sortChecks(checks);
+}
+
+function sortChecks(checks: FieldCheck[]): FieldCheck[] {
   return checks.sort((a, b) => FIELDS.indexOf(a.field) - FIELDS.indexOf(b.field));
 }
 
@@ -79,7 +89,7 @@ function shorten(path: string): string {
   return `... > ${parts.slice(-2).join(' > ')}`;
 }
 
-export async function judge(driver: WebDriver, expect: Expectation | undefined, detection: Detection): Promise<Verdict> {
+export async function judge(driver: WebDriver, expect: Expectation | undefined, detection: Detection, same?: PageDetection['same']): Promise<Verdict> {
   if (!expect) return { status: 'passed', recordOnly: true };
   const problems: string[] = [];
   if (expect.login !== undefined && expect.login !== detection.login) {
@@ -91,7 +101,7 @@ export async function judge(driver: WebDriver, expect: Expectation | undefined, 
   }
   // With the login verdict wrong, field differences only repeat it.
   if (problems.length === 0) {
-    for (const c of await checkFields(driver, expect, detection)) if (!c.correct) problems.push(describeCheck(c));
+    for (const c of await checkFields(driver, expect, detection, same)) if (!c.correct) problems.push(describeCheck(c));
   }
   return problems.length ? { status: 'failed', message: problems.join('; ') } : { status: 'passed' };
 }

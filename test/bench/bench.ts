@@ -12,7 +12,7 @@ import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { waitFor } from '../../src/grid/wait.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runChild } from './child.ts';
-import type { LoopReport, ProfileReport, ResetReport } from './loops.ts';
+import { extraPhase, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';
 import type { MemoryReport } from './memory.ts';
 import { benchSites } from './sites.ts';
 import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
@@ -177,7 +177,7 @@ function printArms(runs: Record<ArmName, ArmRun[]>, sites: number): void {
   log('');
   log(`## Throughput: ${sites} sites, ${slots} slots, ${reps} interleaved repetitions (limit, grid-run, peer, ...), medians`);
   log('limit: one session per slot opened before the clock; navigate + steps + detector script; even round-robin split; no judging, screenshots, resets or reports');
-  log('grid-run: `node bin/grid-run.js run --grid HUB --sites LIST` as a child process, timed from spawn to exit (start-up, plan, sessions, judge, screenshot, reset, JUnit, results.json, HTML)');
+  log('grid-run: `node bin/grid-run.js run --grid HUB --sites LIST` as a child process, timed from spawn to exit (start-up, plan, sessions, detection + judging, screenshots of failed sites, reset, JUnit, results.json, HTML)');
   log('peer: one new session per site (open, navigate, steps, detector script, quit), the same number of workers taking sites from one queue');
   const rows = (['limit', 'grid-run', 'peer'] as const).map((arm) => {
     const wall = med(arm, 'wallMs');
@@ -218,12 +218,16 @@ async function profileArm(hubUrl: string, listFile: string, count: number): Prom
   if (child.code !== 0) throw new Error(`the profile exited with ${child.code}: see ${join(out, 'profile.log')}`);
   const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ProfileReport;
   record.profile = report;
-  const total = Object.values(report.phases).reduce((sum, list) => sum + list.reduce((a, b) => a + b, 0), 0);
+  const total = Object.entries(report.phases)
+    .filter(([phase]) => !phase.startsWith(extraPhase))
+    .reduce((sum, [, list]) => sum + list.reduce((a, b) => a + b, 0), 0);
   log('');
   log(`## Where grid-run's time per site goes: one session, ${report.sites} sites, each call of run-site.ts's sequence timed on its own, ms`);
+  log(`detectInPage is one script run: detection, the expected fields compared, the detected ones outlined; ${extraPhase}rows are what a screenshot adds to a failed site (or to every site with --screenshots all), outside the shares`);
   const rows = Object.entries(report.phases).map(([phase, list]) => {
     const sum = list.reduce((a, b) => a + b, 0);
-    return [phase, fmt(median(list)), fmt(percentile(list, 0.9)), fmt(sum / report.sites), `${fmt((100 * sum) / total)}%`];
+    const share = phase.startsWith(extraPhase) ? '-' : `${fmt((100 * sum) / total)}%`;
+    return [phase, fmt(median(list)), fmt(percentile(list, 0.9)), fmt(sum / report.sites), share];
   });
   log(table(['call', 'median', 'p90', 'mean per site', 'share'], rows));
   if (report.errors.length) log(`errors: ${report.errors.length} (${report.errors.slice(0, 3).join('; ')})`);

@@ -8,8 +8,10 @@
 //   reset  one session; per site, grid-run's reset (WebDriverSession.reset) against a
 //          navigation to about:blank, each followed by a timed load of the next page.
 //   profile  one session; per site, the calls grid-run makes (src/session/run-site.ts's order:
-//          timeouts, load, steps, detectInPage, judge, outline, screenshot and its file, reset),
-//          each through the product's own function and timed on its own.
+//          timeouts, load, steps, detectInPage (detection, comparison and outline in one script
+//          run), judge, reset), each through the product's own function and timed on its own;
+//          and, outside the sequence, what a screenshot and its file add (failed sites, or every
+//          site with --screenshots all).
 // Every arm opens its sessions with grid-run's own capabilities and runs the same detector
 // bundle (src/detect/bundle.ts) and the same step runner (src/session/steps.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,7 +23,6 @@ import { detectorScript } from '../../src/detect/bundle.ts';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runSteps } from '../../src/session/steps.ts';
 import { detectInPage } from '../../src/session/detect-in-page.ts';
-import { outlineDetection } from '../../src/session/outline.ts';
 import { judge } from '../../src/session/verdict.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { WebDriverSession } from '../../src/session/webdriver-session.ts';
@@ -170,6 +171,9 @@ async function resetComparison(hub: string, sites: Site[]): Promise<ResetReport>
   return report;
 }
 
+/** Phases outside a default run's sequence for a passing site: not counted in its shares. */
+export const extraPhase = '(failed sites) ';
+
 export type ProfileReport = { mode: 'profile'; sites: number; phases: Record<string, number[]>; errors: string[] };
 
 async function profile(hub: string, sites: Site[], dir: string): Promise<ProfileReport> {
@@ -188,11 +192,10 @@ async function profile(hub: string, sites: Site[], dir: string): Promise<Profile
     timeoutsSet = true;
     await phase('load', () => driver.get(site.url));
     if (site.steps.length) await phase('steps', () => runSteps(driver, site.steps, { timeoutMs: timeouts.pageLoad }));
-    const { detection } = await phase('detectInPage', () => detectInPage(driver));
-    await phase('judge', () => judge(driver, site.expect, detection));
-    await phase('outline', () => outlineDetection(driver, detection));
-    const png = await phase('screenshot', () => capturePng(driver));
-    await phase('writeScreenshot', () => writeFile(join(dir, `${screenshotName(site.id)}.png`), png, 'base64'));
+    const { detection, same } = await phase('detectInPage', () => detectInPage(driver, { expect: site.expect, outline: true }));
+    await phase('judge', () => judge(driver, site.expect, detection, same));
+    const png = await phase(`${extraPhase}screenshot`, () => capturePng(driver));
+    await phase(`${extraPhase}write .png`, () => writeFile(join(dir, `${screenshotName(site.id)}.png`), png, 'base64'));
     await phase('reset', () => session.reset());
   });
   return report;

@@ -56,7 +56,7 @@ describe('run --provider docker (real engine)', function () {
   }
 
   it('provisions the nodes for the run, runs every site on them, and removes them after', async () => {
-    const r = await watchedRun(['run', '--provider', 'docker', '--nodes', '2', '--slots', '1', '--pool', pool, '--sites', list, '--no-screenshots']);
+    const r = await watchedRun(['run', '--provider', 'docker', '--nodes', '2', '--slots', '1', '--pool', pool, '--sites', list, '--screenshots', 'none']);
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-2000)}`);
     assert.match(r.stderr, new RegExp(`provisioning 2 docker node\\(s\\) x 1 slot\\(s\\) in pool ${pool}`));
     assert.equal(r.most(), 2, 'two containers ran during the run');
@@ -72,7 +72,7 @@ describe('run --provider docker (real engine)', function () {
 
   it('on SIGINT while the nodes come up, removes every container it started and exits 130', async () => {
     const controller = new AbortController();
-    const running = watchedRun(['run', '--provider', 'docker', '--nodes', '2', '--slots', '1', '--pool', pool, '--sites', list, '--no-screenshots'], controller.signal);
+    const running = watchedRun(['run', '--provider', 'docker', '--nodes', '2', '--slots', '1', '--pool', pool, '--sites', list, '--screenshots', 'none'], controller.signal);
     while ((await containers()).length === 0) await sleep(100);
     controller.abort('SIGINT');
     const r = await running;

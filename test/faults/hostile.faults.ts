@@ -128,7 +128,7 @@ describe('faults: hostile pages', function () {
     const servePort = await freePort('127.0.0.1');
     const { dir, list, ids, hostileIds, after } = await hostileRun(kinds, servePort);
     const r = await runCli(
-      ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--serve-port', String(servePort), ...timeouts(siteTimeoutMs), '--no-screenshots'],
+      ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--serve-port', String(servePort), ...timeouts(siteTimeoutMs), '--screenshots', 'none'],
       { cwd: dir, env },
     );
     const expectedCodes = kinds.some((h) => h.allowed.every((s) => s === 'error')) ? [3] : kinds.some((h) => h.allowed.includes('error')) ? [0, 3] : [0];

@@ -34,7 +34,7 @@ describe('faults: hub killed mid-run', function () {
     const ids = Array.from({ length: 40 }, (_, i) => `hub-kill/${i}`);
     const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));
     const from = pages.served();
-    const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--no-screenshots'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
+    const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
     await waitForProgress(pages.served, from, 8);
     killHub(grid);
     const killedAt = Date.now();

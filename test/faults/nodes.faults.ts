@@ -31,7 +31,7 @@ describe('faults: nodes killed mid-run', function () {
     const ids = Array.from({ length: options.sites }, (_, i) => `nodes-${options.kills}/${i}`);
     const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));
     const hub = new HttpHubClient(grid.hubUrl);
-    const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--no-screenshots'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
+    const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
     const killed: { uri: string; at: number }[] = [];
     for (let k = 0; k < options.kills; k++) {
       await waitForProgress(pages.served, pages.served(), k === 0 ? 6 : 4);

@@ -52,7 +52,7 @@ describe('faults: signals mid-run', function () {
       const list = await writeList(dir, entries);
       const servePort = await freePort('127.0.0.1');
       const from = pages.served();
-      const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--no-screenshots'], { cwd: dir, tmpdir: temp });
+      const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
       await waitForProgress(pages.served, from, 4);
       const groups = await embeddedGridGroups(temp);
       run.child.kill(signal);

@@ -54,7 +54,7 @@ describe('grid-run run (real grid)', function () {
       const list = await writeList(dir, Array.from({ length: 45 }, (_, i) => ({ id: `kill/${i}`, url: `${pages.url}/login?${i}`, expect: { login: true } })));
       const hub = new HttpHubClient(grid.hubUrl);
       const before = pages.served();
-      const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--no-screenshots'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
+      const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
       // Kill the node holding a session once the run is well under way.
       let killed: { uri: string; pid: number; at: number } | undefined;
       while (!killed) {
@@ -107,7 +107,7 @@ describe('grid-run run (real grid)', function () {
         { id: 'hostile/after', url: `${pages.url}/login?b`, expect: { login: true } },
       ]);
       const r = await runCli(
-        ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--page-load-timeout', '3000', '--script-timeout', '2000', '--no-screenshots'],
+        ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--page-load-timeout', '3000', '--script-timeout', '2000', '--screenshots', 'none'],
         { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } },
       );
       assert.equal(r.code, 3, 'infrastructure errors give exit 3');
@@ -137,7 +137,7 @@ describe('grid-run run (real grid)', function () {
       const temp = await mkdtemp(join(tmpdir(), 'grid-run-signal-tmp-'));
       const list = await writeList(dir, Array.from({ length: 60 }, (_, i) => ({ id: `signal/${i}`, url: `${pages.url}/login?s${i}`, expect: { login: true } })));
       const before = pages.served();
-      const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--no-screenshots'], { cwd: dir, tmpdir: temp });
+      const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
       while (pages.served() - before < 5) await new Promise((r) => setTimeout(r, 100));
       const groups = await embeddedGridGroups(temp);
       run.child.kill(signal);

@@ -1,14 +1,14 @@
 // One WebDriver session on a real local grid with headless Chromium: running sites, and the
 // reset between two of them (what one site leaves behind must not be seen by the next).
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
 import type { WebDriverSession } from '../../src/session/webdriver-session.ts';
-import { defaultSiteRunOptions } from '../../src/session/run-site.ts';
+import { defaultSiteRunOptions, runSite } from '../../src/session/run-site.ts';
 import { loginPage, servePages, type PageServer } from '../helpers/pages.ts';
 import type { Site } from '../../src/types.ts';
 
@@ -59,6 +59,22 @@ describe('WebDriverSession (real grid)', function () {
   it('judges an error page that holds a login form like any other page', async () => {
     const outcome = await session.run(site('forbidden', '/forbidden', { login: true }), 1);
     assert.equal(outcome.status, 'passed', outcome.message);
+    await session.reset();
+  });
+
+  it('takes screenshots of failed sites only, unless asked for all', async () => {
+    const passing = site('passing', '/forbidden', { login: true });
+    const failing = site('failing', '/forbidden', { login: false });
+    for (const screenshotsOf of ['failures', 'all'] as const) {
+      const screenshotDir = await mkdtemp(join(tmpdir(), `grid-run-shots-${screenshotsOf}-`));
+      const options = { ...defaultSiteRunOptions, screenshotDir, screenshotsOf };
+      const passed = await runSite(session.driver, passing, options);
+      const failed = await runSite(session.driver, failing, options);
+      assert.deepEqual([passed.status, failed.status], ['passed', 'failed']);
+      assert.ok(failed.screenshot?.startsWith(screenshotDir), 'a failed site has its screenshot');
+      assert.equal(passed.screenshot === undefined, screenshotsOf === 'failures');
+      assert.equal((await readdir(screenshotDir)).length, screenshotsOf === 'all' ? 2 : 1);
+    }
     await session.reset();
   });
 
