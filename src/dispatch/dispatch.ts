@@ -52,11 +52,24 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
     for (const resolve of waiting) resolve();
     waiting.clear();
   };
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (options.signal.aborted) resolve('aborted');
-    options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-  });
-  aborted.then(wake);
+  // Sites in flight, each ended as 'aborted' by a Ctrl-C. A set, not one promise every site
+  // races against: each race would leave a reaction on that promise until the run ends.
+  const inFlight = new Set<() => void>();
+  const onAbort = () => {
+    for (const stop of inFlight) stop();
+    wake();
+  };
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const runOrAbort = (session: Session, site: Site, attempt: number) =>
+    new Promise<SiteOutcome | 'aborted'>((resolve, reject) => {
+      const stop = () => resolve('aborted');
+      if (options.signal.aborted) stop();
+      inFlight.add(stop);
+      session
+        .run(site, attempt)
+        .then(resolve, reject)
+        .finally(() => inFlight.delete(stop));
+    });
 
   const finish = (site: Site, item: WorkItem, outcome: SiteOutcome, session: Session | undefined, nodeLost = false) => {
     const list = attempts.get(site.id) ?? [];
@@ -131,7 +144,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
         const site = options.sites.get(item.siteId)!;
         options.reporter?.onSiteStart?.({ siteId: site.id, node: session.node, slot, attempt: item.attempt });
         const started = now();
-        const outcome = await Promise.race([session.run(site, item.attempt), aborted]);
+        const outcome = await runOrAbort(session, site, item.attempt);
         busyMs += now() - started;
         if (outcome === 'aborted') {
           scheduler.giveBack(item);
@@ -164,7 +177,11 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
     }
   };
 
-  await Promise.all(Array.from({ length: options.concurrency }, (_, slot) => worker(slot)));
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, (_, slot) => worker(slot)));
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+  }
 
   const infrastructureFailure = !options.signal.aborted && alive === 0 && !scheduler.done ? lastOpenError || 'no browser session could be opened' : undefined;
   const unfinished = [...options.sites.keys()].filter((id) => !results.has(id));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { dispatch } from '../../src/dispatch/dispatch.ts';
 import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
 import { plan } from '../../src/plan/plan.ts';
@@ -147,5 +148,32 @@ describe('dispatch', () => {
     const skipped = results.filter((r) => r.status === 'skipped');
     assert.ok(skipped.length >= 16, `${skipped.length} skipped`);
     assert.match(skipped[0]!.message ?? '', /interrupted \(SIGINT\)/);
+  });
+
+  it('on abort leaves a site that never ends behind, and no listener on the signal', async () => {
+    const controller = new AbortController();
+    const hanging: SessionFactory = {
+      async open() {
+        return {
+          id: 'session-1',
+          node: 'n1',
+          run: () => {
+            setImmediate(() => controller.abort('SIGINT'));
+            return new Promise<SiteOutcome>(() => {});
+          },
+          async reset() {},
+          async close() {},
+        };
+      },
+    };
+    const { results } = await run(3, hanging, { signal: controller.signal, concurrency: 1 });
+    assert.deepEqual(results.map((r) => r.status), ['skipped', 'skipped', 'skipped']);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  });
+
+  it('leaves no listener on a signal that never fires', async () => {
+    const controller = new AbortController();
+    await run(5, factory(() => ({})), { signal: controller.signal });
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   });
 });
