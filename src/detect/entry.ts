@@ -28,6 +28,11 @@ export type InspectOptions = {
   expect?: Partial<Record<FieldName, string | null>>;
   /** Outline the detected fields for a screenshot. */
   outline?: boolean;
+  /**
+   * Then clear what the page keeps in this tab for the next page of its origin (session and
+   * local storage) and drop its beforeunload handler: the in-page half of a session's reset.
+   */
+  clearStorage?: boolean;
 };
 
 /** What the browser knows of the page: its final URL and its navigation's HTTP status (0: not known). */
@@ -44,14 +49,28 @@ export function inspectPage(options: InspectOptions): Inspection {
   const detection = detectWithMeta(document);
   const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   const inspection: Inspection = { ...detection, page: { url: location.href, status: navigation?.responseStatus ?? 0 } };
-  if (!detection.login && detection.crossOriginFrames.length > 0) return inspection;
+  if (!detection.login && detection.crossOriginFrames.length > 0) {
+    if (options.clearStorage) clearPageStorage();
+    return inspection;
+  }
   const compared = FIELDS.filter((f) => typeof options.expect?.[f] === 'string' && detection[f] !== null);
   if (compared.length > 0) {
     const results = samePairs(compared.map((f) => [options.expect![f] as string, detection[f] as string]));
     inspection.same = Object.fromEntries(compared.map((f, i) => [f, results[i]]));
   }
   if (options.outline) outlineFields(detection);
+  if (options.clearStorage) clearPageStorage();
   return inspection;
+}
+
+function clearPageStorage(): void {
+  try {
+    sessionStorage.clear();
+    localStorage.clear();
+  } catch {
+    // storage denied to this page (sandboxed, opaque origin): nothing kept
+  }
+  window.onbeforeunload = null;
 }
 
 /** Compares pairs of paths in one round trip: same element or not, and how each reads. */

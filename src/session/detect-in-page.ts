@@ -20,6 +20,8 @@ export type DetectInPageOptions = {
   expect?: Expectation;
   /** Outline the detected fields in the page, for a screenshot. */
   outline?: boolean;
+  /** Clear the page's session and local storage and its beforeunload handler after detecting. */
+  clearStorage?: boolean;
 };
 
 export type { PageInfo, SameResult };
@@ -35,7 +37,7 @@ export type PageDetection = {
 
 export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<PageDetection> {
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
-  const inspectOptions = { expect: options.expect, outline: options.outline ?? false };
+  const inspectOptions = { expect: options.expect, outline: options.outline ?? false, clearStorage: options.clearStorage ?? false };
   const top = (await runDetector(driver, await inspectScript(), inspectOptions)) as Inspection;
   const { page, same } = top;
   let detectMs = top.elapsedMs;

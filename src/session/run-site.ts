@@ -7,7 +7,7 @@ import type { WebDriver } from 'selenium-webdriver';
 import type { Site } from '../types.ts';
 import type { SiteOutcome } from '../dispatch/session.ts';
 import { errorMessage } from '../errors.ts';
-import { DetectionInterrupted, detectInPage } from './detect-in-page.ts';
+import { DetectionInterrupted, detectInPage, type PageInfo } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
@@ -24,7 +24,12 @@ export type SiteRunOptions = {
   screenshotsOf?: 'all' | 'failures';
   /** Accepted detections that record-only sites are compared with. */
   baseline?: Baseline;
+  /** Clear the page's session and local storage in the detection's script run (see WebDriverSession.reset). */
+  clearStorage?: boolean;
 };
+
+/** A site's outcome, and the page the detector ran in (when it ran). */
+export type SiteRunOutcome = SiteOutcome & { page?: PageInfo };
 
 export const defaultSiteRunOptions: SiteRunOptions = {
   pageLoadTimeoutMs: 20_000,
@@ -32,13 +37,13 @@ export const defaultSiteRunOptions: SiteRunOptions = {
   siteTimeoutMs: 60_000,
 };
 
-export async function runSite(driver: WebDriver, site: Site, options: SiteRunOptions): Promise<SiteOutcome> {
+export async function runSite(driver: WebDriver, site: Site, options: SiteRunOptions): Promise<SiteRunOutcome> {
   const timings = { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 };
   const started = performance.now();
   let phase = 'loading the page';
   const overall = options.siteTimeoutMs;
   const pageLoadMs = pageLoadTimeoutOf(site, options);
-  const work = async (): Promise<SiteOutcome> => {
+  const work = async (): Promise<SiteRunOutcome> => {
     await ensureTimeouts(driver, { pageLoad: pageLoadMs, script: options.scriptTimeoutMs });
     let t = performance.now();
     await loadPage(driver, site.url, pageLoadMs);
@@ -58,7 +63,11 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
 
     phase = 'detecting';
     // The fields are outlined whenever a screenshot may follow: it costs nothing in the same script run.
-    const { detection, detectMs, page, same } = await detectInPage(driver, { expect: site.expect, outline: options.screenshotDir !== undefined });
+    const { detection, detectMs, page, same } = await detectInPage(driver, {
+      expect: site.expect,
+      outline: options.screenshotDir !== undefined,
+      clearStorage: options.clearStorage,
+    });
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
@@ -76,7 +85,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
       phase = 'taking the screenshot';
       screenshot = await saveScreenshot(driver, site, options.screenshotDir);
     }
-    return { status: verdict.status, message: verdict.message, detection, timings, screenshot };
+    return { status: verdict.status, message: verdict.message, detection, timings, screenshot, page };
   };
   try {
     return await pTimeout(work(), {

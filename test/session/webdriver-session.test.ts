@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
-import type { WebDriverSession } from '../../src/session/webdriver-session.ts';
+import { WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { defaultSiteRunOptions, runSite } from '../../src/session/run-site.ts';
 import { loginPage, servePages, type PageServer } from '../helpers/pages.ts';
 import type { Site } from '../../src/types.ts';
@@ -36,7 +36,8 @@ describe('WebDriverSession (real grid)', function () {
   let session: WebDriverSession;
 
   before(async () => {
-    pages = await servePages({ '/messy': messyPage, '/popup': '<title>popup</title>', '/next': '<title>next</title>', '/forbidden': { status: 403, body: loginPage } });
+    const popups = `<script>window.open('/popup'); window.open('/popup');</script>`;
+    pages = await servePages({ '/messy': messyPage, '/messy-popups': messyPage + popups, '/popup': '<title>popup</title>', '/next': '<title>next</title>', '/forbidden': { status: 403, body: loginPage } });
     grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-reset-')) });
     const factory = new GridSessionFactory({ hub: new HttpHubClient(grid.hubUrl), run: defaultSiteRunOptions });
     session = await factory.open(new AbortController().signal);
@@ -78,22 +79,46 @@ describe('WebDriverSession (real grid)', function () {
     await session.reset();
   });
 
-  it('clears cookies, local and session storage, IndexedDB and extra windows, and lets the next page load', async () => {
-    const driver = session.driver;
-    await driver.get(`${pages.url}/messy`);
-    await driver.executeScript(`window.open('${pages.url}/popup'); window.open('${pages.url}/popup');`);
-    await driver.wait(async () => (await driver.getAllWindowHandles()).length === 3, 10_000);
-    // The page's state is really there before the reset.
-    const before = (await driver.executeScript(probe)) as { cookie: string; local: number; session: number; databases: string[] };
-    assert.deepEqual(before, { cookie: 'visited=yes', local: 1, session: 1, databases: ['kept'] });
+  // Through the hub, the reset goes over the session's DevTools socket; a session with no hub
+  // (no `se:cdp`) clears the same through WebDriver commands.
+  const ways = {
+    'devtools socket': () => session,
+    webdriver: () => new WebDriverSession(session.driver, { id: session.id }, defaultSiteRunOptions),
+  };
+  for (const [way, sessionFor] of Object.entries(ways)) {
+    it(`clears cookies, local and session storage, IndexedDB and extra windows (through ${way}), and lets the next page load`, async () => {
+      const resetting = sessionFor();
+      const driver = session.driver;
+      await driver.get(`${pages.url}/messy`);
+      await driver.executeScript(`window.open('${pages.url}/popup'); window.open('${pages.url}/popup');`);
+      await driver.wait(async () => (await driver.getAllWindowHandles()).length === 3, 10_000);
+      // The page's state is really there before the reset.
+      const before = (await driver.executeScript(probe)) as { cookie: string; local: number; session: number; databases: string[] };
+      assert.deepEqual(before, { cookie: 'visited=yes', local: 1, session: 1, databases: ['kept'] });
 
-    await session.reset();
+      await resetting.reset();
 
-    assert.equal((await driver.getAllWindowHandles()).length, 1, 'the extra windows are closed');
-    // The beforeunload handler is gone: the navigation is not held by a dialog.
-    await driver.get(`${pages.url}/next`);
-    assert.equal(await driver.getTitle(), 'next');
-    const after = await driver.executeScript(probe);
-    assert.deepEqual(after, { cookie: '', local: 0, session: 0, databases: [] });
-  });
+      assert.equal(resetting.lastResetVia, way);
+      assert.equal((await driver.getAllWindowHandles()).length, 1, 'the extra windows are closed');
+      // The beforeunload handler is gone: the navigation is not held by a dialog.
+      await driver.get(`${pages.url}/next`);
+      assert.equal(await driver.getTitle(), 'next');
+      const after = await driver.executeScript(probe);
+      assert.deepEqual(after, { cookie: '', local: 0, session: 0, databases: [] });
+    });
+
+    it(`clears what a site's run left, the page's own storage in its detection run (through ${way})`, async () => {
+      const resetting = sessionFor();
+      const outcome = await resetting.run(site('messy', '/messy-popups', undefined), 1);
+      assert.equal(outcome.status, 'passed', outcome.message);
+      assert.equal((await session.driver.getAllWindowHandles()).length, 3, 'the page opened its popups');
+      const { cookie, local, session: kept } = (await session.driver.executeScript(probe)) as { cookie: string; local: number; session: number };
+      assert.deepEqual({ cookie, local, kept }, { cookie: 'visited=yes', local: 0, kept: 0 }, 'the detection run cleared the storage, not the cookie');
+      await resetting.reset();
+      assert.equal(resetting.lastResetVia, way);
+      assert.equal((await session.driver.getAllWindowHandles()).length, 1, 'the extra windows are closed');
+      await session.driver.get(`${pages.url}/next`);
+      assert.deepEqual(await session.driver.executeScript(probe), { cookie: '', local: 0, session: 0, databases: [] });
+    });
+  }
 });

@@ -1,0 +1,103 @@
+// A DevTools connection to a session's browser through the grid: the `se:cdp` WebSocket the hub
+// hands out with each session (`/session/<id>/se/cdp`), which reaches the browser without
+// going through chromedriver. Over one socket the hub relays frames; each WebDriver command
+// is an HTTP request the hub and the node route and parse, several times the CPU.
+
+/** Why a command has no result: the browser's error answer, the connection ending, or no answer in time. */
+export type DevToolsFailure = 'error' | 'closed' | 'timeout';
+
+export class DevToolsError extends Error {
+  readonly failure: DevToolsFailure;
+  constructor(message: string, failure: DevToolsFailure = 'error') {
+    super(message);
+    this.failure = failure;
+  }
+}
+
+type Reply = { id?: number; result?: unknown; error?: { message?: string } };
+
+export class DevToolsSocket {
+  readonly #socket: WebSocket;
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  #nextId = 0;
+  #closed: DevToolsError | undefined;
+
+  private constructor(socket: WebSocket) {
+    this.#socket = socket;
+    socket.onmessage = (event) => {
+      const reply = JSON.parse(String(event.data)) as Reply;
+      const waiter = reply.id === undefined ? undefined : this.#pending.get(reply.id);
+      if (!waiter) return; // an event: nothing here subscribes to any
+      this.#pending.delete(reply.id!);
+      if (reply.error) waiter.reject(new DevToolsError(reply.error.message ?? JSON.stringify(reply.error)));
+      else waiter.resolve(reply.result);
+    };
+    socket.onclose = () => this.#fail(new DevToolsError('the DevTools connection closed', 'closed'));
+    socket.onerror = () => this.#fail(new DevToolsError('the DevTools connection failed', 'closed'));
+  }
+
+  /** Opens the connection; rejects when it is not open within `timeoutMs`. */
+  static connect(url: string, timeoutMs = 5000): Promise<DevToolsSocket> {
+    return new Promise((resolve, reject) => {
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(url);
+      } catch (err) {
+        reject(new DevToolsError(`cannot connect to ${url}: ${(err as Error).message}`));
+        return;
+      }
+      const timer = setTimeout(() => {
+        socket.close();
+        reject(new DevToolsError(`no DevTools connection to ${url} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.onopen = () => {
+        clearTimeout(timer);
+        resolve(new DevToolsSocket(socket));
+      };
+      socket.onerror = () => {
+        clearTimeout(timer);
+        reject(new DevToolsError(`cannot connect to ${url}`));
+      };
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /**
+   * Sends one command (to the page `sessionId` when given, else to the browser) and waits for
+   * its answer, at most `timeoutMs`; a command that times out leaves the connection unusable,
+   * since a later answer could not be told from a current one.
+   */
+  send<T = unknown>(method: string, params: object = {}, options: { sessionId?: string; timeoutMs?: number } = {}): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#closed);
+    const id = ++this.#nextId;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => this.#fail(new DevToolsError(`${method} got no answer in ${timeoutMs} ms`, 'timeout')), timeoutMs);
+      this.#pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value as T);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+      this.#socket.send(JSON.stringify({ id, method, params, ...(options.sessionId ? { sessionId: options.sessionId } : {}) }));
+    });
+  }
+
+  close(): void {
+    this.#fail(new DevToolsError('the DevTools connection was closed', 'closed'));
+  }
+
+  #fail(reason: DevToolsError): void {
+    this.#closed ??= reason;
+    for (const waiter of this.#pending.values()) waiter.reject(reason);
+    this.#pending.clear();
+    if (this.#socket.readyState !== WebSocket.CLOSED) this.#socket.close();
+  }
+}

@@ -1,0 +1,59 @@
+// DevToolsSocket against a real headless Chromium's DevTools endpoint: answers, error answers,
+// a command that never answers, and a connection that cannot be made.
+import assert from 'node:assert/strict';
+import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
+import { DevToolsError, DevToolsSocket } from '../../src/session/devtools-socket.ts';
+import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
+
+describe('DevToolsSocket', function () {
+  this.timeout(60_000);
+  let chrome: LocalChrome;
+  let browserUrl: string;
+
+  before(async () => {
+    chrome = await startLocalChrome({ args: OFFLINE_ARGS });
+    const { debuggerAddress } = (await chrome.driver.getCapabilities()).get('goog:chromeOptions') as { debuggerAddress: string };
+    const version = (await (await fetch(`http://${debuggerAddress}/json/version`)).json()) as { webSocketDebuggerUrl: string };
+    browserUrl = version.webSocketDebuggerUrl;
+  });
+  after(async () => chrome?.stop());
+
+  it('sends commands to the browser and to a page, and gives their answers', async () => {
+    const socket = await DevToolsSocket.connect(browserUrl);
+    try {
+      const { product } = await socket.send<{ product: string }>('Browser.getVersion');
+      assert.match(product, /Chrom/);
+      const targetId = await chrome.driver.getWindowHandle();
+      const { sessionId } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
+      const { result } = await socket.send<{ result: { value: number } }>('Runtime.evaluate', { expression: '6 * 7', returnByValue: true }, { sessionId });
+      assert.equal(result.value, 42);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("rejects with the browser's error, and the connection stays usable", async () => {
+    const socket = await DevToolsSocket.connect(browserUrl);
+    try {
+      await assert.rejects(socket.send('No.suchMethod'), (err: unknown) => err instanceof DevToolsError && err.failure === 'error' && /wasn't found/.test(err.message));
+      assert.equal(socket.closed, false);
+      await socket.send('Browser.getVersion');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('gives up on a command that never answers, and on the connection with it', async () => {
+    const socket = await DevToolsSocket.connect(browserUrl);
+    const { sessionId } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: await chrome.driver.getWindowHandle(), flatten: true });
+    const never = socket.send('Runtime.evaluate', { expression: 'new Promise(() => {})', awaitPromise: true }, { sessionId, timeoutMs: 300 });
+    await assert.rejects(never, (err: unknown) => err instanceof DevToolsError && err.failure === 'timeout');
+    assert.equal(socket.closed, true);
+    await assert.rejects(socket.send('Browser.getVersion'), (err: unknown) => err instanceof DevToolsError && err.failure === 'timeout');
+  });
+
+  it('rejects a connection nothing answers', async () => {
+    const dead = browserUrl.replace(/:\d+\//, ':1/');
+    await assert.rejects(DevToolsSocket.connect(dead, 2000), DevToolsError);
+  });
+});
