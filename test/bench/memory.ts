@@ -32,17 +32,22 @@ export type MemoryReport = {
   liveHeapMb?: number;
 };
 
-/** A list of `count` sites on made-up hosts, with expectations, tags, locales and a few steps. */
-export function syntheticSites(count: number): object[] {
+/** Site `i` of a made-up list, with expectations, tags, locales and a few steps. */
+export function syntheticSite(i: number): object {
   const locales = ['en', 'fr', 'de', 'ja', 'zh-CN', 'ru', 'ar', 'es'];
-  return Array.from({ length: count }, (_, i) => ({
+  return {
     id: `synthetic/site-${String(i).padStart(5, '0')}`,
     url: `https://site-${i}.example/account/login?from=bench`,
     locale: locales[i % locales.length],
     tags: ['synthetic', i % 3 === 0 ? 'username-first' : 'full', i % 10 === 0 ? 'modal' : 'page'],
     expect: i % 5 === 4 ? { login: false } : { login: true, username: '#user', password: i % 3 === 0 ? null : 'input[name=pw]', submit: 'form button' },
     ...(i % 10 === 0 ? { steps: [{ click: '#open-login' }, { waitFor: '#user' }] } : {}),
-  }));
+  };
+}
+
+/** The list as .jsonl lines, one at a time: the list is the run's input on disk, not the CLI's memory. */
+function* syntheticLines(count: number): Generator<string> {
+  for (let i = 0; i < count; i++) yield `${JSON.stringify(syntheticSite(i))}\n`;
 }
 
 class InstantSession implements Session {
@@ -97,7 +102,7 @@ export async function measureMemory(count: number, dir: string, concurrency: num
   const phases: Record<string, number> = { start: mb() };
   await mkdir(dir, { recursive: true });
   const listFile = join(dir, 'sites-10k.jsonl');
-  await writeFile(listFile, syntheticSites(count).map((s) => JSON.stringify(s)).join('\n') + '\n');
+  await writeFile(listFile, syntheticLines(count));
   await detectorScriptWithMeta(); // the bundle run keeps in memory
   phases.modules = mb();
 
