@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin shim: run the CLI, set the exit code, let Node exit on its own.
+// Thin shim: run the CLI under its heap settings, set the exit code, let Node exit on its own.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
@@ -8,6 +8,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exitCode = 2;
 } else {
+  // First, before any module loads: the process may restart itself with its heap settings.
+  const { execWithHeapFlags } = await import('./heap-flags.js');
+  execWithHeapFlags();
   const { main } = await import('../src/cli/main.ts');
   const { withSignals } = await import('../src/cli/signals.ts');
   process.exitCode = await withSignals((signal) => main(process.argv.slice(2), { signal }));

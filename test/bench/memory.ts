@@ -6,11 +6,12 @@
 // interfaces) that answer at once with a detection, timings and a screenshot path, since 10,000
 // real page loads would take an hour on this machine while the memory they cost the CLI is one
 // small SiteResult each. The modules the CLI loads (src/cli/main.ts with every command, as
-// bin/grid-run.js does, and esbuild's detector bundle) are loaded too, so the baseline is the
-// CLI's, not a bare Node's.
+// bin/grid-run.js does, and esbuild's detector bundle) are loaded too, and the process runs with
+// the CLI's V8 heap flags (bin/heap-flags.js), so the baseline is the CLI's, not a bare Node's.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { execWithHeapFlags } from '../../bin/heap-flags.js';
 import '../../src/cli/main.ts';
 import { detectorScriptWithMeta } from '../../src/detect/bundle.ts';
 import { dispatch } from '../../src/dispatch/dispatch.ts';
@@ -146,6 +147,8 @@ export async function measureMemory(count: number, dir: string, concurrency: num
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Under the CLI's V8 heap settings, applied as bin/grid-run.js applies them: in place, same pid.
+  execWithHeapFlags();
   const { values } = parseArgs({ options: { sites: { type: 'string' }, dir: { type: 'string' }, concurrency: { type: 'string' } } });
   if (!values.dir) throw new Error('usage: memory.ts --dir DIR [--sites 10000] [--concurrency 400]');
   const report = await measureMemory(Number(values.sites ?? 10_000), values.dir, Number(values.concurrency ?? 400));

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { heapFlags } from '../../bin/heap-flags.js';
+
+const bin = new URL('../../bin/grid-run.js', import.meta.url).pathname;
+
+type Probe = { pid: number; execArgv: string[] };
+
+/** bin/grid-run.js as a child, with a probe that says, as the process exits, what it ran with. */
+async function runBin(args: string[], nodeOptions: string, probe: string): Promise<{ code: number; stdout: string; pid: number; probes: Probe[] }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${probe} ${nodeOptions}`.trim() } },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') return reject(err);
+        const probes = stderr
+          .split('\n')
+          .filter((line) => line.startsWith('probe '))
+          .map((line) => JSON.parse(line.slice(6)) as Probe);
+        resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, pid: child.pid!, probes });
+      },
+    );
+  });
+}
+
+describe('bin/grid-run.js heap flags', () => {
+  let dir: string;
+  let probe: string;
+  before(async function () {
+    if (typeof process.execve !== 'function') this.skip();
+    dir = await mkdtemp(join(tmpdir(), 'grid-run-heap-'));
+    probe = join(dir, 'probe.cjs');
+    await writeFile(probe, "process.on('exit', () => process.stderr.write(`probe ${JSON.stringify({ pid: process.pid, execArgv: process.execArgv })}\\n`));\n");
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs the CLI under its heap flags in the same process, with the arguments it was given', async () => {
+    const { code, stdout, pid, probes } = await runBin(['--version'], '', probe);
+    assert.equal(code, 0);
+    assert.equal(stdout.trim(), '0.1.0');
+    // One exit only: the first image was replaced, not left running beside the second.
+    assert.equal(probes.length, 1);
+    assert.equal(probes[0]!.pid, pid);
+    for (const flag of heapFlags) assert.ok(probes[0]!.execArgv.includes(flag), `${flag} in ${probes[0]!.execArgv.join(' ')}`);
+  });
+
+  it('keeps the exit code of the CLI', async () => {
+    const { code, probes } = await runBin(['frobnicate'], '', probe);
+    assert.equal(code, 2);
+    assert.equal(probes.length, 1);
+  });
+
+  it("leaves a user's own heap size alone", async () => {
+    const { code, probes } = await runBin(['--version'], '--max-semi-space-size=16', probe);
+    assert.equal(code, 0);
+    assert.equal(probes.length, 1);
+    assert.deepEqual(probes[0]!.execArgv, []);
+  });
+});
