@@ -13,6 +13,7 @@ import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
+import { detectorBundle } from '../detect/bundle.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
@@ -189,6 +190,9 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt });
 
     const slots = Math.min(concurrency, runnable.length);
+    // The detector is bundled while the sessions open, not once the first of them is waiting for it
+    // (a failed build is reported by the sites that need it).
+    detectorBundle().catch(() => undefined);
     const dispatchStarted = Date.now();
     const outcome = await dispatch({
       sites: new Map(runnable.map((s) => [s.id, s])),

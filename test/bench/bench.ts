@@ -13,7 +13,7 @@ import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { waitFor } from '../../src/grid/wait.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runChild } from './child.ts';
-import { extraPhase, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';
+import { extraPhase, wholeRun, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';
 import type { MemoryReport } from './memory.ts';
 import { benchSites } from './sites.ts';
 import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
@@ -221,14 +221,14 @@ async function profileArm(hubUrl: string, listFile: string, count: number): Prom
   const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ProfileReport;
   record.profile = report;
   const total = Object.entries(report.phases)
-    .filter(([phase]) => !phase.startsWith(extraPhase))
+    .filter(([phase]) => !phase.startsWith(extraPhase) && phase !== wholeRun)
     .reduce((sum, [, list]) => sum + list.reduce((a, b) => a + b, 0), 0);
   log('');
   log(`## Where grid-run's time per site goes: one session, ${report.sites} sites, each call of run-site.ts's sequence timed on its own, ms`);
-  log(`detectInPage is one script run: detection, the expected fields compared, the detected ones outlined; ${extraPhase}rows are what a screenshot adds to a failed site (or to every site with --screenshots all), outside the shares`);
+  log(`the detection is one script run (detection, expected fields compared, detected ones outlined, page storage cleared); '${wholeRun}' is WebDriverSession.run end to end, the rows below it its parts; ${extraPhase}rows are what a screenshot adds to a failed site (or to every site with --screenshots all); neither is in the shares`);
   const rows = Object.entries(report.phases).map(([phase, list]) => {
     const sum = list.reduce((a, b) => a + b, 0);
-    const share = phase.startsWith(extraPhase) ? '-' : `${fmt((100 * sum) / total)}%`;
+    const share = phase.startsWith(extraPhase) || phase === wholeRun ? '-' : `${fmt((100 * sum) / total)}%`;
     return [phase, fmt(median(list)), fmt(percentile(list, 0.9)), fmt(sum / report.sites), share];
   });
   log(table(['call', 'median', 'p90', 'mean per site', 'share'], rows));

@@ -7,11 +7,10 @@
 //          each site gets a new session: open, navigate, steps, detector script, quit.
 //   reset  one session; per site, grid-run's reset (WebDriverSession.reset) against a
 //          navigation to about:blank, each followed by a timed load of the next page.
-//   profile  one session; per site, the calls grid-run makes (src/session/run-site.ts's order:
-//          timeouts, load, steps, detectInPage (detection, comparison and outline in one script
-//          run), judge, reset), each through the product's own function and timed on its own;
-//          and, outside the sequence, what a screenshot and its file add (failed sites, or every
-//          site with --screenshots all).
+//   profile  one session; per site, WebDriverSession.run (split by run-site.ts's own timings:
+//          load, steps, detection in the page, the rest of that script's round trip and the
+//          judging) and WebDriverSession.reset; and, outside the sequence, what a screenshot and
+//          its file add (failed sites, or every site with --screenshots all).
 // Every arm opens its sessions with grid-run's own capabilities and runs the same detector
 // bundle (src/detect/bundle.ts) and the same step runner (src/session/steps.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,8 +21,6 @@ import { Builder, type WebDriver } from 'selenium-webdriver';
 import { detectorScript } from '../../src/detect/bundle.ts';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runSteps } from '../../src/session/steps.ts';
-import { detectInPage } from '../../src/session/detect-in-page.ts';
-import { judge } from '../../src/session/verdict.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
@@ -130,7 +127,8 @@ async function inOneSession(
   each: (driver: WebDriver, session: WebDriverSession, site: Site, index: number) => Promise<void>,
 ): Promise<number> {
   const driver = await openSession(hub);
-  const session = new WebDriverSession(driver, { id: 'bench' }, defaultSiteRunOptions);
+  // As the grid's sessions are (grid-sessions.ts): the hub's address gives the reset its DevTools socket.
+  const session = new WebDriverSession(driver, { id: (await driver.getSession()).getId(), hubUrl: hub }, defaultSiteRunOptions);
   let done = 0;
   try {
     for (let i = 0; i < sites.length; i++) {
@@ -173,6 +171,8 @@ async function resetComparison(hub: string, sites: Site[]): Promise<ResetReport>
 
 /** Phases outside a default run's sequence for a passing site: not counted in its shares. */
 export const extraPhase = '(failed sites) ';
+/** The whole of a site's run, whose parts are rows of their own. */
+export const wholeRun = 'run (whole)';
 
 export type ProfileReport = { mode: 'profile'; sites: number; phases: Record<string, number[]>; errors: string[] };
 
@@ -185,15 +185,16 @@ async function profile(hub: string, sites: Site[], dir: string): Promise<Profile
     return value;
   };
   await mkdir(dir, { recursive: true });
-  let timeoutsSet = false;
+  const add = (name: string, ms: number) => (report.phases[name] ??= []).push(ms);
   report.sites = await inOneSession(hub, sites, report.errors, async (driver, session, site) => {
-    // run-site.ts sets the timeouts once per session, and again only when a site's differ.
-    if (!timeoutsSet) await phase('setTimeouts', () => driver.manage().setTimeouts(timeouts));
-    timeoutsSet = true;
-    await phase('load', () => driver.get(site.url));
-    if (site.steps.length) await phase('steps', () => runSteps(driver, site.steps, { timeoutMs: timeouts.pageLoad }));
-    const { detection, same } = await phase('detectInPage', () => detectInPage(driver, { expect: site.expect, outline: true }));
-    await phase('judge', () => judge(driver, site.expect, detection, same));
+    // The site through the session as dispatch runs it, split by run-site.ts's own timings.
+    const outcome = await phase(wholeRun, () => session.run(site, 1));
+    if (outcome.status === 'error') throw new Error(outcome.message);
+    const { loadMs, stepsMs, detectMs, totalMs } = outcome.timings;
+    add('load', loadMs);
+    if (site.steps.length) add('steps', stepsMs);
+    add('detection in the page', detectMs);
+    add('rest of the detection round trip + judging', totalMs - loadMs - stepsMs - detectMs);
     const png = await phase(`${extraPhase}screenshot`, () => capturePng(driver));
     await phase(`${extraPhase}write .png`, () => writeFile(join(dir, `${screenshotName(site.id)}.png`), png, 'base64'));
     await phase('reset', () => session.reset());
