@@ -11,6 +11,11 @@ if (major < 22 || (major === 22 && minor < 18)) {
   // First, before any module loads: the process may restart itself with its heap settings.
   const { execWithHeapFlags } = await import('./heap-flags.js');
   execWithHeapFlags();
+  // A reader that stops reading (`grid-run plan | head`) ends the output, not the command: a run
+  // goes on to write its reports and stop its grid. Later writes to the closed pipe go nowhere.
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   const { main } = await import('../src/cli/main.ts');
   const { withSignals } = await import('../src/cli/signals.ts');
   process.exitCode = await withSignals((signal) => main(process.argv.slice(2), { signal }));
