@@ -1,7 +1,7 @@
 // `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
-// one site list, plus the reset question of issue 4, a scheduler simulation and the CLI's
-// memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
-// [--sites LIST]... [--min-sites 200] [--max-sites N] [--skip browsers,peer,reset,profile,sim,memory]
+// one site list, plus the reset question of issue 4, what one WebDriver or DevTools command
+// costs, a scheduler simulation and the CLI's memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--skip browsers,peer,reset,profile,calls,sim,memory]
 // (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check).
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { waitFor } from '../../src/grid/wait.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runChild } from './child.ts';
-import { extraPhase, wholeRun, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';
+import { extraPhase, wholeRun, type CallsReport, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';
 import type { MemoryReport } from './memory.ts';
 import { benchSites } from './sites.ts';
 import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
@@ -59,7 +59,7 @@ log(`outputs and logs: ${out}`);
 const record: Record<string, unknown> = { startedAt: new Date().toISOString(), loadAtStart, cores: cpus().length };
 const targets: string[] = [];
 
-if (!skip.has('browsers') || !skip.has('reset') || !skip.has('profile')) await browserArms();
+if (['browsers', 'reset', 'profile', 'calls'].some((part) => !skip.has(part))) await browserArms();
 if (!skip.has('sim')) simulation();
 if (!skip.has('memory')) await memory();
 
@@ -131,6 +131,10 @@ async function browserArms(): Promise<void> {
     if (!skip.has('profile')) {
       await idle();
       await profileArm(grid.hubUrl, list.listFile, Number(values['reset-sites'] ?? list.distinct));
+    }
+    if (!skip.has('calls')) {
+      await idle();
+      await callsArm(grid.hubUrl, list.listFile);
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -233,6 +237,18 @@ async function profileArm(hubUrl: string, listFile: string, count: number): Prom
   });
   log(table(['call', 'median', 'p90', 'mean per site', 'share'], rows));
   if (report.errors.length) log(`errors: ${report.errors.length} (${report.errors.slice(0, 3).join('; ')})`);
+}
+
+async function callsArm(hubUrl: string, listFile: string): Promise<void> {
+  const child = await runChild(here('./loops.ts'), ['calls', '--hub', hubUrl, '--list', listFile, '--limit', '300'], { cwd: repo, log: join(out, 'calls.log') });
+  if (child.code !== 0) throw new Error(`the calls comparison exited with ${child.code}: see ${join(out, 'calls.log')}`);
+  const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as CallsReport;
+  record.calls = report;
+  log('');
+  log(`## What one command costs: one session, one page, each kind ${report.calls} times in a row (after 20 to warm up), per call`);
+  log('WebDriver commands go through the hub and the node to chromedriver; socket commands go over the session\'s DevTools WebSocket at the hub (/session/<id>/se/cdp), as the reset sends them');
+  log('machine CPU: every process of the machine (hub, nodes, chromedriver, Chromium, this bench), from /proc/stat');
+  log(table(['command', 'wall ms', 'machine CPU ms'], report.kinds.map((k) => [k.kind, fmt(k.wallMs), fmt(k.cpuMs)])));
 }
 
 function simulation(): void {

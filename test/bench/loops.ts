@@ -7,12 +7,16 @@
 //          each site gets a new session: open, navigate, steps, detector script, quit.
 //   reset  one session; per site, grid-run's reset (WebDriverSession.reset) against a
 //          navigation to about:blank, each followed by a timed load of the next page.
+//   calls  one session on one page; the wall time and the whole machine's CPU time (/proc/stat)
+//          of one command, each kind repeated: WebDriver commands through the hub, and the same
+//          work as DevTools commands over the session's socket at the hub (what a reset sends).
 //   profile  one session; per site, WebDriverSession.run (split by run-site.ts's own timings:
 //          load, steps, detection in the page, the rest of that script's round trip and the
 //          judging) and WebDriverSession.reset; and, outside the sequence, what a screenshot and
 //          its file add (failed sites, or every site with --screenshots all).
 // Every arm opens its sessions with grid-run's own capabilities and runs the same detector
 // bundle (src/detect/bundle.ts) and the same step runner (src/session/steps.ts).
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +27,7 @@ import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runSteps } from '../../src/session/steps.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { WebDriverSession } from '../../src/session/webdriver-session.ts';
+import { DevToolsSocket } from '../../src/session/devtools-socket.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
 import type { Site } from '../../src/types.ts';
 import { withQuery } from './sites.ts';
@@ -174,6 +179,51 @@ export const extraPhase = '(failed sites) ';
 /** The whole of a site's run, whose parts are rows of their own. */
 export const wholeRun = 'run (whole)';
 
+export type CallsReport = { mode: 'calls'; calls: number; kinds: { kind: string; wallMs: number; cpuMs: number }[]; errors: string[] };
+
+/** CPU time of the whole machine so far, in ms (every process: hub, nodes, chromedriver, Chromium). */
+function machineCpuMs(): number {
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+async function calls(hub: string, sites: Site[], count: number): Promise<CallsReport> {
+  const report: CallsReport = { mode: 'calls', calls: count, kinds: [], errors: [] };
+  const driver = await openSession(hub);
+  const sessionId = (await driver.getSession()).getId();
+  const socket = await DevToolsSocket.connect(`${hub.replace(/^http/, 'ws')}/session/${sessionId}/se/cdp`);
+  try {
+    await driver.get(sites[0]!.url);
+    const origin = new URL(sites[0]!.url).origin;
+    const target = await driver.getWindowHandle();
+    const { sessionId: page } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: target, flatten: true });
+    const devtools = driver as unknown as { sendAndGetDevToolsCommand(cmd: string, params?: object): Promise<unknown> };
+    const clearOrigin = { origin, storageTypes: 'local_storage,indexeddb,cache_storage,service_workers,file_systems' };
+    const kinds: [string, () => Promise<unknown>][] = [
+      ['WebDriver: getAllWindowHandles', () => driver.getAllWindowHandles()],
+      ['WebDriver: executeScript("return 1")', () => driver.executeScript('return 1')],
+      ['WebDriver: DevTools Storage.clearCookies', () => devtools.sendAndGetDevToolsCommand('Storage.clearCookies')],
+      ['WebDriver: DevTools Storage.clearDataForOrigin', () => devtools.sendAndGetDevToolsCommand('Storage.clearDataForOrigin', clearOrigin)],
+      ['socket: Target.getTargets', () => socket.send('Target.getTargets')],
+      ['socket: Storage.clearCookies', () => socket.send('Storage.clearCookies')],
+      ['socket: Storage.clearDataForOrigin', () => socket.send('Storage.clearDataForOrigin', clearOrigin, { sessionId: page })],
+      ['socket: the three at once (a reset)', () => Promise.all([socket.send('Target.getTargets'), socket.send('Storage.clearCookies'), socket.send('Storage.clearDataForOrigin', clearOrigin, { sessionId: page })])],
+    ];
+    for (const [kind, call] of kinds) {
+      for (let i = 0; i < 20; i++) await call(); // warm: the JIT of hub and node, the connection
+      const cpu = machineCpuMs();
+      const wall = await timed(async () => {
+        for (let i = 0; i < count; i++) await call();
+      });
+      report.kinds.push({ kind, wallMs: wall / count, cpuMs: (machineCpuMs() - cpu) / count });
+    }
+  } finally {
+    socket.close();
+    await driver.quit();
+  }
+  return report;
+}
+
 export type ProfileReport = { mode: 'profile'; sites: number; phases: Record<string, number[]>; errors: string[] };
 
 async function profile(hub: string, sites: Site[], dir: string): Promise<ProfileReport> {
@@ -212,8 +262,8 @@ async function cli(): Promise<void> {
     options: { hub: { type: 'string' }, list: { type: 'string' }, slots: { type: 'string' }, limit: { type: 'string' }, dir: { type: 'string' } },
   });
   const [mode] = positionals;
-  if (!values.hub || !values.list || !['limit', 'peer', 'reset', 'profile'].includes(mode ?? '')) {
-    throw new Error('usage: loops.ts limit|peer|reset|profile --hub URL --list FILE [--slots N] [--limit SITES] [--dir SCREENSHOTS]');
+  if (!values.hub || !values.list || !['limit', 'peer', 'reset', 'profile', 'calls'].includes(mode ?? '')) {
+    throw new Error('usage: loops.ts limit|peer|reset|profile|calls --hub URL --list FILE [--slots N] [--limit SITES (calls: repetitions)] [--dir SCREENSHOTS]');
   }
   let sites = await loadSiteLists([values.list], { cwd: process.cwd() });
   if (values.limit) sites = sites.slice(0, Number(values.limit));
@@ -225,7 +275,9 @@ async function cli(): Promise<void> {
         ? await peer(values.hub, sites, slots)
         : mode === 'reset'
           ? await resetComparison(values.hub, sites)
-          : await profile(values.hub, sites, values.dir ?? join(tmpdir(), 'grid-run-bench-profile'));
+          : mode === 'calls'
+            ? await calls(values.hub, sites, Number(values.limit ?? 300))
+            : await profile(values.hub, sites, values.dir ?? join(tmpdir(), 'grid-run-bench-profile'));
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
