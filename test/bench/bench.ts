@@ -1,7 +1,7 @@
 // `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
 // one site list, plus the reset question of issue 4, what one WebDriver or DevTools command
 // costs, a scheduler simulation and the CLI's memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
-// [--sites LIST]... [--min-sites 200] [--max-sites N] [--skip browsers,peer,reset,profile,calls,sim,memory]
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,sim,memory]
 // (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check).
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     'reset-sites': { type: 'string' },
     'sim-seeds': { type: 'string', default: '3' },
     'memory-sites': { type: 'string', default: '10000' },
+    'page-delay': { type: 'string', default: '0' },
     skip: { type: 'string', default: '' },
     out: { type: 'string' },
   },
@@ -84,8 +85,9 @@ async function browserArms(): Promise<void> {
     // The bundled pages are repeated up to exactly --min-sites; a given list is taken whole.
     maxSites: values['max-sites'] ? Number(values['max-sites']) : values.sites?.length ? undefined : Number(values['min-sites']),
     dir: out,
+    delayMs: Number(values['page-delay']),
   });
-  log(`sites: ${list.sites.length} (${list.distinct} distinct pages from ${lists.join(', ')}, repeated with unique ids and URLs), served by grid-run's static server at ${list.server.url}`);
+  log(`sites: ${list.sites.length} (${list.distinct} distinct pages from ${lists.join(', ')}, repeated with unique ids and URLs), served by grid-run's static server${Number(values['page-delay']) ? `, every request answered ${values['page-delay']} ms late (--page-delay)` : ''} at ${list.server.url}`);
   let grid: LocalGrid | undefined;
   const stop = async () => {
     await grid?.stop();
