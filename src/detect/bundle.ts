@@ -45,6 +45,11 @@ export async function inspectScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${GLOBAL}.inspectPage(arguments[0] || {});`;
 }
 
+/** Script taking a Detection as arguments[0]: outlines its fields (see outline.ts). */
+export async function outlineScript(): Promise<string> {
+  return `${await detectorBundle()}\n${GLOBAL}.outlineFields(arguments[0]);`;
+}
+
 /** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */
 export async function locateScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${GLOBAL}.locate(arguments[0]);`;

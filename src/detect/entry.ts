@@ -5,7 +5,7 @@ import { FIELDS, type FieldName } from '../types.ts';
 import { describeElement, resolveSelectorPath } from './resolve.ts';
 import { isVisible } from './visibility.ts';
 
-export { detect, detectWithMeta, explain };
+export { detect, detectWithMeta, explain, outlineFields };
 
 export type Located =
   | { kind: 'element'; element: Element; describe: string; visible: boolean; count: number }

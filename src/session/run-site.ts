@@ -9,6 +9,7 @@ import type { SiteOutcome } from '../dispatch/session.ts';
 import { errorMessage } from '../errors.ts';
 import { DetectionInterrupted, detectInPage, type PageInfo } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
+import { outlineScript } from '../detect/bundle.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
 import { baselineDifferences, type Baseline } from './baseline.ts';
@@ -62,10 +63,13 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     timings.stepsMs = performance.now() - t;
 
     phase = 'detecting';
-    // The fields are outlined whenever a screenshot may follow: it costs nothing in the same script run.
+    // With every site's screenshot to take, the fields are outlined in the same script run; with
+    // failed sites' only, just before their screenshot: outlines on a page make the browser paint
+    // it again, which a passing site need not pay for.
+    const outlineNow = options.screenshotDir !== undefined && options.screenshotsOf === 'all';
     const { detection, detectMs, page, same } = await detectInPage(driver, {
       expect: site.expect,
-      outline: options.screenshotDir !== undefined,
+      outline: outlineNow,
       clearStorage: options.clearStorage,
     });
     timings.detectMs = detectMs;
@@ -83,6 +87,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     let screenshot: string | undefined;
     if (options.screenshotDir && (verdict.status === 'failed' || options.screenshotsOf === 'all')) {
       phase = 'taking the screenshot';
+      if (!outlineNow) await driver.executeScript(await outlineScript(), detection);
       screenshot = await saveScreenshot(driver, site, options.screenshotDir);
     }
     return { status: verdict.status, message: verdict.message, detection, timings, screenshot, page };

@@ -69,8 +69,13 @@ describe('WebDriverSession (real grid)', function () {
     for (const screenshotsOf of ['failures', 'all'] as const) {
       const screenshotDir = await mkdtemp(join(tmpdir(), `grid-run-shots-${screenshotsOf}-`));
       const options = { ...defaultSiteRunOptions, screenshotDir, screenshotsOf };
+      const outlined = (path: string | null | undefined) =>
+        session.driver.executeScript(`return getComputedStyle(document.querySelector(arguments[0])).outlineStyle;`, path) as Promise<string>;
       const passed = await runSite(session.driver, passing, options);
+      // A passing site is outlined only when its screenshot is taken.
+      assert.equal(await outlined(passed.detection?.password), screenshotsOf === 'all' ? 'solid' : 'none');
       const failed = await runSite(session.driver, failing, options);
+      assert.equal(await outlined(failed.detection?.password), 'solid', 'the screenshot of a failed site shows the detected fields');
       assert.deepEqual([passed.status, failed.status], ['passed', 'failed']);
       assert.ok(failed.screenshot?.startsWith(screenshotDir), 'a failed site has its screenshot');
       assert.equal(passed.screenshot === undefined, screenshotsOf === 'failures');
