@@ -50,6 +50,11 @@ export async function outlineScript(): Promise<string> {
   return `${await detectorBundle()}\n${GLOBAL}.outlineFields(arguments[0]);`;
 }
 
+/** Script clearing the page's own storage; returns its origin (see clearPage in entry.ts). */
+export async function clearPageScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${GLOBAL}.clearPage();`;
+}
+
 /** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */
 export async function locateScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${GLOBAL}.locate(arguments[0]);`;

@@ -49,21 +49,25 @@ export function inspectPage(options: InspectOptions): Inspection {
   const detection = detectWithMeta(document);
   const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   const inspection: Inspection = { ...detection, page: { url: location.href, status: navigation?.responseStatus ?? 0 } };
-  if (!detection.login && detection.crossOriginFrames.length > 0) {
-    if (options.clearStorage) clearPageStorage();
-    return inspection;
+  // Not final while cross-origin frames are left to look into: the driver goes on in them.
+  if (detection.login || detection.crossOriginFrames.length === 0) {
+    const compared = FIELDS.filter((f) => typeof options.expect?.[f] === 'string' && detection[f] !== null);
+    if (compared.length > 0) {
+      const results = samePairs(compared.map((f) => [options.expect![f] as string, detection[f] as string]));
+      inspection.same = Object.fromEntries(compared.map((f, i) => [f, results[i]]));
+    }
+    if (options.outline) outlineFields(detection);
   }
-  const compared = FIELDS.filter((f) => typeof options.expect?.[f] === 'string' && detection[f] !== null);
-  if (compared.length > 0) {
-    const results = samePairs(compared.map((f) => [options.expect![f] as string, detection[f] as string]));
-    inspection.same = Object.fromEntries(compared.map((f, i) => [f, results[i]]));
-  }
-  if (options.outline) outlineFields(detection);
-  if (options.clearStorage) clearPageStorage();
+  if (options.clearStorage) clearPage();
   return inspection;
 }
 
-function clearPageStorage(): void {
+/**
+ * The in-page half of a session's reset: what the page keeps in this tab for the next page of
+ * its origin (session and local storage) is cleared and its beforeunload handler dropped.
+ * Returns the page's origin (`null` for an opaque one), whose other storage DevTools clears.
+ */
+export function clearPage(): string {
   try {
     sessionStorage.clear();
     localStorage.clear();
@@ -71,6 +75,7 @@ function clearPageStorage(): void {
     // storage denied to this page (sandboxed, opaque origin): nothing kept
   }
   window.onbeforeunload = null;
+  return location.origin;
 }
 
 /** Compares pairs of paths in one round trip: same element or not, and how each reads. */

@@ -1,7 +1,28 @@
 // A DevTools connection to a session's browser through the grid: the `se:cdp` WebSocket the hub
 // hands out with each session (`/session/<id>/se/cdp`), which reaches the browser without
 // going through chromedriver. Over one socket the hub relays frames; each WebDriver command
-// is an HTTP request the hub and the node route and parse, several times the CPU.
+// is an HTTP request the hub and the node route and parse, several times the CPU. WebDriver's
+// own route to DevTools is here too, for browsers reached without a hub.
+import type { WebDriver } from 'selenium-webdriver';
+
+/**
+ * The session's DevTools WebSocket at the hub. Built from the hub's own address, not taken from
+ * the `se:cdp` capability: there the hub puts the address it advertises, which need not be one
+ * this machine can (or may) reach.
+ */
+export function gridDevToolsUrl(hubUrl: string, sessionId: string): string {
+  return `${hubUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}/session/${encodeURIComponent(sessionId)}/se/cdp`;
+}
+
+/**
+ * One DevTools command through WebDriver (chromedriver's `goog/cdp/execute`): an HTTP request
+ * through the hub and the node. Rejects for a browser whose driver has no such route.
+ */
+export async function sendThroughWebDriver<T = unknown>(driver: WebDriver, method: string, params: object = {}): Promise<T> {
+  const chromium = driver as unknown as { sendAndGetDevToolsCommand?(method: string, params?: object): Promise<T> };
+  if (!chromium.sendAndGetDevToolsCommand) throw new DevToolsError(`this browser's driver has no DevTools route for ${method}`);
+  return chromium.sendAndGetDevToolsCommand(method, params);
+}
 
 /** Why a command has no result: the browser's error answer, the connection ending, or no answer in time. */
 export type DevToolsFailure = 'error' | 'closed' | 'timeout';

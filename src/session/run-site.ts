@@ -10,6 +10,7 @@ import { errorMessage } from '../errors.ts';
 import { DetectionInterrupted, detectInPage, type PageInfo } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
 import { outlineScript } from '../detect/bundle.ts';
+import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
 import { baselineDifferences, type Baseline } from './baseline.ts';
@@ -178,9 +179,8 @@ async function saveScreenshot(driver: WebDriver, site: Site, dir: string): Promi
  * gets WebDriver's.
  */
 export async function capturePng(driver: WebDriver): Promise<string> {
-  const devtools = driver as unknown as { sendAndGetDevToolsCommand?(cmd: string, params?: object): Promise<{ data?: string }> };
   try {
-    const shot = await devtools.sendAndGetDevToolsCommand?.('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true });
+    const shot = await sendThroughWebDriver<{ data?: string }>(driver, 'Page.captureScreenshot', { format: 'png', optimizeForSpeed: true });
     if (shot?.data) return shot.data;
   } catch (err) {
     if (isSessionLost(err)) throw err;

@@ -5,16 +5,11 @@ import type { Session, SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
 import { runSite, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
-import { DevToolsSocket } from './devtools-socket.ts';
-
-type DevTools = { sendAndGetDevToolsCommand(cmd: string, params?: object): Promise<unknown> };
+import { DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
+import { clearPageScript } from '../detect/bundle.ts';
 
 /** What a page can keep for the next one besides cookies and the tab's session storage. */
-const originStorage = 'local_storage,indexeddb,cache_storage,service_workers,file_systems';
-
-const clearPageScript = `try { sessionStorage.clear(); localStorage.clear(); } catch (e) {}
-window.onbeforeunload = null;
-return location.origin;`;
+export const originStorage = 'local_storage,indexeddb,cache_storage,service_workers,file_systems';
 
 export class WebDriverSession implements Session {
   readonly id: string;
@@ -36,8 +31,7 @@ export class WebDriverSession implements Session {
 
   constructor(driver: WebDriver, info: { id: string; node?: string; browserVersion?: string; hubUrl?: string }, options: SiteRunOptions) {
     this.#driver = driver;
-    // The hub's own address, not the capabilities' `se:cdp`: a hub advertises its external address there.
-    this.#cdpUrl = info.hubUrl && `${info.hubUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}/session/${encodeURIComponent(info.id)}/se/cdp`;
+    this.#cdpUrl = info.hubUrl && gridDevToolsUrl(info.hubUrl, info.id);
     this.id = info.id;
     this.node = info.node;
     this.browserVersion = info.browserVersion;
@@ -71,7 +65,8 @@ export class WebDriverSession implements Session {
    * commands there cost less CPU than one WebDriver command through the hub and the node.
    */
   async reset(): Promise<void> {
-    const origin = this.#clearedOrigin ?? ((await this.#driver.executeScript(clearPageScript)) as string);
+    // The in-page half, when the site's detection run did not get to do it (a site that failed before).
+    const origin = this.#clearedOrigin ?? originOf((await this.#driver.executeScript(await clearPageScript())) as string);
     this.#clearedOrigin = undefined;
     const devtools = await this.#devtoolsSocket();
     if (devtools) {
@@ -112,7 +107,7 @@ export class WebDriverSession implements Session {
     return this.#devtools && !this.#devtools.closed ? this.#devtools : undefined;
   }
 
-  async #resetThroughSocket(devtools: DevToolsSocket, origin: string): Promise<void> {
+  async #resetThroughSocket(devtools: DevToolsSocket, origin: string | undefined): Promise<void> {
     const pages = async () =>
       (await devtools.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets')).targetInfos
         .filter((t) => t.type === 'page' && t.targetId !== this.#mainWindow)
@@ -120,7 +115,7 @@ export class WebDriverSession implements Session {
     const [extra] = await Promise.all([
       pages(),
       devtools.send('Storage.clearCookies'),
-      hasOrigin(origin) ? devtools.send('Storage.clearDataForOrigin', { origin, storageTypes: originStorage }, { sessionId: this.#pageSession }) : undefined,
+      origin ? devtools.send('Storage.clearDataForOrigin', { origin, storageTypes: originStorage }, { sessionId: this.#pageSession }) : undefined,
     ]);
     if (extra.length === 0) return;
     await Promise.all(extra.map((targetId) => devtools.send('Target.closeTarget', { targetId })));
@@ -131,12 +126,11 @@ export class WebDriverSession implements Session {
     }
   }
 
-  async #resetThroughWebDriver(origin: string): Promise<void> {
+  async #resetThroughWebDriver(origin: string | undefined): Promise<void> {
     const driver = this.#driver;
-    const devtools = driver as unknown as DevTools;
-    const [handles] = await Promise.all([driver.getAllWindowHandles(), devtools.sendAndGetDevToolsCommand('Network.clearBrowserCookies')]);
+    const [handles] = await Promise.all([driver.getAllWindowHandles(), sendThroughWebDriver(driver, 'Network.clearBrowserCookies')]);
     this.#mainWindow ??= handles[0];
-    if (hasOrigin(origin)) await devtools.sendAndGetDevToolsCommand('Storage.clearDataForOrigin', { origin, storageTypes: originStorage });
+    if (origin) await sendThroughWebDriver(driver, 'Storage.clearDataForOrigin', { origin, storageTypes: originStorage });
     if (handles.length > 1) {
       for (const handle of handles) {
         if (handle === this.#mainWindow) continue;
@@ -167,7 +161,7 @@ export class WebDriverSession implements Session {
   }
 }
 
-/** A page's origin, or undefined for a URL without one (about:blank, data:). */
+/** A page's origin (from its URL, or an origin itself), or undefined for none (about:blank, data:, `null`). */
 function originOf(url: string): string | undefined {
   try {
     const { origin } = new URL(url);
@@ -175,8 +169,4 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function hasOrigin(origin: string | undefined): origin is string {
-  return Boolean(origin) && origin !== 'null';
 }

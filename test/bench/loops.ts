@@ -26,8 +26,8 @@ import { detectorScript } from '../../src/detect/bundle.ts';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runSteps } from '../../src/session/steps.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
-import { WebDriverSession } from '../../src/session/webdriver-session.ts';
-import { DevToolsSocket } from '../../src/session/devtools-socket.ts';
+import { originStorage, WebDriverSession } from '../../src/session/webdriver-session.ts';
+import { DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from '../../src/session/devtools-socket.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
 import type { Site } from '../../src/types.ts';
 import { withQuery } from './sites.ts';
@@ -191,19 +191,18 @@ async function calls(hub: string, sites: Site[], count: number): Promise<CallsRe
   const report: CallsReport = { mode: 'calls', calls: count, kinds: [], errors: [] };
   const driver = await openSession(hub);
   const sessionId = (await driver.getSession()).getId();
-  const socket = await DevToolsSocket.connect(`${hub.replace(/^http/, 'ws')}/session/${sessionId}/se/cdp`);
+  const socket = await DevToolsSocket.connect(gridDevToolsUrl(hub, sessionId));
   try {
     await driver.get(sites[0]!.url);
     const origin = new URL(sites[0]!.url).origin;
     const target = await driver.getWindowHandle();
     const { sessionId: page } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: target, flatten: true });
-    const devtools = driver as unknown as { sendAndGetDevToolsCommand(cmd: string, params?: object): Promise<unknown> };
-    const clearOrigin = { origin, storageTypes: 'local_storage,indexeddb,cache_storage,service_workers,file_systems' };
+    const clearOrigin = { origin, storageTypes: originStorage };
     const kinds: [string, () => Promise<unknown>][] = [
       ['WebDriver: getAllWindowHandles', () => driver.getAllWindowHandles()],
       ['WebDriver: executeScript("return 1")', () => driver.executeScript('return 1')],
-      ['WebDriver: DevTools Storage.clearCookies', () => devtools.sendAndGetDevToolsCommand('Storage.clearCookies')],
-      ['WebDriver: DevTools Storage.clearDataForOrigin', () => devtools.sendAndGetDevToolsCommand('Storage.clearDataForOrigin', clearOrigin)],
+      ['WebDriver: DevTools Storage.clearCookies', () => sendThroughWebDriver(driver, 'Storage.clearCookies')],
+      ['WebDriver: DevTools Storage.clearDataForOrigin', () => sendThroughWebDriver(driver, 'Storage.clearDataForOrigin', clearOrigin)],
       ['socket: Target.getTargets', () => socket.send('Target.getTargets')],
       ['socket: Storage.clearCookies', () => socket.send('Storage.clearCookies')],
       ['socket: Storage.clearDataForOrigin', () => socket.send('Storage.clearDataForOrigin', clearOrigin, { sessionId: page })],
