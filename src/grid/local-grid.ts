@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InfrastructureError, UsageError } from '../errors.ts';
 import { HttpHubClient } from './hub-client.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { freePort } from './ports.ts';
 import { WaitTimeoutError, waitFor } from './wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
@@ -53,7 +54,7 @@ export async function startLocalGrid(options: LocalGridOptions): Promise<LocalGr
   checkOptions(options);
   await checkPrerequisites();
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.secret) {
+  if (!isLoopbackHost(host) && !options.secret) {
     throw new UsageError(`a grid on ${host} (not loopback) needs a registration secret (--secret or GRID_RUN_SECRET)`);
   }
   const stateDir = resolve(options.stateDir);
@@ -164,10 +165,6 @@ function hasJava(): Promise<boolean> {
     child.on('error', () => done(false));
     child.on('exit', (code) => done(code === 0));
   });
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export async function writeState(stateDir: string, state: LocalGridState): Promise<void> {

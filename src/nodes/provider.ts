@@ -103,8 +103,3 @@ export function hubEndpoint(url: string, bus: { host?: string; publishPort?: num
   }
   return endpoint;
 }
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import pLimit from 'p-limit';
 import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
-import { checkId, isLoopbackHost, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
+import { isLoopbackHost } from '../../grid/loopback.ts';
+import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
 import { deregister, drainAndWait, systemClock, waitRegistered, type Clock } from '../registration.ts';
 import type { ContainerEngine, ContainerSummary } from './engine.ts';
 

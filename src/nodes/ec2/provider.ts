@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
-import { checkId, isLoopbackHost, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
+import { isLoopbackHost } from '../../grid/loopback.ts';
+import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
 import { deregister, drainAndWait, systemClock, waitRegistered, type Clock } from '../registration.ts';
 import { awsErrorCode, awsErrorKind, explainAwsError } from './errors.ts';
 import { renderUserData } from './user-data.ts';
