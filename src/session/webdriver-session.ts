@@ -21,8 +21,8 @@ export class WebDriverSession implements Session {
   readonly #cdpUrl: string | undefined;
   #closed = false;
   #mainWindow: string | undefined;
-  /** The browser's DevTools connection for resets; undefined until the first, false when it cannot be had. */
-  #devtools: DevToolsSocket | false | undefined;
+  /** The browser's DevTools connection for resets, opened along with the first site; false when it cannot be had. */
+  #devtools: Promise<DevToolsSocket | false> | undefined;
   /** The DevTools session of the main window on that connection (origin storage is cleared through a page). */
   #pageSession = '';
   /** The origin of the last site's page when its detection run already cleared the page. */
@@ -49,6 +49,9 @@ export class WebDriverSession implements Session {
 
   async run(site: Site, _attempt: number): Promise<SiteOutcome> {
     this.#clearedOrigin = undefined;
+    // Connected while the first page loads, not when the first reset needs it: under load,
+    // connecting and attaching cost a second.
+    this.#devtools ??= this.#connectDevTools();
     const outcome = await runSite(this.#driver, site, this.#options);
     // The detection's script run cleared the page it ran in (clearStorage): the reset need not.
     if (outcome.page) this.#clearedOrigin = originOf(outcome.page.url);
@@ -68,8 +71,8 @@ export class WebDriverSession implements Session {
     // The in-page half, when the site's detection run did not get to do it (a site that failed before).
     const origin = this.#clearedOrigin ?? originOf((await this.#driver.executeScript(await clearPageScript())) as string);
     this.#clearedOrigin = undefined;
-    const devtools = await this.#devtoolsSocket();
-    if (devtools) {
+    const devtools = await (this.#devtools ??= this.#connectDevTools());
+    if (devtools && !devtools.closed) {
       try {
         await this.#resetThroughSocket(devtools, origin);
         this.#lastResetVia = 'devtools socket';
@@ -77,34 +80,31 @@ export class WebDriverSession implements Session {
       } catch {
         // A connection that failed once is not trusted again; WebDriver's commands do the same.
         devtools.close();
-        this.#devtools = false;
+        this.#devtools = Promise.resolve(false);
       }
     }
     await this.#resetThroughWebDriver(origin);
     this.#lastResetVia = 'webdriver';
   }
 
-  async #devtoolsSocket(): Promise<DevToolsSocket | undefined> {
-    if (this.#devtools === undefined) {
-      this.#devtools = false;
-      if (this.#cdpUrl) {
-        try {
-          // A window handle is its DevTools target id.
-          this.#mainWindow ??= await this.#driver.getWindowHandle();
-          const devtools = await DevToolsSocket.connect(this.#cdpUrl);
-          try {
-            const attached = await devtools.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
-            this.#pageSession = attached.sessionId;
-            this.#devtools = devtools;
-          } finally {
-            if (!this.#devtools) devtools.close();
-          }
-        } catch {
-          // No DevTools through this grid: every reset goes through WebDriver.
-        }
-      }
+  /** Never rejects: without DevTools through this grid, every reset goes through WebDriver. */
+  async #connectDevTools(): Promise<DevToolsSocket | false> {
+    if (!this.#cdpUrl) return false;
+    let devtools: DevToolsSocket | undefined;
+    try {
+      devtools = await DevToolsSocket.connect(this.#cdpUrl);
+      // The session's one window is its one page target (a window handle is a target id); asked
+      // here rather than through WebDriver, whose commands wait for the page the site is loading.
+      const { targetInfos } = await devtools.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
+      const pages = targetInfos.filter((t) => t.type === 'page');
+      this.#mainWindow ??= pages.length === 1 ? pages[0]!.targetId : await this.#driver.getWindowHandle();
+      const attached = await devtools.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
+      this.#pageSession = attached.sessionId;
+      return devtools;
+    } catch {
+      devtools?.close();
+      return false;
     }
-    return this.#devtools && !this.#devtools.closed ? this.#devtools : undefined;
   }
 
   async #resetThroughSocket(devtools: DevToolsSocket, origin: string | undefined): Promise<void> {
@@ -150,7 +150,7 @@ export class WebDriverSession implements Session {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#devtools) this.#devtools.close();
+    void this.#devtools?.then((devtools) => devtools && devtools.close());
     const quit = this.#driver.quit().then(
       () => true,
       () => true,
