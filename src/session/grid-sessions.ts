@@ -9,6 +9,7 @@ import type { Session, SessionFactory } from '../dispatch/session.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgs } from './chrome-flags.ts';
 import { WebDriverSession } from './webdriver-session.ts';
+import { isLoopbackHost } from '../grid/loopback.ts';
 import type { SiteRunOptions } from './run-site.ts';
 
 export type GridSessionOptions = {
@@ -82,7 +83,8 @@ export class GridSessionFactory implements SessionFactory {
         const caps = await driver.getCapabilities();
         const id = session.getId();
         const node = await locateNode(hub, id);
-        return new WebDriverSession(driver, { id, node, browserVersion: caps.get('browserVersion') as string | undefined, hubUrl: hub.url }, this.#options.run);
+        const info = { id, node, browserVersion: caps.get('browserVersion') as string | undefined, hubUrl: hub.url, debuggerAddress: localDebuggerAddress(node, caps.get('goog:chromeOptions')) };
+        return new WebDriverSession(driver, info, this.#options.run);
       } catch (err) {
         last = errorMessage(err).split('\n')[0] ?? '';
         if (Date.now() + backoff > deadline) break;
@@ -137,4 +139,23 @@ async function locateNode(hub: HubClient, sessionId: string): Promise<string | u
   } catch {
     return undefined;
   }
+}
+
+/**
+ * chromedriver's `debuggerAddress` (`localhost:<port>`, on the node's machine) when the node runs
+ * on this one: only then is that address the browser's.
+ */
+export function localDebuggerAddress(node: string | undefined, chromeOptions: unknown): string | undefined {
+  const address = (chromeOptions as { debuggerAddress?: unknown } | undefined)?.debuggerAddress;
+  if (!node || typeof address !== 'string') return undefined;
+  const host = (url: string) => {
+    try {
+      return new URL(url).hostname;
+    } catch {
+      return undefined;
+    }
+  };
+  const nodeHost = host(node);
+  const browserHost = host(`http://${address}`);
+  return nodeHost && browserHost && isLoopbackHost(nodeHost) && isLoopbackHost(browserHost) ? address : undefined;
 }

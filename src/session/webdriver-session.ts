@@ -5,11 +5,16 @@ import type { Session, SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
 import { runSite, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
-import { DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
+import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
 import { clearPageScript } from '../detect/bundle.ts';
 
 /** What a page can keep for the next one besides cookies and the tab's session storage. */
 export const originStorage = 'local_storage,indexeddb,cache_storage,service_workers,file_systems';
+
+/** Which DevTools endpoint the session's socket reached. */
+type DevToolsRoute = 'browser devtools' | 'hub devtools';
+/** How a reset reached the browser. */
+export type ResetRoute = DevToolsRoute | 'webdriver';
 
 export class WebDriverSession implements Session {
   readonly id: string;
@@ -19,6 +24,8 @@ export class WebDriverSession implements Session {
   readonly #options: SiteRunOptions;
   /** The session's DevTools address at the hub (`/session/<id>/se/cdp`), when it came from a grid. */
   readonly #cdpUrl: string | undefined;
+  /** chromedriver's `debuggerAddress` of the browser, when its node runs on this machine. */
+  readonly #debuggerAddress: string | undefined;
   #closed = false;
   #mainWindow: string | undefined;
   /** The browser's DevTools connection for resets, opened along with the first site; false when it cannot be had. */
@@ -27,11 +34,17 @@ export class WebDriverSession implements Session {
   #pageSession = '';
   /** The origin of the last site's page when its detection run already cleared the page. */
   #clearedOrigin: string | undefined;
-  #lastResetVia: 'devtools socket' | 'webdriver' | undefined;
+  #devtoolsRoute: DevToolsRoute | undefined;
+  #lastResetVia: ResetRoute | undefined;
 
-  constructor(driver: WebDriver, info: { id: string; node?: string; browserVersion?: string; hubUrl?: string }, options: SiteRunOptions) {
+  constructor(
+    driver: WebDriver,
+    info: { id: string; node?: string; browserVersion?: string; hubUrl?: string; debuggerAddress?: string },
+    options: SiteRunOptions,
+  ) {
     this.#driver = driver;
     this.#cdpUrl = info.hubUrl && gridDevToolsUrl(info.hubUrl, info.id);
+    this.#debuggerAddress = info.debuggerAddress;
     this.id = info.id;
     this.node = info.node;
     this.browserVersion = info.browserVersion;
@@ -43,7 +56,7 @@ export class WebDriverSession implements Session {
   }
 
   /** How the last reset reached the browser (for tests and diagnostics). */
-  get lastResetVia(): 'devtools socket' | 'webdriver' | undefined {
+  get lastResetVia(): ResetRoute | undefined {
     return this.#lastResetVia;
   }
 
@@ -64,8 +77,9 @@ export class WebDriverSession implements Session {
    * storage, its beforeunload handler) is cleared in the page, usually by the site's detection
    * run already; cookies and the origin's storage are cleared and extra windows closed through
    * DevTools. Dialogs need nothing here: sessions are opened with unhandledPromptBehavior "dismiss".
-   * Through the grid, the DevTools part goes over the session's `se:cdp` WebSocket: three
-   * commands there cost less CPU than one WebDriver command through the hub and the node.
+   * Through the grid, the DevTools part goes over a WebSocket: to the browser itself when its
+   * node runs on this machine, else the session's `se:cdp` at the hub. Three commands there cost
+   * less than one WebDriver command through the hub and the node.
    */
   async reset(): Promise<void> {
     // The in-page half, when the site's detection run did not get to do it (a site that failed before).
@@ -75,7 +89,7 @@ export class WebDriverSession implements Session {
     if (devtools && !devtools.closed) {
       try {
         await this.#resetThroughSocket(devtools, origin);
-        this.#lastResetVia = 'devtools socket';
+        this.#lastResetVia = this.#devtoolsRoute;
         return;
       } catch {
         // A connection that failed once is not trusted again; WebDriver's commands do the same.
@@ -87,24 +101,32 @@ export class WebDriverSession implements Session {
     this.#lastResetVia = 'webdriver';
   }
 
-  /** Never rejects: without DevTools through this grid, every reset goes through WebDriver. */
+  /**
+   * The browser's own DevTools endpoint when it is on this machine, else the hub's; never
+   * rejects: without either, every reset goes through WebDriver.
+   */
   async #connectDevTools(): Promise<DevToolsSocket | false> {
-    if (!this.#cdpUrl) return false;
-    let devtools: DevToolsSocket | undefined;
-    try {
-      devtools = await DevToolsSocket.connect(this.#cdpUrl);
-      // The session's one window is its one page target (a window handle is a target id); asked
-      // here rather than through WebDriver, whose commands wait for the page the site is loading.
-      const { targetInfos } = await devtools.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
-      const pages = targetInfos.filter((t) => t.type === 'page');
-      this.#mainWindow ??= pages.length === 1 ? pages[0]!.targetId : await this.#driver.getWindowHandle();
-      const attached = await devtools.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
-      this.#pageSession = attached.sessionId;
-      return devtools;
-    } catch {
-      devtools?.close();
-      return false;
+    const routes: [DevToolsRoute, () => Promise<string>][] = [];
+    if (this.#debuggerAddress) routes.push(['browser devtools', () => browserDevToolsUrl(this.#debuggerAddress!)]);
+    if (this.#cdpUrl) routes.push(['hub devtools', async () => this.#cdpUrl!]);
+    for (const [route, url] of routes) {
+      let devtools: DevToolsSocket | undefined;
+      try {
+        devtools = await DevToolsSocket.connect(await url());
+        // The session's one window is its one page target (a window handle is a target id); asked
+        // here rather than through WebDriver, whose commands wait for the page the site is loading.
+        const { targetInfos } = await devtools.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
+        const pages = targetInfos.filter((t) => t.type === 'page');
+        this.#mainWindow ??= pages.length === 1 ? pages[0]!.targetId : await this.#driver.getWindowHandle();
+        const attached = await devtools.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
+        this.#pageSession = attached.sessionId;
+        this.#devtoolsRoute = route;
+        return devtools;
+      } catch {
+        devtools?.close();
+      }
     }
+    return false;
   }
 
   async #resetThroughSocket(devtools: DevToolsSocket, origin: string | undefined): Promise<void> {

@@ -248,7 +248,7 @@ async function callsArm(hubUrl: string, listFile: string): Promise<void> {
   record.calls = report;
   log('');
   log(`## What one command costs: one session, one page, each kind ${report.calls} times in a row (after 20 to warm up), per call`);
-  log('WebDriver commands go through the hub and the node to chromedriver; socket commands go over the session\'s DevTools WebSocket at the hub (/session/<id>/se/cdp), as the reset sends them');
+  log("WebDriver commands go through the hub and the node to chromedriver; socket commands go over the session's DevTools WebSocket at the hub (/session/<id>/se/cdp), or to the browser itself (chromedriver's debuggerAddress), which is where the reset sends them when the node runs on this machine");
   log('machine CPU: every process of the machine (hub, nodes, chromedriver, Chromium, this bench), from /proc/stat');
   log(table(['command', 'wall ms', 'machine CPU ms'], report.kinds.map((k) => [k.kind, fmt(k.wallMs), fmt(k.cpuMs)])));
 }

@@ -9,7 +9,8 @@
 //          navigation to about:blank, each followed by a timed load of the next page.
 //   calls  one session on one page; the wall time and the whole machine's CPU time (/proc/stat)
 //          of one command, each kind repeated: WebDriver commands through the hub, and the same
-//          work as DevTools commands over the session's socket at the hub (what a reset sends).
+//          work as DevTools commands over the session's socket at the hub, and a reset's round
+//          over that socket and over one to the browser itself (the route of a node on this machine).
 //   profile  one session; per site, WebDriverSession.run (split by run-site.ts's own timings:
 //          load, steps, detection in the page, the rest of that script's round trip and the
 //          judging) and WebDriverSession.reset; and, outside the sequence, what a screenshot and
@@ -23,11 +24,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Builder, type WebDriver } from 'selenium-webdriver';
 import { detectorScript } from '../../src/detect/bundle.ts';
-import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runSteps } from '../../src/session/steps.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { originStorage, WebDriverSession } from '../../src/session/webdriver-session.ts';
-import { DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from '../../src/session/devtools-socket.ts';
+import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from '../../src/session/devtools-socket.ts';
+import { GridSessionFactory, gridCapabilities, localDebuggerAddress } from '../../src/session/grid-sessions.ts';
+import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
 import type { Site } from '../../src/types.ts';
 import { withQuery } from './sites.ts';
@@ -131,9 +133,10 @@ async function inOneSession(
   errors: string[],
   each: (driver: WebDriver, session: WebDriverSession, site: Site, index: number) => Promise<void>,
 ): Promise<number> {
-  const driver = await openSession(hub);
-  // As the grid's sessions are (grid-sessions.ts): the hub's address gives the reset its DevTools socket.
-  const session = new WebDriverSession(driver, { id: (await driver.getSession()).getId(), hubUrl: hub }, defaultSiteRunOptions);
+  // Opened as run opens its sessions, with the same DevTools route for the reset.
+  const session = await new GridSessionFactory({ hub: new HttpHubClient(hub), run: defaultSiteRunOptions }).open(AbortSignal.timeout(150_000));
+  const driver = session.driver;
+  await driver.manage().setTimeouts(timeouts);
   let done = 0;
   try {
     for (let i = 0; i < sites.length; i++) {
@@ -192,12 +195,19 @@ async function calls(hub: string, sites: Site[], count: number): Promise<CallsRe
   const driver = await openSession(hub);
   const sessionId = (await driver.getSession()).getId();
   const socket = await DevToolsSocket.connect(gridDevToolsUrl(hub, sessionId));
+  const node = (await new HttpHubClient(hub).status()).nodes.find((n) => n.sessionIds.includes(sessionId))?.uri;
+  const debuggerAddress = localDebuggerAddress(node, (await driver.getCapabilities()).get('goog:chromeOptions'));
+  const direct = debuggerAddress ? await DevToolsSocket.connect(await browserDevToolsUrl(debuggerAddress)) : undefined;
   try {
     await driver.get(sites[0]!.url);
     const origin = new URL(sites[0]!.url).origin;
     const target = await driver.getWindowHandle();
     const { sessionId: page } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: target, flatten: true });
     const clearOrigin = { origin, storageTypes: originStorage };
+    const reset = async (devtools: DevToolsSocket) => {
+      const { sessionId } = await devtools.send<{ sessionId: string }>('Target.attachToTarget', { targetId: target, flatten: true });
+      return () => Promise.all([devtools.send('Target.getTargets'), devtools.send('Storage.clearCookies'), devtools.send('Storage.clearDataForOrigin', clearOrigin, { sessionId })]);
+    };
     const kinds: [string, () => Promise<unknown>][] = [
       ['WebDriver: getAllWindowHandles', () => driver.getAllWindowHandles()],
       ['WebDriver: executeScript("return 1")', () => driver.executeScript('return 1')],
@@ -206,8 +216,9 @@ async function calls(hub: string, sites: Site[], count: number): Promise<CallsRe
       ['socket: Target.getTargets', () => socket.send('Target.getTargets')],
       ['socket: Storage.clearCookies', () => socket.send('Storage.clearCookies')],
       ['socket: Storage.clearDataForOrigin', () => socket.send('Storage.clearDataForOrigin', clearOrigin, { sessionId: page })],
-      ['socket: the three at once (a reset)', () => Promise.all([socket.send('Target.getTargets'), socket.send('Storage.clearCookies'), socket.send('Storage.clearDataForOrigin', clearOrigin, { sessionId: page })])],
+      ['socket at the hub: the three at once (a reset)', await reset(socket)],
     ];
+    if (direct) kinds.push(['socket at the browser itself: the three at once (a reset, the node on this machine)', await reset(direct)]);
     for (const [kind, call] of kinds) {
       for (let i = 0; i < 20; i++) await call(); // warm: the JIT of hub and node, the connection
       const cpu = machineCpuMs();
@@ -218,6 +229,7 @@ async function calls(hub: string, sites: Site[], count: number): Promise<CallsRe
     }
   } finally {
     socket.close();
+    direct?.close();
     await driver.quit();
   }
   return report;

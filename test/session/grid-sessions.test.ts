@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { Session } from '../../src/dispatch/session.ts';
 import type { HubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
-import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
+import { GridSessionFactory, localDebuggerAddress } from '../../src/session/grid-sessions.ts';
 import { defaultSiteRunOptions } from '../../src/session/run-site.ts';
 
 const hub: HubClient = {
@@ -49,5 +49,19 @@ describe('GridSessionFactory and nodes', () => {
     assert.equal(await factory.nodeLost(session(nodeUrl)), false);
     assert.equal(await factory.nodeLost(session(`http://127.0.0.1:${await freePort()}`)), true);
     assert.equal(await factory.nodeLost(session(undefined)), false, 'unknown node: cannot tell');
+  });
+});
+
+describe('the browser DevTools address a reset may use', () => {
+  it("is chromedriver's debuggerAddress when the node runs on this machine", () => {
+    assert.equal(localDebuggerAddress('http://127.0.0.1:5555', { debuggerAddress: 'localhost:40595' }), 'localhost:40595');
+    assert.equal(localDebuggerAddress('http://[::1]:5555', { debuggerAddress: '127.0.0.1:40595' }), '127.0.0.1:40595');
+  });
+  it('is none for a node elsewhere, whose localhost is not this one, or without the capability', () => {
+    assert.equal(localDebuggerAddress('http://10.0.3.7:5555', { debuggerAddress: 'localhost:40595' }), undefined);
+    assert.equal(localDebuggerAddress('http://node-1.internal:5555', { debuggerAddress: 'localhost:40595' }), undefined);
+    assert.equal(localDebuggerAddress('http://127.0.0.1:5555', { debuggerAddress: '192.0.2.2:40595' }), undefined);
+    assert.equal(localDebuggerAddress('http://127.0.0.1:5555', {}), undefined);
+    assert.equal(localDebuggerAddress(undefined, { debuggerAddress: 'localhost:40595' }), undefined);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
+import { freePort } from '../../src/grid/ports.ts';
 import { GridSessionFactory } from '../../src/session/grid-sessions.ts';
 import { WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { defaultSiteRunOptions, runSite } from '../../src/session/run-site.ts';
@@ -84,12 +85,23 @@ describe('WebDriverSession (real grid)', function () {
     await session.reset();
   });
 
-  // Through the hub, the reset goes over the session's DevTools socket; a session with no hub
-  // (no `se:cdp`) clears the same through WebDriver commands.
+  // On a grid whose node runs here, the reset talks DevTools to the browser itself; with the
+  // node elsewhere, over the session's `se:cdp` socket at the hub; a session with no hub (no
+  // `se:cdp`) clears the same through WebDriver commands.
   const ways = {
-    'devtools socket': () => session,
+    'browser devtools': () => session,
+    'hub devtools': () => new WebDriverSession(session.driver, { id: session.id, hubUrl: grid.hubUrl }, defaultSiteRunOptions),
     webdriver: () => new WebDriverSession(session.driver, { id: session.id }, defaultSiteRunOptions),
   };
+  it("falls back to the hub's DevTools socket when the browser's own address does not answer", async () => {
+    const resetting = new WebDriverSession(session.driver, { id: session.id, hubUrl: grid.hubUrl, debuggerAddress: `127.0.0.1:${await freePort()}` }, defaultSiteRunOptions);
+    await session.driver.get(`${pages.url}/messy`);
+    await resetting.reset();
+    assert.equal(resetting.lastResetVia, 'hub devtools');
+    await session.driver.get(`${pages.url}/next`);
+    assert.deepEqual(await session.driver.executeScript(probe), { cookie: '', local: 0, session: 0, databases: [] });
+  });
+
   for (const [way, sessionFor] of Object.entries(ways)) {
     it(`clears cookies, local and session storage, IndexedDB and extra windows (through ${way}), and lets the next page load`, async () => {
       const resetting = sessionFor();
