@@ -116,6 +116,8 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
 
   const worker = async (slot: number) => {
     let session: Session | undefined;
+    /** The session ran a site since its last reset: reset before the next (and not after the last). */
+    let used = false;
     try {
       while (!options.signal.aborted) {
         const item = scheduler.next(slot);
@@ -123,6 +125,19 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
           if (scheduler.done) return;
           // A site in flight elsewhere may come back as a retry; wait for news.
           await new Promise<void>((resolve) => waiting.add(resolve));
+          continue;
+        }
+        if (session && used) {
+          // The site waits for no reset: another slot may take it meanwhile.
+          scheduler.giveBack(item);
+          wake();
+          used = false;
+          // A reset that hangs (a page still loading, a wedged renderer) costs the session, not the run.
+          if (!(await bounded(session.reset(), options.resetTimeoutMs ?? 15_000))) {
+            await session.close();
+            session = undefined;
+            scheduler.setNode(slot, undefined);
+          }
           continue;
         }
         if (!session) {
@@ -159,13 +174,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
           session = undefined;
           scheduler.setNode(slot, undefined);
         } else {
-          // A reset that hangs (a page still loading, a wedged renderer) costs the session, not the run.
-          const reset = await bounded(session.reset(), options.resetTimeoutMs ?? 15_000);
-          if (!reset) {
-            await session.close();
-            session = undefined;
-            scheduler.setNode(slot, undefined);
-          }
+          used = true;
         }
         wake();
       }

@@ -49,7 +49,65 @@ const run = (n: number, sessions: SessionFactory, extra: { retries?: number; sig
   });
 };
 
+/** Sessions that log what happens to them, one line each: `<session> run <site>`, `reset`, `close`. */
+function loggingFactory(log: string[], reset: (session: string) => Promise<void> = async () => undefined): SessionFactory {
+  let count = 0;
+  return {
+    async open(): Promise<Session> {
+      const id = `session-${++count}`;
+      return {
+        id,
+        node: 'n1',
+        async run(site) {
+          log.push(`${id} run ${site.id}`);
+          await new Promise((r) => setTimeout(r, 1));
+          return { status: 'passed', timings };
+        },
+        async reset() {
+          log.push(`${id} reset`);
+          await reset(id);
+        },
+        async close() {
+          log.push(`${id} close`);
+        },
+      };
+    },
+  };
+}
+
 describe('dispatch', () => {
+  it('resets a session between two of its sites, and not after its last', async () => {
+    const log: string[] = [];
+    const { results } = await run(7, loggingFactory(log));
+    assert.equal(results.length, 7);
+    for (const id of new Set(log.map((line) => line.split(' ')[0]!))) {
+      const own = log.filter((line) => line.startsWith(`${id} `)).map((line) => line.split(' ')[1]);
+      const runs = own.filter((what) => what === 'run').length;
+      assert.ok(runs > 0);
+      // run, reset, run, reset, ..., run, close
+      assert.deepEqual(own, [...Array.from({ length: runs - 1 }, () => ['run', 'reset']).flat(), 'run', 'close'], `${id}: ${own.join(', ')}`);
+    }
+  });
+
+  it('closes a session whose reset hangs, and runs the site that waited on a new one', async () => {
+    const log: string[] = [];
+    const hangs = loggingFactory(log, (session) => (session === 'session-1' ? new Promise(() => undefined) : Promise.resolve()));
+    const all = sites(4);
+    const { results, sessionsCreated } = await dispatch({
+      sites: all,
+      chunks: plan([...all.keys()], { defaultChunks: 1 }),
+      concurrency: 1,
+      retries: 0,
+      costOf: () => 1,
+      sessions: hangs,
+      signal: new AbortController().signal,
+      resetTimeoutMs: 50,
+    });
+    assert.deepEqual(results.map((r) => [r.id, r.status, r.attempts.length]), [...all.keys()].map((id) => [id, 'passed', 1]));
+    assert.equal(sessionsCreated, 2);
+    assert.deepEqual(log.slice(0, 4), ['session-1 run s0', 'session-1 reset', 'session-1 close', 'session-2 run s1']);
+  });
+
   it('reports every site exactly once, in the order given, reusing one session per slot', async () => {
     const sessions = factory(() => ({}));
     const { results, sessionsCreated } = await run(25, sessions);
