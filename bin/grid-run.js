@@ -11,6 +11,10 @@ if (major < 22 || (major === 22 && minor < 18)) {
   // First, before any module loads: the process may restart itself with its heap settings.
   const { execWithHeapFlags } = await import('./heap-flags.js');
   execWithHeapFlags();
+  // V8's code cache and Node's type stripping, kept on disk between runs (the directory of
+  // NODE_COMPILE_CACHE, else the system's temporary one): start-up takes half the time.
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
   // A reader that stops reading (`grid-run plan | head`) ends the output, not the command: a run
   // goes on to write its reports and stop its grid. Later writes to the closed pipe go nowhere.
   process.stdout.on('error', (err) => {
