@@ -18,8 +18,8 @@ export function gridDevToolsUrl(hubUrl: string, sessionId: string): string {
 /**
  * The browser's own DevTools WebSocket (`ws://localhost:<port>/devtools/browser/<id>`), from
  * chromedriver's `debuggerAddress`: reachable only on the node's machine, and with no Java relay
- * in between. Under load one round of the reset's commands took a median 8 ms there, against 18 ms
- * through the node's `se/cdp` and 42 ms through the hub's (`npm run bench`, calls).
+ * in between. One round of the reset's commands costs less than half there, wall and CPU, than
+ * through the hub's `se/cdp` (`npm run bench`, calls).
  */
 export async function browserDevToolsUrl(debuggerAddress: string, timeoutMs = 2000): Promise<string> {
   const res = await fetch(`http://${debuggerAddress}/json/version`, { signal: AbortSignal.timeout(timeoutMs) });
