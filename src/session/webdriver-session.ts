@@ -16,6 +16,9 @@ type DevToolsRoute = 'browser devtools' | 'hub devtools';
 /** How a reset reached the browser. */
 export type ResetRoute = DevToolsRoute | 'webdriver';
 
+/** The reset's DevTools connection: its route, and the DevTools session of the main window on it (origin storage is cleared through a page). */
+type ResetDevTools = { socket: DevToolsSocket; route: DevToolsRoute; pageSession: string };
+
 export class WebDriverSession implements Session {
   readonly id: string;
   readonly node?: string;
@@ -25,16 +28,13 @@ export class WebDriverSession implements Session {
   /** The session's DevTools address at the hub (`/session/<id>/se/cdp`), when it came from a grid. */
   readonly #cdpUrl: string | undefined;
   /** chromedriver's `debuggerAddress` of the browser, when its node runs on this machine. */
-  readonly #debuggerAddress: string | undefined;
+  readonly debuggerAddress?: string;
   #closed = false;
   #mainWindow: string | undefined;
   /** The browser's DevTools connection for resets, opened along with the first site; false when it cannot be had. */
-  #devtools: Promise<DevToolsSocket | false> | undefined;
-  /** The DevTools session of the main window on that connection (origin storage is cleared through a page). */
-  #pageSession = '';
+  #devtools: Promise<ResetDevTools | false> | undefined;
   /** The origin of the last site's page when its detection run already cleared the page. */
   #clearedOrigin: string | undefined;
-  #devtoolsRoute: DevToolsRoute | undefined;
   #lastResetVia: ResetRoute | undefined;
 
   constructor(
@@ -44,7 +44,7 @@ export class WebDriverSession implements Session {
   ) {
     this.#driver = driver;
     this.#cdpUrl = info.hubUrl && gridDevToolsUrl(info.hubUrl, info.id);
-    this.#debuggerAddress = info.debuggerAddress;
+    this.debuggerAddress = info.debuggerAddress;
     this.id = info.id;
     this.node = info.node;
     this.browserVersion = info.browserVersion;
@@ -86,14 +86,14 @@ export class WebDriverSession implements Session {
     const origin = this.#clearedOrigin ?? originOf((await this.#driver.executeScript(await clearPageScript())) as string);
     this.#clearedOrigin = undefined;
     const devtools = await (this.#devtools ??= this.#connectDevTools());
-    if (devtools && !devtools.closed) {
+    if (devtools && !devtools.socket.closed) {
       try {
         await this.#resetThroughSocket(devtools, origin);
-        this.#lastResetVia = this.#devtoolsRoute;
+        this.#lastResetVia = devtools.route;
         return;
       } catch {
         // A connection that failed once is not trusted again; WebDriver's commands do the same.
-        devtools.close();
+        devtools.socket.close();
         this.#devtools = Promise.resolve(false);
       }
     }
@@ -105,44 +105,38 @@ export class WebDriverSession implements Session {
    * The browser's own DevTools endpoint when it is on this machine, else the hub's; never
    * rejects: without either, every reset goes through WebDriver.
    */
-  async #connectDevTools(): Promise<DevToolsSocket | false> {
+  async #connectDevTools(): Promise<ResetDevTools | false> {
     const routes: [DevToolsRoute, () => Promise<string>][] = [];
-    if (this.#debuggerAddress) routes.push(['browser devtools', () => browserDevToolsUrl(this.#debuggerAddress!)]);
+    if (this.debuggerAddress) routes.push(['browser devtools', () => browserDevToolsUrl(this.debuggerAddress!)]);
     if (this.#cdpUrl) routes.push(['hub devtools', async () => this.#cdpUrl!]);
     for (const [route, url] of routes) {
-      let devtools: DevToolsSocket | undefined;
+      let socket: DevToolsSocket | undefined;
       try {
-        devtools = await DevToolsSocket.connect(await url());
+        socket = await DevToolsSocket.connect(await url());
         // The session's one window is its one page target (a window handle is a target id); asked
         // here rather than through WebDriver, whose commands wait for the page the site is loading.
-        const { targetInfos } = await devtools.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
-        const pages = targetInfos.filter((t) => t.type === 'page');
-        this.#mainWindow ??= pages.length === 1 ? pages[0]!.targetId : await this.#driver.getWindowHandle();
-        const attached = await devtools.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
-        this.#pageSession = attached.sessionId;
-        this.#devtoolsRoute = route;
-        return devtools;
+        const pages = await pageTargets(socket);
+        this.#mainWindow ??= pages.length === 1 ? pages[0]! : await this.#driver.getWindowHandle();
+        const attached = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
+        return { socket, route, pageSession: attached.sessionId };
       } catch {
-        devtools?.close();
+        socket?.close();
       }
     }
     return false;
   }
 
-  async #resetThroughSocket(devtools: DevToolsSocket, origin: string | undefined): Promise<void> {
-    const pages = async () =>
-      (await devtools.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets')).targetInfos
-        .filter((t) => t.type === 'page' && t.targetId !== this.#mainWindow)
-        .map((t) => t.targetId);
+  async #resetThroughSocket({ socket, pageSession }: ResetDevTools, origin: string | undefined): Promise<void> {
+    const extraPages = async () => (await pageTargets(socket)).filter((targetId) => targetId !== this.#mainWindow);
     const [extra] = await Promise.all([
-      pages(),
-      devtools.send('Storage.clearCookies'),
-      origin ? devtools.send('Storage.clearDataForOrigin', { origin, storageTypes: originStorage }, { sessionId: this.#pageSession }) : undefined,
+      extraPages(),
+      socket.send('Storage.clearCookies'),
+      origin ? socket.send('Storage.clearDataForOrigin', { origin, storageTypes: originStorage }, { sessionId: pageSession }) : undefined,
     ]);
     if (extra.length === 0) return;
-    await Promise.all(extra.map((targetId) => devtools.send('Target.closeTarget', { targetId })));
+    await Promise.all(extra.map((targetId) => socket.send('Target.closeTarget', { targetId })));
     // Closing is asynchronous; the next WebDriver command must not find the windows still there.
-    for (let i = 0; (await pages()).length > 0; i++) {
+    for (let i = 0; (await extraPages()).length > 0; i++) {
       if (i === 50) throw new Error(`extra windows still open after closing them`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -172,7 +166,7 @@ export class WebDriverSession implements Session {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    void this.#devtools?.then((devtools) => devtools && devtools.close());
+    void this.#devtools?.then((devtools) => devtools && devtools.socket.close());
     const quit = this.#driver.quit().then(
       () => true,
       () => true,
@@ -181,6 +175,12 @@ export class WebDriverSession implements Session {
     if (this.#cdpUrl) await closeBrowserThroughGrid(this.#cdpUrl);
     await pTimeout(quit, { milliseconds: 10_000, message: false });
   }
+}
+
+/** The target ids of the browser's pages (tabs and windows; a window handle is its target id). */
+async function pageTargets(socket: DevToolsSocket): Promise<string[]> {
+  const { targetInfos } = await socket.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
+  return targetInfos.filter((t) => t.type === 'page').map((t) => t.targetId);
 }
 
 /** A page's origin (from its URL, or an origin itself), or undefined for none (about:blank, data:, `null`). */

@@ -28,7 +28,7 @@ import { runSteps } from '../../src/session/steps.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { originStorage, WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from '../../src/session/devtools-socket.ts';
-import { GridSessionFactory, gridCapabilities, localDebuggerAddress } from '../../src/session/grid-sessions.ts';
+import { GridSessionFactory, gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
 import type { Site } from '../../src/types.ts';
@@ -63,6 +63,13 @@ async function openSession(hub: string): Promise<WebDriver> {
   const driver = await new Builder().usingServer(hub).withCapabilities(gridCapabilities()).build();
   await driver.manage().setTimeouts(timeouts);
   return driver;
+}
+
+/** A session opened as run opens its sessions (GridSessionFactory), with the same DevTools route for the reset. */
+async function openGridSession(hub: string): Promise<WebDriverSession> {
+  const session = await new GridSessionFactory({ hub: new HttpHubClient(hub), run: defaultSiteRunOptions }).open(AbortSignal.timeout(150_000));
+  await session.driver.manage().setTimeouts(timeouts);
+  return session;
 }
 
 async function visit(driver: WebDriver, site: Site, script: string): Promise<{ login: boolean }> {
@@ -133,10 +140,8 @@ async function inOneSession(
   errors: string[],
   each: (driver: WebDriver, session: WebDriverSession, site: Site, index: number) => Promise<void>,
 ): Promise<number> {
-  // Opened as run opens its sessions, with the same DevTools route for the reset.
-  const session = await new GridSessionFactory({ hub: new HttpHubClient(hub), run: defaultSiteRunOptions }).open(AbortSignal.timeout(150_000));
+  const session = await openGridSession(hub);
   const driver = session.driver;
-  await driver.manage().setTimeouts(timeouts);
   let done = 0;
   try {
     for (let i = 0; i < sites.length; i++) {
@@ -192,12 +197,10 @@ function machineCpuMs(): number {
 
 async function calls(hub: string, sites: Site[], count: number): Promise<CallsReport> {
   const report: CallsReport = { mode: 'calls', calls: count, kinds: [], errors: [] };
-  const driver = await openSession(hub);
-  const sessionId = (await driver.getSession()).getId();
-  const socket = await DevToolsSocket.connect(gridDevToolsUrl(hub, sessionId));
-  const node = (await new HttpHubClient(hub).status()).nodes.find((n) => n.sessionIds.includes(sessionId))?.uri;
-  const debuggerAddress = localDebuggerAddress(node, (await driver.getCapabilities()).get('goog:chromeOptions'));
-  const direct = debuggerAddress ? await DevToolsSocket.connect(await browserDevToolsUrl(debuggerAddress)) : undefined;
+  const session = await openGridSession(hub);
+  const driver = session.driver;
+  const socket = await DevToolsSocket.connect(gridDevToolsUrl(hub, session.id));
+  const direct = session.debuggerAddress ? await DevToolsSocket.connect(await browserDevToolsUrl(session.debuggerAddress)) : undefined;
   try {
     await driver.get(sites[0]!.url);
     const origin = new URL(sites[0]!.url).origin;
@@ -230,7 +233,7 @@ async function calls(hub: string, sites: Site[], count: number): Promise<CallsRe
   } finally {
     socket.close();
     direct?.close();
-    await driver.quit();
+    await session.close();
   }
   return report;
 }
