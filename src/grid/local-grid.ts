@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { InfrastructureError, UsageError } from '../errors.ts';
 import { HttpHubClient } from './hub-client.ts';
 import { isLoopbackHost } from './loopback.ts';
-import { freePort } from './ports.ts';
+import { canListen, freePort } from './ports.ts';
 import { WaitTimeoutError, waitFor } from './wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
@@ -29,6 +29,8 @@ export type LocalGridOptions = {
   secret?: string;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Picks the ports not given (event bus, nodes, the hub's with port 0); freePort by default. */
+  pickPort?: (host: string) => Promise<number>;
 };
 
 export type GridProcess = { role: 'hub' | 'node'; pid: number; port: number; log: string };
@@ -59,8 +61,29 @@ export async function startLocalGrid(options: LocalGridOptions): Promise<LocalGr
   }
   const stateDir = resolve(options.stateDir);
   await mkdir(stateDir, { recursive: true });
-  const port = options.port || (await freePort(host));
-  const eventBus = { publish: await freePort(host), subscribe: await freePort(host) };
+  if (options.port && !(await canListen(host, options.port))) {
+    throw new UsageError(`--port ${options.port}: something already listens on ${host}:${options.port}; choose another port, or 0 for a free one`);
+  }
+  // A port found free can still be taken before the java process binds it (by a server
+  // started meanwhile); such a start is tried again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchGrid(options, host, stateDir);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === portAttempts) throw err;
+    }
+  }
+}
+
+const portAttempts = 3;
+
+/** A grid process that exited at start-up because a port it was given was in use. */
+class PortTakenError extends InfrastructureError {}
+
+async function launchGrid(options: LocalGridOptions, host: string, stateDir: string): Promise<LocalGrid> {
+  const pickPort = options.pickPort ?? freePort;
+  const port = options.port || (await pickPort(host));
+  const eventBus = { publish: await pickPort(host), subscribe: await pickPort(host) };
   const hubUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const state: LocalGridState = { hubUrl, host, eventBus, processes: [], startedAt: new Date().toISOString() };
   const secretArgs = options.secret ? ['--registration-secret', options.secret] : [];
@@ -89,7 +112,7 @@ export async function startLocalGrid(options: LocalGridOptions): Promise<LocalGr
   };
 
   const addNode = async (slots: number): Promise<GridProcess> => {
-    const nodePort = await freePort(host);
+    const nodePort = await pickPort(host);
     const config = join(stateDir, `node-${nodePort}.toml`);
     await writeFile(config, await renderNodeConfig(slots));
     return launch('node', nodePort, ['--config', config]);
@@ -115,11 +138,13 @@ async function waitForGrid(state: LocalGridState, options: LocalGridOptions): Pr
   const hub = new HttpHubClient(state.hubUrl, { secret: options.secret, timeoutMs: 2000 });
   const wanted = options.nodes * options.slots;
   const timeoutMs = options.readyTimeoutMs ?? 90_000;
+  let dead: GridProcess | undefined;
   try {
     await waitFor(
       async () => {
-        const dead = state.processes.find((p) => !isAlive(p.pid));
-        if (dead) throw new InfrastructureError(`the ${dead.role} on port ${dead.port} exited during start-up: see ${dead.log}`);
+        // A process that exited will not come back: the wait ends here, not at its timeout.
+        dead = state.processes.find((p) => !isAlive(p.pid));
+        if (dead) return true;
         const summary = await hub.summary();
         const up = summary.nodes.filter((n) => n.availability === 'UP').length;
         if (summary.ready || options.nodes === 0) {
@@ -130,11 +155,24 @@ async function waitForGrid(state: LocalGridState, options: LocalGridOptions): Pr
       { what: `the local grid at ${state.hubUrl} (${options.nodes} nodes, ${wanted} slots)`, timeoutMs, intervalMs: 300, signal: options.signal },
     );
   } catch (err) {
-    if (err instanceof InfrastructureError) throw err;
     if (err instanceof WaitTimeoutError) {
       throw new InfrastructureError(`${err.message}; logs in ${resolve(options.stateDir)} (hub.log, node-*.log)`);
     }
     throw err;
+  }
+  if (dead) {
+    const message = `the ${dead.role} on port ${dead.port} exited during start-up: see ${dead.log}`;
+    if (await portInUse(dead.log)) throw new PortTakenError(`${message} (a port it was given was already in use)`);
+    throw new InfrastructureError(message);
+  }
+}
+
+/** Whether a grid process's log says it could not bind a port (its HTTP server or the event bus). */
+async function portInUse(log: string): Promise<boolean> {
+  try {
+    return (await readFile(log, 'utf8')).includes('Address already in use');
+  } catch {
+    return false;
   }
 }
 

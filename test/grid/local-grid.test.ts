@@ -3,7 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Builder, By } from 'selenium-webdriver';
-import { readState } from '../../src/grid/local-grid.ts';
+import { createServer, type Server } from 'node:net';
+import { readState, startLocalGrid } from '../../src/grid/local-grid.ts';
+import { freePort } from '../../src/grid/ports.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -60,6 +62,42 @@ describe('grid up / status / down (real Selenium Grid)', function () {
     assert.match(again.stdout, /no local grid is running/);
   });
 
+  it('refuses a --port something listens on, and starts nothing', async () => {
+    await withListener(async (port) => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-run-grid-taken-'));
+      const up = await runCli(['grid', 'up', '--nodes', '1', '--port', String(port), '--state-dir', dir]);
+      assert.equal(up.code, 2, up.stderr);
+      assert.match(up.stderr, new RegExp(`--port ${port}: something already listens on 127\\.0\\.0\\.1:${port}`));
+      assert.doesNotMatch(up.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(await readState(dir), undefined, 'no state file: nothing was started');
+    });
+  });
+
+  it('starts again on other ports when a port it picked is taken before the hub binds it', async () => {
+    await withListener(async (taken) => {
+      const picked: number[] = [];
+      const grid = await startLocalGrid({
+        nodes: 1,
+        slots: 1,
+        port: 0,
+        stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-retry-')),
+        // The first pick, the hub's port, is one a server took meanwhile.
+        pickPort: async (host) => (picked.push(picked.length === 0 ? taken : await freePort(host)), picked.at(-1)!),
+      });
+      try {
+        assert.equal(picked[0], taken);
+        assert.notEqual(new URL(grid.hubUrl).port, String(taken), 'the hub is on a port picked after the failure');
+        assert.ok(picked.length >= 6, `a second set of ports was picked: ${picked.join(' ')}`);
+        const summary = await new HttpHubClient(grid.hubUrl).summary();
+        assert.equal(summary.totalSlots, 1);
+        assert.ok(processesInGroups(grid.processes.map((p) => p.pid)).length > 0, 'the grid is running');
+      } finally {
+        await grid.stop();
+      }
+      assert.deepEqual(processesInGroups(grid.processes.map((p) => p.pid)), [], 'no process of the grid is left');
+    });
+  });
+
   it('status without a grid is a usage error', async () => {
     const r = await runCli(['grid', 'status', '--state-dir', stateDir]);
     assert.equal(r.code, 2);
@@ -72,3 +110,14 @@ describe('grid up / status / down (real Selenium Grid)', function () {
     assert.match(r.stderr, /hub http:\/\/127\.0\.0\.1:1 did not answer/);
   });
 });
+
+/** Runs `body` with a port that a server on 127.0.0.1 listens on meanwhile. */
+async function withListener(body: (port: number) => Promise<void>): Promise<void> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await body((server.address() as { port: number }).port);
+  } finally {
+    server.close();
+  }
+}

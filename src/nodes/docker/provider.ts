@@ -1,11 +1,11 @@
 // Grid nodes as containers of the grid-run node image (or docker-selenium's node-chrome: same
 // environment). Host networking, so a node is reachable at the address it advertises without
 // port mapping; each node gets its own port instead.
-import { createServer } from 'node:net';
 import pLimit from 'p-limit';
 import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
+import { canListen } from '../../grid/ports.ts';
 import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
 import { deregister, drainAndWait, systemClock, waitRegistered, type Clock } from '../registration.ts';
 import type { ContainerEngine, ContainerSummary } from './engine.ts';
@@ -226,15 +226,6 @@ export class DockerNodeProvider implements NodeProvider {
     }
     return ports;
   }
-}
-
-function canListen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
-  });
 }
 
 function indent(text: string): string {

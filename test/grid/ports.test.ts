@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canListen, ephemeralPortRange, freePort, portsOutside } from '../../src/grid/ports.ts';
+
+describe('ports for the servers grid-run starts', () => {
+  it('reads the ephemeral range the kernel states, and falls back to IANA dynamic ports', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grid-run-ports-'));
+    const file = join(dir, 'ip_local_port_range');
+    await writeFile(file, '32768\t60999\n');
+    assert.deepEqual(ephemeralPortRange(file), [32768, 60999]);
+    await writeFile(file, 'garbage\n');
+    assert.deepEqual(ephemeralPortRange(file), [49152, 65535]);
+    assert.deepEqual(ephemeralPortRange(join(dir, 'missing')), [49152, 65535]);
+  });
+
+  it('takes the larger stretch of user ports outside the ephemeral range', () => {
+    assert.deepEqual(portsOutside([32768, 60999]), [1024, 32767]);
+    assert.deepEqual(portsOutside([49152, 65535]), [1024, 49151]);
+    assert.deepEqual(portsOutside([1024, 20000]), [20001, 65535]);
+  });
+
+  it('hands out listenable ports outside the ephemeral range, never the same one twice', async () => {
+    const [low, high] = ephemeralPortRange();
+    const ports = await Promise.all(Array.from({ length: 40 }, () => freePort()));
+    assert.equal(new Set(ports).size, ports.length, `a port handed out twice: ${ports.join(' ')}`);
+    for (const port of ports) {
+      assert.ok(port < low || port > high, `${port} is in the ephemeral range ${low}-${high}`);
+      assert.ok(port >= 1024, `${port} is a privileged port`);
+      assert.equal(await canListen('127.0.0.1', port), true, `${port} is taken`);
+    }
+  });
+
+  it('sees a port something listens on as taken', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      assert.equal(await canListen('127.0.0.1', port), false);
+    } finally {
+      server.close();
+    }
+  });
+});
