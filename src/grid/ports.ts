@@ -3,7 +3,7 @@
 // connection takes its local port from that range, and so does a listen on port 0; a port
 // found free there can be taken by some connection before the server we start binds it.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 
 /** IANA's dynamic ports, the default of Windows and macOS; Linux says its own in /proc. */
 const ianaDynamic: [number, number] = [49152, 65535];
@@ -39,27 +39,26 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     handedOut.add(port); // before the check, so that concurrent calls never pick it twice
     if (await canListen(host, port)) return port;
   }
-  return kernelPort(host);
+  return bindOnce(host, 0);
 }
 
 /** Whether a server could listen on `host`:`port` right now. */
 export function canListen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
+  return bindOnce(host, port).then(
+    () => true,
+    () => false,
+  );
 }
 
-function kernelPort(host: string): Promise<number> {
+/** Listens on `host`:`port` (0: one the kernel picks) and closes again; resolves with the port bound. */
+function bindOnce(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      const bound = (server.address() as AddressInfo).port;
+      server.close(() => resolve(bound));
     });
   });
 }
