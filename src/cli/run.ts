@@ -13,7 +13,7 @@ import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
-import { detectorBundle } from '../detect/bundle.ts';
+import { detectorBundle } from '../detector/bundle.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';

@@ -4,12 +4,12 @@
 // also compares the expected fields and outlines the detected ones when its answer is final,
 // so that a usual site costs one script run for all three.
 import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
-import { detectorScriptWithMeta, inspectScript } from '../detect/bundle.ts';
+import { detectorScriptWithMeta, inspectScript } from '../detector/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
 import type { Detection, Expectation } from '../types.ts';
 import type { Inspection, PageInfo, SameResult } from '../detect/entry.ts';
-import { locateElement } from '../detect/driver-locate.ts';
+import { locateElement } from '../detector/driver-locate.ts';
 
 export type DetectInPageOptions = {
   /** Bound on each script run, in ms. */

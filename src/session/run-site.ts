@@ -9,7 +9,7 @@ import type { SiteOutcome } from '../dispatch/session.ts';
 import { errorMessage } from '../errors.ts';
 import { DetectionInterrupted, detectInPage, type PageInfo } from './detect-in-page.ts';
 import { judge } from './verdict.ts';
-import { outlineScript } from '../detect/bundle.ts';
+import { outlineScript } from '../detector/bundle.ts';
 import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';

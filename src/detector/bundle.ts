@@ -9,7 +9,7 @@ let bundled: Promise<string> | undefined;
 /** The IIFE that defines the detector's functions in a local variable. */
 export function detectorBundle(): Promise<string> {
   bundled ??= build({
-    entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../detect/entry.ts', import.meta.url))],
     bundle: true,
     write: false,
     format: 'iife',
