@@ -13,7 +13,8 @@ import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
-import { detectorBundle } from '../detector/bundle.ts';
+import { chooseDetector } from '../detector/detector.ts';
+import { describeIdentity } from '../detector/identity.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
@@ -46,6 +47,7 @@ export const runDefaults = {
   scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
   screenshots: 'failures' as 'all' | 'failures' | 'none',
+  detector: 'builtin',
   ...siteFilterDefaults,
   ...nodePoolDefaults,
 };
@@ -94,13 +96,14 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('pageLoadTimeout', `page load timeout per site in ms (default ${runDefaults.pageLoadTimeout})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
-    .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'));
+    .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'))
+    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run in the page instead of the built-in detector (default builtin)', 'file'));
   addNodePoolOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
         'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
-        '  grid-run run --provider docker --nodes 4 --slots 2\n',
+        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n',
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const config = configFor(cmd, ctx, runDefaults);
@@ -132,6 +135,8 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const { sites, history } = await loadSiteInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
+  const detector = await chooseDetector(config.detector, ctx.cwd);
+  if (detector.identity.kind !== 'builtin') ctx.err(`grid-run: detector ${describeIdentity(detector.identity)}`);
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
@@ -187,12 +192,12 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       cwd: ctx.cwd,
       console: { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' },
     });
-    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt });
+    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt, detector: detector.identity });
 
     const slots = Math.min(concurrency, runnable.length);
     // The detector is bundled while the sessions open, not once the first of them is waiting for it
     // (a failed build is reported by the sites that need it).
-    detectorBundle().catch(() => undefined);
+    detector.prepare().catch(() => undefined);
     const dispatchStarted = Date.now();
     const outcome = await dispatch({
       sites: new Map(runnable.map((s) => [s.id, s])),
@@ -209,6 +214,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           screenshotDir: config.screenshots === 'none' ? undefined : join(at(config.report), 'screenshots'),
           screenshotsOf: config.screenshots === 'all' ? 'all' : 'failures',
           baseline,
+          detector,
         },
       }),
       reporter,
