@@ -122,7 +122,7 @@ function describeOutcome(site: Site, o: SiteOutcome, cwd: string): string[] {
   }
   lines.push(`timings    load ${ms(o.timings.loadMs)}, steps ${ms(o.timings.stepsMs)}, detection ${ms(o.timings.detectMs)}, total ${ms(o.timings.totalMs)}`);
   if (o.status === 'error') lines.push(`error      ${o.message}`);
-  else if (site.expect) lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
+  else if (site.expect || o.status === 'failed') lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
   if (o.screenshot) lines.push(`screenshot ${o.screenshot.startsWith(cwd) ? o.screenshot.slice(cwd.length + 1) : o.screenshot}`);
   return lines;
 }

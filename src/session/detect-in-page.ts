@@ -115,9 +115,12 @@ async function detectInFrame(driver: WebDriver, scripts: InPageScripts, framePat
 }
 
 /** What a user's script did wrong that the page itself reports as a WebDriver error; else returns. */
-function userScriptFault(err: unknown): void {
+async function userScriptFault(driver: WebDriver, err: unknown): Promise<void> {
   // A detect() that never settles (or never yields) runs into the script timeout.
-  if (err instanceof wdError.ScriptTimeoutError) throw new DetectorFailed('detect() did not answer within the script timeout', { sessionLost: true });
+  if (err instanceof wdError.ScriptTimeoutError) {
+    const { script } = await driver.manage().getTimeouts().catch(() => ({ script: undefined }));
+    throw new DetectorFailed(`detect() did not answer within the script timeout${script ? ` (${script} ms)` : ''}`, { sessionLost: true });
+  }
   // The module's own top level threw before detect() could be called.
   if (err instanceof wdError.JavascriptError) throw new DetectorFailed(`the detector module failed in the page: ${errorMessage(err).split('\n')[0]}`);
 }
@@ -138,7 +141,7 @@ async function runDetector(driver: WebDriver, scripts: InPageScripts, script: st
       const result = (await driver.executeScript(script, ...args)) as DetectionWithMeta | DetectorFailure | null;
       if (result) return result;
     } catch (err) {
-      if (scripts.user) userScriptFault(err);
+      if (scripts.user) await userScriptFault(driver, err);
       if (!(err instanceof wdError.UnexpectedAlertOpenError)) throw err;
     }
     await driver
