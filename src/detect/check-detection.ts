@@ -6,6 +6,7 @@ const STEPS: readonly Detection['step'][] = ['full', 'username-first', 'password
 
 function shown(value: unknown): string {
   if (value === undefined) return 'missing';
+  if (typeof value === 'number') return String(value);
   try {
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
