@@ -43,6 +43,22 @@ describe('--detector FILE in the page (dry-run, real Chromium)', function () {
     assert.match(r.stdout, /^verdict +passed: every expectation met$/m);
   });
 
+  it('grid-run/detect names a field inside an open shadow root with a selector path that enters it', async () => {
+    const r = await dryRun('examples/detector/pages/shadow-login.html', '--detector', 'test/fixtures/detectors/shadow-walker.ts', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.detection.username, '#box >>> input[name="user"]');
+    assert.equal(out.detection.password, '#box >>> input[name="pass"]');
+  });
+
+  it('runs in each cross-origin frame the driver enters, as the built-in detector does', async () => {
+    const r = await dryRun('bundled/frames/cross-origin', '--detector', 'examples/detector/detector.ts');
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /^password +#idp >>> #id-password$/m);
+    assert.match(r.stdout, /^signals +in cross-origin frame #idp, visible password field, in a form$/m);
+    assert.match(r.stdout, /^verdict +passed: every expectation met$/m);
+  });
+
   it('an answer that is not a Detection fails the site, naming the wrong field', async () => {
     const r = await dryRun('sites/forms/simple.html', '--detector', 'test/fixtures/detectors/wrong-shape.ts');
     assert.equal(r.code, 1, r.stderr + r.stdout);
