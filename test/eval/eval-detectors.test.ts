@@ -20,14 +20,17 @@ describe('grid-run eval with two detectors', function () {
   before(async () => (dir = await mkdtemp(path.join(tmpdir(), 'grid-run-eval-pair-'))));
   after(async () => rm(dir, { recursive: true, force: true }));
 
-  it('reports each detector and the pages where they disagree, as the README runs it', async () => {
-    const json = path.join(dir, 'pair.json');
-    const run = await runCli(
-      ['eval', '--detector', 'examples/detector/detector.ts', '--detector', 'builtin', '--sites', 'examples/detector/sites.jsonl', '--json', json, '--concurrency', '1'],
-      { cwd: repo },
-    );
+  /** eval of the example list with these detectors: what it printed, and its --json. */
+  async function evalPair(name: string, ...detectors: string[]) {
+    const json = path.join(dir, `${name}.json`);
+    const args = detectors.flatMap((d) => ['--detector', d]);
+    const run = await runCli(['eval', ...args, '--sites', 'examples/detector/sites.jsonl', '--json', json, '--concurrency', '1'], { cwd: repo });
     assert.equal(run.code, 0, run.stderr);
-    const written = JSON.parse(await readFile(json, 'utf8')) as Written;
+    return { run, written: JSON.parse(await readFile(json, 'utf8')) as Written };
+  }
+
+  it('reports each detector and the pages where they disagree, as the README runs it', async () => {
+    const { run, written } = await evalPair('pair', 'examples/detector/detector.ts', 'builtin');
     assert.deepEqual(written.detectors.map((d) => d.label), ['detector.ts', 'builtin']);
     const [example, builtin] = written.detectors as [Written['detectors'][0], Written['detectors'][0]];
     const counts = (b: EvalReport['overall']) => ({ pages: b.pages, tp: b.tp, fp: b.fp, fn: b.fn, tn: b.tn });
@@ -62,13 +65,7 @@ describe('grid-run eval with two detectors', function () {
   });
 
   it('a detector that fails on a page counts as finding nothing there, and says why', async () => {
-    const json = path.join(dir, 'never.json');
-    const run = await runCli(
-      ['eval', '--detector', 'test/fixtures/detectors/throws-on-boom.ts', '--detector', 'test/fixtures/detectors/wrong-shape.ts', '--sites', 'examples/detector/sites.jsonl', '--json', json, '--concurrency', '1'],
-      { cwd: repo },
-    );
-    assert.equal(run.code, 0, run.stderr);
-    const written = JSON.parse(await readFile(json, 'utf8')) as Written;
+    const { run, written } = await evalPair('failing', 'test/fixtures/detectors/throws-on-boom.ts', 'test/fixtures/detectors/wrong-shape.ts');
     const wrong = written.detectors[1]!;
     assert.deepEqual({ tp: wrong.overall.tp, fp: wrong.overall.fp, fn: wrong.overall.fn, tn: wrong.overall.tn }, { tp: 0, fp: 0, fn: 3, tn: 2 });
     assert.equal(wrong.errors.length, 0, 'a detector failure is not an infrastructure error');
