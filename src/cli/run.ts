@@ -19,7 +19,7 @@ import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
 import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
-import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
+import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 
@@ -54,14 +54,15 @@ export type RunConfig = Readonly<typeof runDefaults>;
 
 /** Teardown is registered before setup, runs in reverse, once, whatever happened. */
 class Teardown {
-  readonly #steps: { what: string; stop: () => Promise<void> }[] = [];
-  add(what: string, stop: () => Promise<void>): void {
+  readonly #steps: { what: string; stop: (hurry: AbortSignal) => Promise<void> }[] = [];
+  /** `stop` is given the hurry signal: once it aborts, it waits for no grace period. */
+  add(what: string, stop: (hurry: AbortSignal) => Promise<void>): void {
     this.#steps.push({ what, stop });
   }
-  async run(warn: (line: string) => void): Promise<void> {
+  async run(warn: (line: string) => void, hurry: AbortSignal): Promise<void> {
     for (const step of this.#steps.splice(0).reverse()) {
       try {
-        await step.stop();
+        await step.stop(hurry);
       } catch (err) {
         warn(`grid-run: could not stop ${step.what}: ${errorMessage(err)}`);
       }
@@ -148,13 +149,14 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     let eventBus: NodePoolBase['eventBus'];
     if (config.grid) {
       hub = new HttpHubClient(config.grid, { secret: config.secret });
+      if (provider) eventBus = await eventBusOfGridUp(config, config.grid, ctx.cwd);
     } else {
       const stateDir = join(tmpdir(), `grid-run-${runId}`);
       // With a provider the embedded grid is a hub only; the provisioned nodes join it.
       const localNodes = provider ? 0 : config.nodes;
       ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${stateDir}`);
-      const gridHandle: { stop?: () => Promise<void> } = {};
-      teardown.add('the local grid', async () => gridHandle.stop?.());
+      const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
+      teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
       const grid = await startLocalGrid({ nodes: localNodes, slots: config.slots, port: 0, stateDir, secret: config.secret, signal: ctx.signal });
       gridHandle.stop = grid.stop;
       hub = new HttpHubClient(grid.hubUrl, { secret: config.secret });
@@ -165,7 +167,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       const { createProvider } = await loadProviders();
       const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
       // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
-      teardown.add(`the ${provider} nodes of this run`, async () => void (await nodes.release()));
+      teardown.add(`the ${provider} nodes of this run`, async (hurry) => void (await nodes.release(hurry)));
       ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
       await nodes.provision(config.nodes, ctx.signal);
     }
@@ -213,6 +215,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       }),
       reporter,
       signal: ctx.signal,
+      hurry: ctx.hurry,
     });
     const signalled = ctx.signal.aborted ? String(ctx.signal.reason) : undefined;
     const interrupted = signalled ?? outcome.infrastructureFailure;
@@ -236,6 +239,6 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
     throw err;
   } finally {
-    await teardown.run(ctx.err);
+    await teardown.run(ctx.err, ctx.hurry);
   }
 }
