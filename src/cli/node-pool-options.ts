@@ -63,6 +63,8 @@ export type NodePoolBase = {
   hub: string;
   pool: string;
   runId: string;
+  /** The `run` that owns the nodes; none for a scale-nodes pool. */
+  owner?: string;
   slots: number;
   secret?: string;
   /** The event bus when the caller knows it (an embedded hub); the options still win. */
@@ -84,6 +86,7 @@ export function nodePoolConfig(base: NodePoolBase, s: NodePoolSettings): NodePoo
     hub: base.hub,
     pool: base.pool,
     runId: base.runId,
+    owner: base.owner,
     slots: base.slots,
     secret: base.secret,
     image: s.image,

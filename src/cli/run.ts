@@ -1,6 +1,7 @@
 // `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
@@ -21,7 +22,10 @@ import { configFor, option } from './options.ts';
 import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
+import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { ProviderName } from '../nodes/provider.ts';
+import { startReaper, type Reaper } from '../reaper/client.ts';
+import { currentOwner } from '../reaper/owner.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -59,14 +63,18 @@ class Teardown {
   add(what: string, stop: (hurry: AbortSignal) => Promise<void>): void {
     this.#steps.push({ what, stop });
   }
-  async run(warn: (line: string) => void, hurry: AbortSignal): Promise<void> {
+  /** True when every step succeeded. */
+  async run(warn: (line: string) => void, hurry: AbortSignal): Promise<boolean> {
+    let ok = true;
     for (const step of this.#steps.splice(0).reverse()) {
       try {
         await step.stop(hurry);
       } catch (err) {
+        ok = false;
         warn(`grid-run: could not stop ${step.what}: ${errorMessage(err)}`);
       }
     }
+    return ok;
   }
 }
 
@@ -136,6 +144,14 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
+  // What the run starts outside this process (grid processes, containers) is told to a reaper
+  // that removes it if this process dies without its teardown (SIGKILL, out of memory).
+  const workDir = join(tmpdir(), `grid-run-${runId}`);
+  let reaper: Reaper | undefined;
+  if (!config.grid || provider === 'docker') {
+    await mkdir(workDir, { recursive: true });
+    reaper = startReaper({ log: join(workDir, 'reaper.log'), env: ctx.env });
+  }
   try {
     let runnable: Site[] = sites;
     if (sites.some((s) => s.localPath)) {
@@ -151,23 +167,33 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       hub = new HttpHubClient(config.grid, { secret: config.secret });
       if (provider) eventBus = await eventBusOfGridUp(config, config.grid, ctx.cwd);
     } else {
-      const stateDir = join(tmpdir(), `grid-run-${runId}`);
+      const stateDir = workDir;
       // With a provider the embedded grid is a hub only; the provisioned nodes join it.
       const localNodes = provider ? 0 : config.nodes;
       ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${stateDir}`);
       const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
       teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
-      const grid = await startLocalGrid({ nodes: localNodes, slots: config.slots, port: 0, stateDir, secret: config.secret, signal: ctx.signal });
+      const grid = await startLocalGrid({
+        nodes: localNodes,
+        slots: config.slots,
+        port: 0,
+        stateDir,
+        secret: config.secret,
+        signal: ctx.signal,
+        onProcess: (p) => reaper?.watchGroup(p.pid),
+      });
       gridHandle.stop = grid.stop;
       hub = new HttpHubClient(grid.hubUrl, { secret: config.secret });
       eventBus = { host: grid.host, publishPort: grid.eventBus.publish, subscribePort: grid.eventBus.subscribe };
     }
     if (provider) {
-      const base = { provider, hub: hub.url, pool: config.pool, runId, slots: config.slots, secret: config.secret, eventBus };
+      const base = { provider, hub: hub.url, pool: config.pool, runId, owner: currentOwner(), slots: config.slots, secret: config.secret, eventBus };
       const { createProvider } = await loadProviders();
       const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
+      await noticeLeftovers(nodes.provider, ctx.err);
       // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
       teardown.add(`the ${provider} nodes of this run`, async (hurry) => void (await nodes.release(hurry)));
+      if (provider === 'docker') reaper?.watchContainers(runId);
       ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
       await nodes.provision(config.nodes, ctx.signal);
     }
@@ -239,6 +265,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
     throw err;
   } finally {
-    await teardown.run(ctx.err, ctx.hurry);
+    // A teardown that failed leaves the rest to the reaper: it sees the pipe close without `done`.
+    if (await teardown.run(ctx.err, ctx.hurry)) reaper?.done();
   }
 }

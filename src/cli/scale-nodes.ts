@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { scaleTo } from '../nodes/scale.ts';
+import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
 import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults } from './node-pool-options.ts';
@@ -53,6 +54,7 @@ Examples:
       // Loaded here, not at start-up: the provider SDKs cost every other command ~70 MB.
       const { createProvider } = await import('../nodes/create.ts');
       const { provider, hub } = createProvider(poolConfig, { env: ctx.env, log: (line) => ctx.err(line) });
+      await noticeLeftovers(provider, ctx.err);
       const result = await scaleTo(provider, count, { hub, signal: ctx.signal, log: (line) => ctx.err(line) });
       if (opts.json) {
         ctx.out(JSON.stringify({ provider: provider.name, pool: provider.pool, hub: hub.url, ...result }, null, 2));

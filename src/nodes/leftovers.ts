@@ -2,7 +2,9 @@
 // (src/reaper/owner.ts); a node whose owner no longer runs is a leftover. scale-nodes pools
 // carry no owner: they are meant to outlive the command, and `scale-nodes 0` removes them.
 import { UsageError } from '../errors.ts';
-import type { ProvisionedNode } from './provider.ts';
+import { errorMessage } from '../errors.ts';
+import { ownerState } from '../reaper/owner.ts';
+import type { NodeProvider, ProvisionedNode } from './provider.ts';
 
 export type OwnerCheck = (owner: string) => 'running' | 'gone' | 'elsewhere';
 
@@ -41,4 +43,24 @@ export function parseDuration(text: string, option = '--older-than'): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   if (!match) throw new UsageError(`${option} ${JSON.stringify(text)}: expected a whole number and a unit, s, m, h or d (e.g. 30m, 2h)`);
   return Number(match[1]) * units[match[2]!]!;
+}
+
+/** Says (never fails) when the provider holds nodes of runs whose owner is gone. */
+export async function noticeLeftovers(provider: NodeProvider, log: (line: string) => void): Promise<void> {
+  try {
+    const { leftovers } = findLeftovers(await provider.find({}), { ownerState, now: Date.now() });
+    if (leftovers.length === 0) return;
+    const runs = [...new Set(leftovers.map((n) => n.runId))];
+    log(
+      `grid-run: ${leftovers.length} ${provider.name} node(s) of ${runs.length} earlier run(s) whose process is gone (${runs.slice(0, 3).join(', ')}${runs.length > 3 ? ', ...' : ''}) ` +
+        `are still there; \`grid-run sweep --provider ${provider.name}\` removes them`,
+    );
+  } catch (err) {
+    log(`grid-run: could not look for nodes left by earlier runs (${errorMessage(err)})`);
+  }
+}
+
+export function describeOwner(node: ProvisionedNode): string {
+  const [host = '', pid = ''] = (node.owner ?? '').split('/');
+  return `run ${node.runId}, pid ${pid} on ${host}`;
 }

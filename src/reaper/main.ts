@@ -26,7 +26,10 @@ lines.on('line', (line) => {
 lines.on('close', () => void reap().finally(() => process.exit(0)));
 
 async function reap(): Promise<void> {
-  if (done) return;
+  if (done) {
+    log('exiting, the teardown was done');
+    return;
+  }
   log(`the CLI went away without finishing its teardown: stopping ${groups.size} process group(s), ${runIds.size} run(s) of containers`);
   const work: Promise<unknown>[] = [...groups].map((pid) => stopProcessGroup(pid, 3000));
   if (runIds.size > 0) {

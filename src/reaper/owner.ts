@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** Field 22 of /proc/PID/stat: clock ticks after boot at which the process started. */
-function startTicks(pid: number | 'self'): string | undefined {
+function startTicks(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: count after its end.
@@ -15,9 +15,9 @@ function startTicks(pid: number | 'self'): string | undefined {
   }
 }
 
-/** `host/pid/start` of this process. */
-export function currentOwner(): string {
-  return `${hostname()}/${process.pid}/${startTicks('self') ?? '0'}`;
+/** `host/pid/start` of a process on this machine (this one by default). */
+export function currentOwner(pid = process.pid): string {
+  return `${hostname()}/${pid}/${startTicks(pid) ?? '0'}`;
 }
 
 export type OwnerState = 'running' | 'gone' | 'elsewhere';
@@ -28,8 +28,4 @@ export function ownerState(owner: string): OwnerState {
   if (host !== hostname()) return 'elsewhere';
   const ticks = startTicks(Number(pid));
   return ticks !== undefined && ticks === start ? 'running' : 'gone';
-}
-
-export function ownerHost(owner: string): string {
-  return owner.split('/')[0] ?? '';
 }
