@@ -1,8 +1,8 @@
 // `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
@@ -134,6 +134,25 @@ async function checkProvider(config: RunConfig, runId: string, env: NodeJS.Proce
   return provider;
 }
 
+/**
+ * Each output's directory made and written to (a file created and removed) before anything
+ * starts: a report that cannot be written is found now, not after the sites ran.
+ */
+async function checkOutputsWritable(outputs: [what: string, dir: string, shown: string][]): Promise<void> {
+  for (const [what, dir, shown] of outputs) {
+    const probe = join(dir, `.grid-run-write-check-${process.pid}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(probe, '');
+      await rm(probe, { force: true });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of the path is a file, not a directory' : e.code ?? errorMessage(err);
+      throw new InfrastructureError(`cannot write ${what} to ${shown}: ${why} (${e.code ?? 'error'} at ${e.path ?? dir})`, { cause: err });
+    }
+  }
+}
+
 async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
@@ -142,6 +161,11 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
   const at = (file: string) => resolve(ctx.cwd, file);
+  await checkOutputsWritable([
+    ['the JUnit file', dirname(at(config.junit)), at(config.junit)],
+    ['results.json', dirname(at(config.results)), at(config.results)],
+    ['the HTML report', at(config.report), at(config.report)],
+  ]);
 
   const teardown = new Teardown();
   // What the run starts outside this process (grid processes, containers) is told to a reaper
