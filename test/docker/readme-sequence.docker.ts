@@ -9,6 +9,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { runCli } from '../helpers/cli.ts';
 import { canListen } from '../../src/grid/ports.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
@@ -73,5 +75,41 @@ describe("the README's grid up / scale-nodes sequence (real Docker, port 4444)",
     assert.match(zero.out, /docker pool default: 0 node\(s\) \(was 2\): drained and removed 2/);
     assert.deepEqual(await poolContainers(), []);
     assert.deepEqual((await new HttpHubClient(hub).status()).nodes, []);
+  });
+});
+
+describe('scale-nodes finds the event bus of a hub grid up started (real Docker)', function () {
+  this.timeout(600_000);
+  const engine = new DockerodeEngine(process.env);
+  const pool = `bus${process.pid}`;
+  let dir: string;
+  let taken: Server;
+
+  after(async () => {
+    for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
+    if (dir) await runCli(['grid', 'down', '--state-dir', join(dir, '.grid-run/grid')]);
+    taken?.close();
+  });
+
+  it("when the hub's port minus 2 was taken, nodes still register: the bus is read from the state file", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'grid-run-bus-moved-'));
+    // Something listens on the hub's port minus 2: grid up moves that bus port elsewhere.
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port + 2;
+    assert.ok((await canListen('127.0.0.1', port)) && (await canListen('127.0.0.1', port - 1)), `ports ${port - 1} and ${port} are free`);
+    const up = await runCli(['grid', 'up', '--nodes', '0', '--port', String(port)], { cwd: dir });
+    assert.equal(up.code, 0, up.stderr);
+    const status = await runCli(['grid', 'status'], { cwd: dir });
+    const bus = /event bus tcp:\/\/127\.0\.0\.1:(\d+) \(publish\), tcp:\/\/127\.0\.0\.1:(\d+) \(subscribe\)/.exec(status.stdout);
+    assert.ok(bus, status.stdout);
+    assert.notEqual(Number(bus[1]), port - 2, 'the publish port moved off the taken one');
+    const hub = `http://127.0.0.1:${port}`;
+    const one = await runCli(['scale-nodes', '1', '--provider', 'docker', '--hub', hub, '--pool', pool], { cwd: dir });
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal((await new HttpHubClient(hub).status()).nodes.filter((n) => n.availability === 'UP').length, 1, 'the node registered over the moved bus');
+    const zero = await runCli(['scale-nodes', '0', '--provider', 'docker', '--hub', hub, '--pool', pool], { cwd: dir });
+    assert.equal(zero.code, 0, zero.stderr);
+    assert.deepEqual(await engine.list({ 'grid-run.pool': pool }), []);
   });
 });
