@@ -191,17 +191,16 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       hub = new HttpHubClient(config.grid, { secret: config.secret });
       if (provider) eventBus = await eventBusOfGridUp(config, config.grid, ctx.cwd);
     } else {
-      const stateDir = workDir;
       // With a provider the embedded grid is a hub only; the provisioned nodes join it.
       const localNodes = provider ? 0 : config.nodes;
-      ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${stateDir}`);
+      ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${workDir}`);
       const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
       teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
       const grid = await startLocalGrid({
         nodes: localNodes,
         slots: config.slots,
         port: 0,
-        stateDir,
+        stateDir: workDir,
         secret: config.secret,
         signal: ctx.signal,
         onProcess: (p) => reaper?.watchGroup(p.pid),
