@@ -1,4 +1,4 @@
-// The verdict of one site: the detection against the site's expectations (DESIGN.md
+// The verdict of one site: the detection against the site's expectations (README.md,
 // "Site lists"). Fields are compared by element identity in the page, since a label and the
 // detector name the same element with different selectors.
 import type { WebDriver } from 'selenium-webdriver';

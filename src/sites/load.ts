@@ -1,4 +1,4 @@
-// Loading site lists (DESIGN.md "Site lists"): .json arrays, .jsonl lines, or folders of
+// Loading site lists (README.md, "Site lists"): .json arrays, .jsonl lines, or folders of
 // them. Everything is validated before anything runs, and every problem is reported at once.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
