@@ -63,6 +63,11 @@ export const optionSpecs = {
   detector: { type: 'string' },
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
   json: { type: 'boolean' },
+  reporter: { type: 'string' },
+  shard: { type: 'string' },
+  knownFailures: { type: 'string' },
+  strictKnown: { type: 'boolean' },
+  lastFailed: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof optionSpecs;

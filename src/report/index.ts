@@ -6,6 +6,8 @@ import type { Clock, OutStream } from './console.ts';
 import { HtmlReporter } from './html.ts';
 import { JsonReporter } from './json.ts';
 import { JUnitReporter } from './junit.ts';
+import { DotReporter } from './dot.ts';
+import { GitHubReporter, type GitHubOptions } from './github.ts';
 
 export type ReportersOptions = {
   /** JUnit XML file. */
@@ -16,8 +18,12 @@ export type ReportersOptions = {
   results?: string;
   /** History the run was planned with, blended into results.json's `history`. */
   previousHistory?: ReadonlyMap<string, number>;
-  /** Omit to print nothing (e.g. `--quiet`). */
+  /** The `list` reporter: a live bar on a terminal, plain lines in CI. */
   console?: { stream: OutStream; ci: boolean; clock?: Clock; intervalMs?: number };
+  /** The `dot` reporter: one character per site. */
+  dot?: OutStream;
+  /** The `github` reporter: annotations and the job summary. */
+  github?: GitHubOptions;
   /** Resolves relative screenshot paths. */
   cwd?: string;
   /** More reporters (tests, plugins). */
@@ -31,6 +37,8 @@ export function createReporters(options: ReportersOptions): CompositeReporter {
   if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd }));
   if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
   if (options.extra) list.push(...options.extra);
+  if (options.github) list.push(new GitHubReporter(options.github));
+  if (options.dot) list.push(new DotReporter(options.dot));
   if (options.console) list.push(new ConsoleReporter(options.console));
   return new CompositeReporter(list);
 }
@@ -113,7 +121,7 @@ async function settle(values: Array<void | Promise<void>>): Promise<unknown[]> {
   return outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
 }
 
-export { computeSummary, completeResults, skippedResult, mismatches } from './summary.ts';
+export { computeSummary, completeResults, skippedResult, mismatches, failsRun } from './summary.ts';
 export type { SummaryInput } from './summary.ts';
 export { readHistory, mergeHistory, readResults, writeResults } from './json.ts';
 export { writeJUnit, buildJUnit } from './junit.ts';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { Site, SiteResult } from '../types.ts';
-import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
+import type { Reporter, RunInfo, RunSummary, Shard } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, mismatches, redactUrl } from './summary.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, fixedMessage, mismatches, redactUrl, seconds } from './summary.ts';
 
 export type JUnitOptions = {
   /** Suite name; CI shows it above the testcases. */
@@ -17,6 +17,7 @@ export type JUnitOptions = {
   startedAt?: Date;
   /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
   cwd?: string;
+  shard?: Shard;
 };
 
 // The package is CommonJS (module.exports = builder) but its types declare an ES default
@@ -38,22 +39,26 @@ export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, 
 export function* junitPieces(results: readonly SiteResult[], summary: RunSummary, options: JUnitOptions = {}): Generator<string> {
   // The export is a shared singleton builder: never add to it, always start a new one.
   const builder = junit.newBuilder();
-  const suite = builder.testSuite().name(options.suiteName ?? 'grid-run').time(summary.wallMs / 1000);
+  const suite = builder.testSuite().name(options.suiteName ?? 'grid-run').time(seconds(summary.wallMs));
   builder.name(options.suiteName ?? 'grid-run');
   if (options.startedAt) suite.timestamp(options.startedAt);
   if (options.runId) suite.property('run.id', options.runId);
   if (options.gridUrl) suite.property('grid.url', redactUrl(options.gridUrl));
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
+  if (options.shard) suite.property('shard', `${options.shard.current}/${options.shard.total}`);
+  if (summary.known) suite.property('known.failing', String(summary.known));
+  if (summary.fixed) suite.property('known.fixed', String(summary.fixed));
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
 
   // The suite holds a mark per site with the status the library counts, and no element: the
   // envelope gets its counts from the marks, and the testcases follow it one at a time.
   for (const r of results) {
     const mark = suite.testCase();
-    if (r.status === 'failed') mark.failure();
-    else if (r.status === 'error') mark.error();
-    else if (r.status === 'skipped') mark.skipped();
+    const kind = caseKind(r, summary.strictKnown);
+    if (kind === 'failed') mark.failure();
+    else if (kind === 'error') mark.error();
+    else if (kind === 'skipped') mark.skipped();
     mark.build = (parent: XmlElement): XmlElement => parent;
   }
   const envelope = builder.build();
@@ -80,7 +85,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
     const source = sources.get(r.id);
     // GitLab and others link a testcase to its `file`: the site list that declared it.
     if (source) tc.file(source.replace(/:\d+$/, ''));
-    addTestCase(tc, r, className(r, source), cwd);
+    addTestCase(tc, r, className(r, source), cwd, summary.strictKnown);
     const el = tc.build(parent);
     // At the depth it has in the document (testsuites > testsuite > testcase), as the whole
     // document's build() would print it.
@@ -90,8 +95,18 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   yield envelope.slice(close + 1);
 }
 
-function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string): void {
-  tc.className(classname).name(r.id).time(finalAttemptMs(r) / 1000);
+/**
+ * What a site is in JUnit: a known failure still failing is skipped (it must not fail the CI
+ * job, and Jenkins and GitLab show a skip's message); a fixed one fails with --strict-known.
+ */
+function caseKind(r: SiteResult, strictKnown = false): SiteResult['status'] {
+  if (r.known?.state === 'failing') return 'skipped';
+  if (r.known?.state === 'fixed' && strictKnown) return 'failed';
+  return r.status;
+}
+
+function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string, strictKnown?: boolean): void {
+  tc.className(classname).name(r.id).time(seconds(finalAttemptMs(r)));
   const final = r.attempts.at(-1);
   const props: Array<[string, string | undefined]> = [
     ['url', r.url],
@@ -103,12 +118,18 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
     ['locale', r.locale],
     ['tags', r.tags.length ? r.tags.join(',') : undefined],
     ['flaky', r.flaky ? 'true' : undefined],
+    ['known', r.known ? `${r.known.state}: ${r.known.reason}` : undefined],
     ['screenshot', r.screenshot],
   ];
   for (const [name, value] of props) if (value !== undefined && value !== '') tc.property(name, value);
 
   const detail = detailText(r);
-  if (r.status === 'failed') {
+  const kind = caseKind(r, strictKnown);
+  if (r.known?.state === 'fixed' && kind === 'failed') {
+    tc.failure(clip(fixedMessage(r)), 'FixedKnownFailure').stacktrace(cdataSafe(detail));
+  } else if (kind === 'skipped' && r.status === 'failed') {
+    tc.skipped();
+  } else if (r.status === 'failed') {
     const lines = mismatches(r.expect, r.detection);
     const headline = r.message ?? lines[0] ?? 'detection did not match the expectation';
     tc.failure(clip(headline), 'DetectionMismatch').stacktrace(cdataSafe(detail));
@@ -119,6 +140,8 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
   }
 
   const out = [describeDetection(r.detection), `expected: ${describeExpectation(r.expect)}`];
+  if (r.known?.state === 'failing') out.unshift(`known failure (${r.known.reason}), still failing: ${oneLineOf(r.message ?? 'failed')}`);
+  if (r.known?.state === 'fixed') out.unshift(fixedMessage(r));
   if (r.detection?.signals.length) out.push(`signals: ${r.detection.signals.join('; ')}`);
   out.push(
     `timings: load ${r.timings.loadMs}ms, steps ${r.timings.stepsMs}ms, detect ${r.timings.detectMs}ms, total ${r.timings.totalMs}ms`,
@@ -136,7 +159,8 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
   // the library's counting (tests/failures/errors/skipped) and escaping, with no string surgery.
   // Gated on the dispatcher's verdict so JUnit's flaky count always equals the summary's.
   const earlier = r.status === 'passed' && r.flaky ? r.attempts.slice(0, -1).filter((a) => a.status !== 'passed') : [];
-  const skipReason = r.status === 'skipped' ? (r.message ?? 'not run') : undefined;
+  const skipReason =
+    r.known?.state === 'failing' ? `known failure: ${r.known.reason}` : r.status === 'skipped' ? (r.message ?? 'not run') : undefined;
   if (!earlier.length && !skipReason) return;
   const build = tc.build.bind(tc);
   tc.build = (parent: XmlElement): XmlElement => {
@@ -192,6 +216,10 @@ function cdataSafe(s: string): string {
   return s.replaceAll(']]>', ']] >');
 }
 
+function oneLineOf(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' | ');
+}
+
 // CI tables show the message attribute on one line; the full text is in the element body.
 function clip(s: string, max = 500): string {
   const one = s.replace(/\s*\n\s*/g, ' | ');
@@ -221,6 +249,7 @@ export class JUnitReporter implements Reporter {
       runId: info.runId,
       gridUrl: info.gridUrl,
       startedAt: info.startedAt,
+      shard: info.shard,
     };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
