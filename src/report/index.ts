@@ -32,14 +32,15 @@ export type ReportersOptions = {
 
 export function createReporters(options: ReportersOptions): CompositeReporter {
   const list: Reporter[] = [];
-  // Files first, console last: the summary is printed once every file is on disk.
+  // Files first, then the console: the summary is printed once every file is on disk.
   if (options.results) list.push(new JsonReporter(options.results, { previousHistory: options.previousHistory }));
   if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd }));
   if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
   if (options.extra) list.push(...options.extra);
-  if (options.github) list.push(new GitHubReporter(options.github));
   if (options.dot) list.push(new DotReporter(options.dot));
   if (options.console) list.push(new ConsoleReporter(options.console));
+  // After the console's summary: annotations are lines of their own, never the end of a line of dots.
+  if (options.github) list.push(new GitHubReporter(options.github));
   return new CompositeReporter(list);
 }
 

@@ -144,10 +144,10 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
   if (r.known?.state === 'fixed') out.unshift(fixedMessage(r));
   if (r.detection?.signals.length) out.push(`signals: ${r.detection.signals.join('; ')}`);
   out.push(
-    `timings: load ${r.timings.loadMs}ms, steps ${r.timings.stepsMs}ms, detect ${r.timings.detectMs}ms, total ${r.timings.totalMs}ms`,
+    `timings: load ${Math.round(r.timings.loadMs)}ms, steps ${Math.round(r.timings.stepsMs)}ms, detect ${Math.round(r.timings.detectMs)}ms, total ${Math.round(r.timings.totalMs)}ms`,
   );
   if (r.attempts.length > 1) {
-    for (const a of r.attempts) out.push(`attempt ${a.attempt}: ${a.status} in ${a.durationMs}ms${a.node ? ` on ${a.node}` : ''}`);
+    for (const a of r.attempts) out.push(`attempt ${a.attempt}: ${a.status} in ${Math.round(a.durationMs)}ms${a.node ? ` on ${a.node}` : ''}`);
   }
   if (r.screenshot) out.push(`[[ATTACHMENT|${path.resolve(cwd, r.screenshot)}]]`);
   out.push('');
@@ -173,7 +173,7 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
       // Surefire writes flakyError for an infrastructure error followed by a pass.
       const kind = a.status === 'error' ? 'flakyError' : 'flakyFailure';
       const msg = `attempt ${a.attempt} ${a.status === 'error' ? 'errored' : 'failed'}: ${a.message ?? 'no message'}`;
-      const where = [a.node && `node ${a.node}`, a.sessionId && `session ${a.sessionId}`, `${a.durationMs}ms`]
+      const where = [a.node && `node ${a.node}`, a.sessionId && `session ${a.sessionId}`, `${Math.round(a.durationMs)}ms`]
         .filter(Boolean)
         .join(', ');
       const f = el.ele(kind, { message: clip(msg), type: kind === 'flakyError' ? 'InfrastructureError' : 'DetectionMismatch' });
@@ -193,7 +193,7 @@ function detailText(r: SiteResult): string {
   if (r.sessionId) lines.push(`session: ${r.sessionId}`);
   for (const a of r.attempts) {
     lines.push(
-      `attempt ${a.attempt}: ${a.status} in ${a.durationMs}ms${a.node ? ` on ${a.node}` : ''}${a.message ? ` - ${a.message}` : ''}`,
+      `attempt ${a.attempt}: ${a.status} in ${Math.round(a.durationMs)}ms${a.node ? ` on ${a.node}` : ''}${a.message ? ` - ${a.message}` : ''}`,
     );
   }
   if (r.screenshot) lines.push(`screenshot: ${r.screenshot}`);
