@@ -158,6 +158,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       results: reporters.has('json') ? at(config.results) : undefined,
       previousHistory: history,
       cwd: ctx.cwd,
+      attachmentsRoot: ctx.env.GITLAB_CI === 'true' ? ctx.env.CI_PROJECT_DIR || ctx.cwd : undefined,
       console: reporters.has('list') ? { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' } : undefined,
       dot: reporters.has('dot') ? ctx.stdout : undefined,
       github: reporters.has('github')

@@ -26,6 +26,8 @@ export type ReportersOptions = {
   github?: GitHubOptions;
   /** Resolves relative screenshot paths. */
   cwd?: string;
+  /** JUnit attachments relative to this folder (GitLab's $CI_PROJECT_DIR) instead of absolute. */
+  attachmentsRoot?: string;
   /** More reporters (tests, plugins). */
   extra?: Reporter[];
 };
@@ -34,7 +36,7 @@ export function createReporters(options: ReportersOptions): CompositeReporter {
   const list: Reporter[] = [];
   // Files first, then the console: the summary is printed once every file is on disk.
   if (options.results) list.push(new JsonReporter(options.results, { previousHistory: options.previousHistory }));
-  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd }));
+  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd, attachmentsRoot: options.attachmentsRoot }));
   if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
   if (options.extra) list.push(...options.extra);
   if (options.dot) list.push(new DotReporter(options.dot));

@@ -17,6 +17,11 @@ export type JUnitOptions = {
   startedAt?: Date;
   /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
   cwd?: string;
+  /**
+   * GitLab resolves attachments inside the job's artifacts, rooted at $CI_PROJECT_DIR: with this
+   * set, attachment paths are written relative to it instead of absolute (Jenkins' convention).
+   */
+  attachmentsRoot?: string;
   shard?: Shard;
 };
 
@@ -85,7 +90,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
     const source = sources.get(r.id);
     // GitLab and others link a testcase to its `file`: the site list that declared it.
     if (source) tc.file(source.replace(/:\d+$/, ''));
-    addTestCase(tc, r, className(r, source), cwd, summary.strictKnown);
+    addTestCase(tc, r, className(r, source), { cwd, attachmentsRoot: options.attachmentsRoot }, summary.strictKnown);
     const el = tc.build(parent);
     // At the depth it has in the document (testsuites > testsuite > testcase), as the whole
     // document's build() would print it.
@@ -105,7 +110,7 @@ function caseKind(r: SiteResult, strictKnown = false): SiteResult['status'] {
   return r.status;
 }
 
-function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string, strictKnown?: boolean): void {
+function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cwd: string; attachmentsRoot?: string }, strictKnown?: boolean): void {
   tc.className(classname).name(r.id).time(seconds(finalAttemptMs(r)));
   const final = r.attempts.at(-1);
   const props: Array<[string, string | undefined]> = [
@@ -149,7 +154,10 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
   if (r.attempts.length > 1) {
     for (const a of r.attempts) out.push(`attempt ${a.attempt}: ${a.status} in ${Math.round(a.durationMs)}ms${a.node ? ` on ${a.node}` : ''}`);
   }
-  if (r.screenshot) out.push(`[[ATTACHMENT|${path.resolve(cwd, r.screenshot)}]]`);
+  if (r.screenshot) {
+    const file = path.resolve(paths.cwd, r.screenshot);
+    out.push(`[[ATTACHMENT|${paths.attachmentsRoot ? path.relative(paths.attachmentsRoot, file) : file}]]`);
+  }
   out.push('');
   if (r.status !== 'skipped' || r.attempts.length) tc.standardOutput(cdataSafe(out.join('\n')));
 

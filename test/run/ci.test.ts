@@ -130,8 +130,13 @@ describe('grid-run run in CI (real grid)', function () {
     ]);
     await writeFile(join(dir, 'known.txt'), '# site id, then the reason\nknown/still-failing TICKET-7: takes sign-up pages for logins\n\nknown/fixed\tTICKET-8: missed the form\n');
     const args = ['run', '--grid', grid.hubUrl, '--sites', list, '--known-failures', 'known.txt', '--reporter', 'list,junit,json'];
-    const lenient = await runCli(args, { cwd: dir, env: env() });
+    const lenient = await runCli(args, { cwd: dir, env: env({ GITLAB_CI: 'true', CI_PROJECT_DIR: dir }) });
     assert.equal(lenient.code, 0, `${lenient.stderr}\n${lenient.stdout}`);
+    // On GitLab the attachment is a path inside the job's artifacts, relative to $CI_PROJECT_DIR.
+    const [gitlab] = await parseWithJunitparser(join(dir, 'junit.xml'));
+    const attachment = /^\[\[ATTACHMENT\|(.+)\]\]$/m.exec(gitlab!.cases.find((c) => c.name === 'known/still-failing')!.systemOut ?? '')?.[1];
+    assert.match(attachment ?? '', /^report\/screenshots\/[^/]+\.png$/);
+    assert.ok(existsSync(join(dir, attachment!)), attachment);
     assert.match(lenient.stdout, /^KNOWN known\/still-failing: known failure \(TICKET-7: takes sign-up pages for logins\), still failing: login: expected no login form/m);
     assert.match(lenient.stdout, /^FIXED known\/fixed: fixed: passes now, remove it from the known failures \(TICKET-8: missed the form\)$/m);
     assert.match(lenient.stdout, /^3 sites: 2 passed, 0 failed, 0 errors, 0 skipped, 0 flaky, 1 known failures, 1 fixed$/m);
