@@ -44,7 +44,7 @@ export type Site = {
 export const FIELDS = ['username', 'password', 'submit'] as const;
 export type FieldName = (typeof FIELDS)[number];
 
-/** The detector's answer (DESIGN.md "The detector"). */
+/** The detector's answer (README.md, "Your own detector"; ARCHITECTURE.md for where it is made). */
 export type Detection = {
   login: boolean;
   step: 'full' | 'username-first' | 'password-only' | 'none';
@@ -53,6 +53,19 @@ export type Detection = {
   submit: string | null;
   confidence: number;
   signals: string[];
+};
+
+/**
+ * What produced a site's Detection: grid-run's built-in detector (`version`: grid-run's), a
+ * detector module (`--detector FILE`: `file` as given, `sha256` of its content) or an extension
+ * (`version` from its manifest, `sha256` of the packed .crx).
+ */
+export type DetectorIdentity = {
+  name: string;
+  kind: 'builtin' | 'file' | 'extension';
+  file?: string;
+  sha256?: string;
+  version?: string;
 };
 
 export type SiteStatus = 'passed' | 'failed' | 'error' | 'skipped';
@@ -86,6 +99,8 @@ export type SiteResult = {
   sessionId?: string;
   browserVersion?: string;
   detection?: Detection;
+  /** What produced `detection` (and would have, for a site that ended before detecting). */
+  detector?: DetectorIdentity;
   expect?: Expectation;
   message?: string;
   screenshot?: string;

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
-import type { Site, SiteResult } from '../types.ts';
+import type { DetectorIdentity, Site, SiteResult } from '../types.ts';
+import { identityProperties } from '../detector/identity.ts';
 import type { Reporter, RunInfo, RunSummary, Shard } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { describeDetection, describeExpectation, finalAttemptMs, fixedMessage, mismatches, redactUrl, seconds } from './summary.ts';
@@ -17,6 +18,8 @@ export type JUnitOptions = {
   startedAt?: Date;
   /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
   cwd?: string;
+  /** The run's detector, as suite properties (`grid-run.detector`, `grid-run.detector.sha256`, ...). */
+  detector?: DetectorIdentity;
   /**
    * GitLab resolves attachments inside the job's artifacts, rooted at $CI_PROJECT_DIR: with this
    * set, attachment paths are written relative to it instead of absolute (Jenkins' convention).
@@ -51,6 +54,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   if (options.gridUrl) suite.property('grid.url', redactUrl(options.gridUrl));
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
+  for (const [name, value] of options.detector ? identityProperties(options.detector) : []) suite.property(name, value);
   if (options.shard) suite.property('shard', `${options.shard.current}/${options.shard.total}`);
   if (summary.known) suite.property('known.failing', String(summary.known));
   if (summary.fixed) suite.property('known.fixed', String(summary.fixed));
@@ -256,6 +260,7 @@ export class JUnitReporter implements Reporter {
       runId: info.runId,
       gridUrl: info.gridUrl,
       startedAt: info.startedAt,
+      detector: info.detector,
       shard: info.shard,
     };
   }

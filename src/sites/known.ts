@@ -3,7 +3,7 @@
 // passes is reported as fixed, so the mark does not outlive the bug.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, type InputProblem } from '../errors.ts';
+import { InputError, errorMessage, type InputProblem } from '../errors.ts';
 import type { KnownOutcome, Site, SiteStatus } from '../types.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function readKnownFailures(file: string, cwd: string, sites: readon
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError([{ file: shown, line: 0, field: 'file', expected: `a readable known-failures file (${(err as NodeJS.ErrnoException).code ?? err})` }]);
+    throw new InputError([{ file: shown, line: 0, field: 'file', expected: `a readable known-failures file (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})` }]);
   }
   const ids = new Set(sites.map((s) => s.id));
   const known = new Map<string, string>();

@@ -176,7 +176,7 @@ describe('grid-run run in CI (real grid)', function () {
     }
     assert.deepEqual(tally(sites.map((s) => s.id), shares.flat()), { lost: [], duplicated: [], unknown: [] });
     assert.deepEqual(shares.find((s) => s.includes('shard/07')), ['shard/07']);
-    assert.deepEqual(shares.map((s) => s.length).sort(), [1, 5, 6]);
+    assert.deepEqual(shares.map((s) => s.length).sort((a, b) => a - b), [1, 5, 6]);
   });
 });
 

@@ -1,10 +1,10 @@
-// Node-side parsing and validation of selector paths (DESIGN.md "Site lists"): CSS segments
+// Node-side parsing and validation of selector paths (README.md, "Site lists"): CSS segments
 // joined by ` >>> `, each entering the open shadow root or iframe document of the element
 // matched so far.
 import { createParser } from 'css-selector-parser';
-import { splitSelectorPath } from './path-split.ts';
+import { splitSelectorPath } from '../detect/path-split.ts';
 
-export { joinSelectorPath, PATH_SEPARATOR, splitSelectorPath } from './path-split.ts';
+export { joinSelectorPath, PATH_SEPARATOR, splitSelectorPath } from '../detect/path-split.ts';
 
 export class SelectorPathError extends Error {}
 
