@@ -64,6 +64,11 @@ export const optionSpecs = {
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
   olderThan: { type: 'string' },
   json: { type: 'boolean' },
+  reporter: { type: 'string' },
+  shard: { type: 'string' },
+  knownFailures: { type: 'string' },
+  strictKnown: { type: 'boolean' },
+  lastFailed: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof optionSpecs;

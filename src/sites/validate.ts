@@ -90,6 +90,7 @@ export function validateSite(node: Node, ctx: EntryContext, problems: InputProbl
   if (value.expect !== undefined) site.expect = { ...(value.expect as Expectation) };
   if (value.timeoutMs !== undefined) site.timeoutMs = value.timeoutMs as number;
   if (value.source !== undefined) site.origin = value.source as string;
+  if (value.known !== undefined) site.known = value.known as string;
   return site;
 }
 

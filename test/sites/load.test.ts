@@ -63,7 +63,7 @@ describe('site lists: validation', () => {
 
   it('unknown fields, naming them and the likely intended one', async () => {
     assert.deepEqual(await problems(`${B}/unknown-field.json`), [
-      `${B}/unknown-field.json:5: timeout: unknown field, did you mean "timeoutMs"? (known: id, url, locale, tags, expect, steps, timeoutMs, source)`,
+      `${B}/unknown-field.json:5: timeout: unknown field, did you mean "timeoutMs"? (known: id, url, locale, tags, expect, steps, timeoutMs, known, source)`,
       `${B}/unknown-field.json:6: expect.usrname: unknown field, did you mean "username"? (known: login, username, password, submit)`,
     ]);
   });
