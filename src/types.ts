@@ -14,6 +14,10 @@ export type Expectation = {
   username?: string | null;
   password?: string | null;
   submit?: string | null;
+  /** Selector paths that must match an element after detection (an extension's injected button, say). */
+  present?: string[];
+  /** Selector paths that must match nothing after detection. */
+  absent?: string[];
 };
 
 export type Site = {
@@ -53,6 +57,19 @@ export type Detection = {
   signals: string[];
 };
 
+/**
+ * What produced a site's Detection: grid-run's built-in detector (version: grid-run's), a
+ * detector file (its base name, path as given and content hash), or an extension's answer
+ * (its manifest's name and version, and the hash of the packed .crx).
+ */
+export type DetectorIdentity = {
+  name: string;
+  kind: 'builtin' | 'file' | 'extension';
+  file?: string;
+  sha256?: string;
+  version?: string;
+};
+
 export type SiteStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
 export type Chunk = {
@@ -84,6 +101,8 @@ export type SiteResult = {
   sessionId?: string;
   browserVersion?: string;
   detection?: Detection;
+  /** What produced `detection`. */
+  detector?: DetectorIdentity;
   expect?: Expectation;
   message?: string;
   screenshot?: string;
