@@ -11,11 +11,12 @@ import type { SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
+import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
 
 export const bundledSites = resolve(import.meta.dirname, '../../sites');
 
 export function registerDryRun(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command('dry-run')
     .description('Run the detector on one site in a local Chromium (no grid): what it found, timings, verdict, screenshot.')
     .argument('<target>', 'an http(s) URL, a local .html file, or the id of a site in the site lists')
@@ -23,21 +24,25 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
     .addOption(option('pageLoadTimeout', `page load timeout in ms (default ${defaultSiteRunOptions.pageLoadTimeoutMs})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${defaultSiteRunOptions.scriptTimeoutMs})`, 'ms'))
     .option('--screenshot <file>', 'where to write the screenshot', '.grid-run/dry-run')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON');
+  addExtensionOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 login form found (or expectations met), 1 not, 2 bad usage, 3 Chromium/chromedriver could not run.\n\n' +
-        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n',
+        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n' +
+        '  grid-run dry-run examples/sites/login.html --extension examples/extension\n',
     )
     .action(async (target: string, opts: { screenshot: string; json?: boolean }, cmd: Command) => {
       const config = configFor(cmd, ctx, {
         sites: [bundledSites] as string[],
         pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
         scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
+        ...extensionDefaults,
       });
       const teardown: (() => Promise<void>)[] = [];
       try {
         const { site, needsServer } = await resolveTarget(target, config.sites, ctx.cwd);
+        const extensions = await extensionRun(config, ctx.cwd);
         let resolved = site;
         if (needsServer) {
           const server: StaticServer = await startStaticServer({ roots: [dirname(site.localPath!)] });
@@ -45,14 +50,15 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
           [resolved] = server.resolve([site]) as [Site];
         }
         // GRID_RUN_CHROMIUM / GRID_RUN_CHROMEDRIVER point at another build of either.
-        const chrome = await startLocalChrome({ chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER });
+        const chrome = await startLocalChrome({ chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER, extensions: extensions?.crxs });
         teardown.push(() => chrome.stop());
         const outcome = await runSite(chrome.driver, resolved, {
           pageLoadTimeoutMs: config.pageLoadTimeout,
           scriptTimeoutMs: config.scriptTimeout,
-          siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + 10_000,
+          siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + (extensions ? config.extensionTimeout : 0) + 10_000,
           screenshotDir: resolve(ctx.cwd, opts.screenshot),
           screenshotsOf: 'all',
+          extension: extensions?.answer,
         });
         if (opts.json) ctx.out(JSON.stringify({ site: { id: site.id, url: resolved.url, expect: site.expect }, ...outcome }, null, 2));
         else for (const line of describeOutcome(resolved, outcome, ctx.cwd)) ctx.out(line);
@@ -113,9 +119,11 @@ function describeOutcome(site: Site, o: SiteOutcome, cwd: string): string[] {
       `signals    ${d.signals.join(', ') || '-'}`,
     );
   }
+  if (o.detector) lines.push(`detector   ${o.detector.kind} ${o.detector.name}${o.detector.version ? ` ${o.detector.version}` : ''}`);
   lines.push(`timings    load ${ms(o.timings.loadMs)}, steps ${ms(o.timings.stepsMs)}, detection ${ms(o.timings.detectMs)}, total ${ms(o.timings.totalMs)}`);
   if (o.status === 'error') lines.push(`error      ${o.message}`);
   else if (site.expect) lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
+  else if (o.status === 'failed') lines.push(`verdict    failed: ${o.message}`);
   if (o.screenshot) lines.push(`screenshot ${o.screenshot.startsWith(cwd) ? o.screenshot.slice(cwd.length + 1) : o.screenshot}`);
   return lines;
 }

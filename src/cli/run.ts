@@ -22,6 +22,8 @@ import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-input
 import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
 import type { ProviderName } from '../nodes/provider.ts';
+import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
+import { extensionsCapability } from '../session/chrome-flags.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -48,6 +50,7 @@ export const runDefaults = {
   screenshots: 'failures' as 'all' | 'failures' | 'none',
   ...siteFilterDefaults,
   ...nodePoolDefaults,
+  ...extensionDefaults,
 };
 
 export type RunConfig = Readonly<typeof runDefaults>;
@@ -95,12 +98,12 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
     .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'));
-  addNodePoolOptions(command)
+  addNodePoolOptions(addExtensionOptions(command))
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
         'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
-        '  grid-run run --provider docker --nodes 4 --slots 2\n',
+        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --extension ./my-extension --sites my-sites.jsonl\n',
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const config = configFor(cmd, ctx, runDefaults);
@@ -132,6 +135,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const { sites, history } = await loadSiteInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
+  const extensions = await extensionRun(config, ctx.cwd);
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
@@ -171,6 +175,11 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
 
     const summary = await hub.summary();
+    if (extensions && !summary.nodes.some((n) => n.allowsExtensions)) {
+      throw new InfrastructureError(
+        `no node of the grid at ${hub.url} can run extensions: none has ${extensionsCapability}: true in its stereotype (grid-run's grid/node.toml and node image have it; a node without it would run the sites without the extension)`,
+      );
+    }
     const concurrency = config.concurrency ?? summary.freeSlots;
     if (concurrency < 1) {
       throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s)); give --concurrency to queue anyway`);
@@ -209,7 +218,9 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           screenshotDir: config.screenshots === 'none' ? undefined : join(at(config.report), 'screenshots'),
           screenshotsOf: config.screenshots === 'all' ? 'all' : 'failures',
           baseline,
+          extension: extensions?.answer,
         },
+        extensions: extensions?.crxs,
       }),
       reporter,
       signal: ctx.signal,

@@ -104,6 +104,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       sessionId: session?.id,
       browserVersion: session?.browserVersion,
       detection: outcome.detection,
+      detector: outcome.detector,
       expect: site.expect,
       message: outcome.message,
       screenshot: outcome.screenshot,

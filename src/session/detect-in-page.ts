@@ -33,16 +33,18 @@ export type PageDetection = {
   page?: PageInfo;
   /** The expected fields compared with the detection in the page (judge() does the rest). */
   same?: Inspection['same'];
+  /** expect.present / expect.absent checked in the same script run. */
+  presence?: Inspection['presence'];
 };
 
 export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<PageDetection> {
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
   const inspectOptions = { expect: options.expect, outline: options.outline ?? false, clearStorage: options.clearStorage ?? false };
   const top = (await runDetector(driver, await inspectScript(), inspectOptions)) as Inspection;
-  const { page, same } = top;
+  const { page, same, presence } = top;
   let detectMs = top.elapsedMs;
   let detection = strip(top);
-  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same };
+  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same, presence };
   const script = await detectorScriptWithMeta();
   for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
     const inner = await detectInFrame(driver, framePath, script);

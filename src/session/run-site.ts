@@ -14,6 +14,8 @@ import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
 import { baselineDifferences, type Baseline } from './baseline.ts';
+import { ExtensionAnswerFailure, readExtensionAnswer } from '../extension/answer.ts';
+import type { DetectorIdentity } from '../types.ts';
 
 export type SiteRunOptions = {
   pageLoadTimeoutMs: number;
@@ -28,6 +30,12 @@ export type SiteRunOptions = {
   baseline?: Baseline;
   /** Clear the page's session and local storage in the detection's script run (see WebDriverSession.reset). */
   clearStorage?: boolean;
+  /**
+   * The browser runs the user's extensions: their answer (src/extension/answer.ts) is awaited
+   * after the steps and is the site's detection, unless a detector is to run after it
+   * (`thenDetector`), which then judges what the extension did to the page.
+   */
+  extension?: { timeoutMs: number; identity: DetectorIdentity; thenDetector?: boolean };
 };
 
 /** A site's outcome, and the page the detector ran in (when it ran). */
@@ -68,15 +76,28 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     // failed sites' only, just before their screenshot: outlines on a page make the browser paint
     // it again, which a passing site need not pay for.
     const outlineNow = options.screenshotDir !== undefined && options.screenshotsOf === 'all';
-    const { detection, detectMs, page, same } = await detectInPage(driver, {
-      expect: site.expect,
-      outline: outlineNow,
-      clearStorage: options.clearStorage,
-    });
+    let detector: DetectorIdentity | undefined;
+    let found: Awaited<ReturnType<typeof detectInPage>> | undefined;
+    if (options.extension) {
+      phase = "waiting for the extension's answer";
+      const { timeoutMs, identity, thenDetector } = options.extension;
+      try {
+        found = await readExtensionAnswer(driver, { timeoutMs, expect: site.expect, clearStorage: !thenDetector && options.clearStorage });
+        detector = identity;
+      } catch (err) {
+        // With a detector to come, the extension only had its time: the detector judges the page.
+        if (!(err instanceof ExtensionAnswerFailure)) throw err;
+        if (!thenDetector) return { status: 'failed', message: err.message, timings, detector: identity };
+      }
+      if (thenDetector) found = undefined;
+      phase = 'detecting';
+    }
+    found ??= await detectInPage(driver, { expect: site.expect, outline: outlineNow, clearStorage: options.clearStorage });
+    const { detection, detectMs, page, same, presence } = found;
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
-    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection, same);
+    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection, same, presence);
     const accepted = site.expect ? undefined : options.baseline?.get(site.id);
     const differences = accepted ? baselineDifferences(detection, accepted) : [];
     if (differences.length > 0) verdict = { status: 'failed', message: `differs from the baseline: ${differences.join('; ')}` };
@@ -91,7 +112,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
       if (!outlineNow) await driver.executeScript(await outlineScript(), detection);
       screenshot = await saveScreenshot(driver, site, options.screenshotDir);
     }
-    return { status: verdict.status, message: verdict.message, detection, timings, screenshot, page };
+    return { status: verdict.status, message: verdict.message, detection, detector, timings, screenshot, page };
   };
   try {
     return await pTimeout(work(), {
