@@ -46,8 +46,11 @@ export type LocalGridState = {
 
 export type LocalGrid = LocalGridState & {
   stop(): Promise<void>;
-  /** Starts one more node on the same bus (used by tests and by run to replace capacity). */
-  addNode(slots: number): Promise<GridProcess>;
+  /**
+   * Starts one more node on the same bus (used by tests and by run to replace capacity);
+   * `config` replaces the rendered grid/node.toml (a test's node of another kind).
+   */
+  addNode(slots: number, config?: string): Promise<GridProcess>;
 };
 
 export const stateFileName = 'grid.json';
@@ -111,10 +114,10 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     return proc;
   };
 
-  const addNode = async (slots: number): Promise<GridProcess> => {
+  const addNode = async (slots: number, text?: string): Promise<GridProcess> => {
     const nodePort = await pickPort(host);
     const config = join(stateDir, `node-${nodePort}.toml`);
-    await writeFile(config, await renderNodeConfig(slots));
+    await writeFile(config, text ?? (await renderNodeConfig(slots)));
     return launch('node', nodePort, ['--config', config]);
   };
 
