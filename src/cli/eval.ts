@@ -11,6 +11,9 @@ import { UsageError } from '../errors.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import type { CommandContext } from './context.ts';
+import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
+import { configFor } from './options.ts';
+import { extensionDetector } from '../extension/answer.ts';
 
 type EvalOptions = {
   sites: string[];
@@ -29,7 +32,7 @@ const positiveInt = (raw: string) => {
 };
 
 export function registerEval(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command('eval')
     .description('Run the detector over labelled site lists and report precision/recall per field, tag and locale.')
     .requiredOption('--sites <list...>', 'site lists (.json, .jsonl) or folders of them')
@@ -39,18 +42,22 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--static-host <host>', 'address the page server listens on (nodes of a remote grid must reach it)', '127.0.0.1')
     .option('--public-host <host>', 'host name put into page URLs when it differs from --static-host')
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
-    .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
-    .action(async (opts: EvalOptions) => {
+    .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts');
+  addExtensionOptions(command)
+    .action(async (opts: EvalOptions, cmd: Command) => {
       if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
       const loaded = await loadSiteLists(opts.sites, { cwd: ctx.cwd });
       if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
+      // With --extension, the extension's answers are what is judged.
+      const extensions = await extensionRun(configFor(cmd, ctx, extensionDefaults), ctx.cwd);
       const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
       try {
         const sites = server.resolve(loaded);
         const started = Date.now();
         const records = await evaluate(sites, {
           concurrency: opts.concurrency,
-          startBrowser: browserFactory(opts.grid, opts.offline),
+          startBrowser: browserFactory(opts.grid, opts.offline, extensions?.crxs),
+          detector: extensions && extensionDetector(extensions.answer.identity, extensions.answer.timeoutMs),
           signal: ctx.signal,
           onPage: (_r, done, total) => {
             if (ctx.stderr.isTTY) ctx.stderr.write(`\r${done}/${total} pages`);

@@ -7,6 +7,8 @@ import { runSteps } from '../session/steps.ts';
 import { checkFields } from '../session/verdict.ts';
 import type { Site } from '../types.ts';
 import type { PageRecord } from './metrics.ts';
+import { ExtensionAnswerFailure, type PageDetector } from '../extension/answer.ts';
+import type { PageDetection } from '../session/detect-in-page.ts';
 
 export type EvalBrowser = { driver: WebDriver; stop(): Promise<void> };
 
@@ -17,6 +19,8 @@ export type EvaluateOptions = {
   scriptTimeoutMs?: number;
   onPage?: (record: PageRecord, done: number, total: number) => void;
   signal?: AbortSignal;
+  /** What turns a loaded page into a Detection instead of the built-in detector (an extension's answer). */
+  detector?: PageDetector;
 };
 
 export async function evaluate(sites: Site[], options: EvaluateOptions): Promise<PageRecord[]> {
@@ -57,12 +61,14 @@ async function startConfigured(options: EvaluateOptions): Promise<EvalBrowser> {
   return browser;
 }
 
-export async function evaluatePage(driver: WebDriver, site: Site, options: Pick<EvaluateOptions, 'scriptTimeoutMs'> = {}): Promise<PageRecord> {
+export async function evaluatePage(driver: WebDriver, site: Site, options: Pick<EvaluateOptions, 'scriptTimeoutMs' | 'detector'> = {}): Promise<PageRecord> {
   const base = { id: site.id, tags: site.tags, locale: site.locale, expectedLogin: site.expect?.login };
   try {
     await driver.get(site.url);
     if (site.steps.length) await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? 10_000 });
-    const { detection, detectMs, same } = await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs, expect: site.expect });
+    const { detection, detectMs, same } = options.detector
+      ? await options.detector.detect(driver, site.expect).catch(noAnswer)
+      : await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs, expect: site.expect });
     const fields = site.expect?.login ? await checkFields(driver, site.expect, detection, same) : [];
     return {
       ...base,
@@ -74,4 +80,10 @@ export async function evaluatePage(driver: WebDriver, site: Site, options: Pick<
   } catch (err) {
     return { ...base, detectedLogin: false, fields: [], detectMs: 0, error: errorMessage(err).split('\n')[0] ?? 'error' };
   }
+}
+
+/** A detector that gave no answer found no login form: a miss that counts, not an infrastructure error. */
+function noAnswer(err: unknown): PageDetection {
+  if (!(err instanceof ExtensionAnswerFailure)) throw err;
+  return { detection: { login: false, step: 'none', username: null, password: null, submit: null, confidence: 0, signals: [err.message] }, detectMs: 0 };
 }

@@ -1,7 +1,7 @@
 // --extension through the CLI: bad input (exit 2), the example extension in dry-run (local
 // chromedriver) and in run (embedded grid), and a --grid hub whose nodes are of both kinds.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderNodeConfig, startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
@@ -84,6 +84,18 @@ describe('--extension with real browsers', function () {
       assert.match(x.detector?.sha256 ?? '', /^[0-9a-f]{64}$/);
     }
     assert.equal((await readJUnit(join(out, 'junit.xml'))).cases.length, 3);
+  });
+
+  it('eval --extension judges the answers: the example finds every login, a silent extension none (README)', async () => {
+    const counts = async (extension: string) => {
+      const json = join(dir, `eval-${extension.replaceAll('/', '_')}.json`);
+      const r = await runCli(['eval', '--sites', 'examples/sites.jsonl', '--extension', extension, '--extension-timeout', '3000', '--json', json, '--concurrency', '1'], { cwd: repo });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const { overall } = JSON.parse(await readFile(json, 'utf8')) as { overall: Record<string, number> };
+      return [overall.tp, overall.fp, overall.fn, overall.tn];
+    };
+    assert.deepEqual(await counts(example), [2, 0, 0, 1]);
+    assert.deepEqual(await counts(silent), [0, 0, 2, 1]);
   });
 
   describe('a --grid hub with nodes that cannot run extensions', () => {
