@@ -58,9 +58,9 @@ export type Detection = {
 };
 
 /**
- * What produced a site's Detection: grid-run's built-in detector (version: grid-run's), a
- * detector file (its base name, path as given and content hash), or an extension's answer
- * (its manifest's name and version, and the hash of the packed .crx).
+ * What produced a site's Detection: grid-run's built-in detector (`version`: grid-run's), a
+ * detector module (`--detector FILE`: `file` as given, `sha256` of its content) or an extension
+ * (`version` from its manifest, `sha256` of the packed .crx).
  */
 export type DetectorIdentity = {
   name: string;
@@ -101,7 +101,7 @@ export type SiteResult = {
   sessionId?: string;
   browserVersion?: string;
   detection?: Detection;
-  /** What produced `detection`. */
+  /** What produced `detection` (and would have, for a site that ended before detecting). */
   detector?: DetectorIdentity;
   expect?: Expectation;
   message?: string;

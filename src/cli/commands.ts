@@ -7,7 +7,8 @@ import { registerGrid } from './grid.ts';
 import { registerPlan } from './plan.ts';
 import { registerRun } from './run.ts';
 import { registerScaleNodes } from './scale-nodes.ts';
+import { registerSweep } from './sweep.ts';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerEval];
+export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerSweep, registerEval];

@@ -11,7 +11,8 @@ import type { SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
-import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
+import { describeIdentity } from '../detector/identity.ts';
+import { addExtensionOptions, chooseRunDetector, extensionDefaults } from './extension-options.ts';
 
 export const bundledSites = resolve(import.meta.dirname, '../../sites');
 
@@ -23,13 +24,14 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
     .addOption(option('sites', 'site lists to look the id up in (default: the bundled sites/)', 'path'))
     .addOption(option('pageLoadTimeout', `page load timeout in ms (default ${defaultSiteRunOptions.pageLoadTimeoutMs})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${defaultSiteRunOptions.scriptTimeoutMs})`, 'ms'))
+    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run instead of the built-in detector (default builtin)', 'file'))
     .option('--screenshot <file>', 'where to write the screenshot', '.grid-run/dry-run')
     .option('--json', 'print the result as JSON');
   addExtensionOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 login form found (or expectations met), 1 not, 2 bad usage, 3 Chromium/chromedriver could not run.\n\n' +
-        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n' +
+        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n  grid-run dry-run sites/forms/simple.html --detector ./my-detector.ts\n' +
         '  grid-run dry-run examples/sites/login.html --extension examples/extension\n',
     )
     .action(async (target: string, opts: { screenshot: string; json?: boolean }, cmd: Command) => {
@@ -37,12 +39,13 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
         sites: [bundledSites] as string[],
         pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
         scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
+        detector: undefined as string | undefined,
         ...extensionDefaults,
       });
       const teardown: (() => Promise<void>)[] = [];
       try {
         const { site, needsServer } = await resolveTarget(target, config.sites, ctx.cwd);
-        const extensions = await extensionRun(config, ctx.cwd);
+        const { detector, extensions } = await chooseRunDetector(config, ctx.cwd);
         let resolved = site;
         if (needsServer) {
           const server: StaticServer = await startStaticServer({ roots: [dirname(site.localPath!)] });
@@ -58,7 +61,7 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
           siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + (extensions ? config.extensionTimeout : 0) + 10_000,
           screenshotDir: resolve(ctx.cwd, opts.screenshot),
           screenshotsOf: 'all',
-          extension: extensions?.answer,
+          detector,
         });
         if (opts.json) ctx.out(JSON.stringify({ site: { id: site.id, url: resolved.url, expect: site.expect }, ...outcome }, null, 2));
         else for (const line of describeOutcome(resolved, outcome, ctx.cwd)) ctx.out(line);
@@ -110,6 +113,7 @@ function describeOutcome(site: Site, o: SiteOutcome, cwd: string): string[] {
   const d = o.detection;
   const ms = (n: number) => `${Math.round(n)} ms`;
   const lines = [`site       ${site.id}${site.id === site.url ? '' : `  (${site.url})`}`];
+  if (o.detector) lines.push(`detector   ${describeIdentity(o.detector)}`);
   if (d) {
     lines.push(
       `detected   ${d.login ? `login form, step ${d.step}` : 'no login form'} (confidence ${d.confidence.toFixed(2)})`,
@@ -119,11 +123,9 @@ function describeOutcome(site: Site, o: SiteOutcome, cwd: string): string[] {
       `signals    ${d.signals.join(', ') || '-'}`,
     );
   }
-  if (o.detector) lines.push(`detector   ${o.detector.kind} ${o.detector.name}${o.detector.version ? ` ${o.detector.version}` : ''}`);
   lines.push(`timings    load ${ms(o.timings.loadMs)}, steps ${ms(o.timings.stepsMs)}, detection ${ms(o.timings.detectMs)}, total ${ms(o.timings.totalMs)}`);
   if (o.status === 'error') lines.push(`error      ${o.message}`);
-  else if (site.expect) lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
-  else if (o.status === 'failed') lines.push(`verdict    failed: ${o.message}`);
+  else if (site.expect || o.status === 'failed') lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
   if (o.screenshot) lines.push(`screenshot ${o.screenshot.startsWith(cwd) ? o.screenshot.slice(cwd.length + 1) : o.screenshot}`);
   return lines;
 }

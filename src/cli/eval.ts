@@ -4,8 +4,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { browserFactory } from '../eval/browsers.ts';
-import { formatReport } from '../eval/format.ts';
+import { formatComparison, formatReport } from '../eval/format.ts';
+import { detectorLabels, disagreements } from '../eval/compare.ts';
 import { report } from '../eval/metrics.ts';
+import { chooseDetector, type Detector } from '../detector/detector.ts';
+import { describeIdentity } from '../detector/identity.ts';
 import { evaluate } from '../eval/run-eval.ts';
 import { UsageError } from '../errors.ts';
 import { loadSiteLists } from '../sites/load.ts';
@@ -24,6 +27,7 @@ type EvalOptions = {
   publicHost?: string;
   misses: number;
   offline: boolean;
+  detector: string[];
 };
 
 const positiveInt = (raw: string) => {
@@ -42,34 +46,57 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--static-host <host>', 'address the page server listens on (nodes of a remote grid must reach it)', '127.0.0.1')
     .option('--public-host <host>', 'host name put into page URLs when it differs from --static-host')
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
-    .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts');
+    .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
+    .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension\'s answer only)', (v: string, all: string[]) => [...all, v], [])
+    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n');
   addExtensionOptions(command)
     .action(async (opts: EvalOptions, cmd: Command) => {
       if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
       const loaded = await loadSiteLists(opts.sites, { cwd: ctx.cwd });
       if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
-      // With --extension, the extension's answers are what is judged.
+      // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
       const extensions = await extensionRun(configFor(cmd, ctx, extensionDefaults), ctx.cwd);
+      const detectors: Detector[] = extensions ? [extensionDetector(extensions.answer)] : [];
+      const names = opts.detector.length || extensions ? opts.detector : ['builtin'];
+      for (const name of names) detectors.push(await chooseDetector(name, ctx.cwd));
+      const labels = detectorLabels(detectors.map((d) => d.identity));
+      if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
       const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
       try {
         const sites = server.resolve(loaded);
         const started = Date.now();
-        const records = await evaluate(sites, {
+        const runs = await evaluate(sites, {
           concurrency: opts.concurrency,
           startBrowser: browserFactory(opts.grid, opts.offline, extensions?.crxs),
-          detector: extensions && extensionDetector(extensions.answer.identity, extensions.answer.timeoutMs),
+          detectors,
           signal: ctx.signal,
           onPage: (_r, done, total) => {
             if (ctx.stderr.isTTY) ctx.stderr.write(`\r${done}/${total} pages`);
           },
         });
         if (ctx.stderr.isTTY) ctx.stderr.write('\n');
-        const result = report(records);
-        for (const line of formatReport(result, { misses: opts.misses })) ctx.out(line);
-        ctx.out(`${records.length} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        const reports = runs.map(report);
+        const pages = runs[0]!.length;
+        if (detectors.length === 1) {
+          for (const line of formatReport(reports[0]!, { misses: opts.misses })) ctx.out(line);
+        } else {
+          for (const [i, r] of reports.entries()) {
+            ctx.out(`== detector ${labels[i]}: ${describeIdentity(detectors[i]!.identity)}`);
+            for (const line of formatReport(r, { misses: opts.misses })) ctx.out(line);
+            ctx.out('');
+          }
+          ctx.out('== side by side');
+          for (const line of formatComparison(labels, reports, disagreements(labels, runs), { misses: opts.misses })) ctx.out(line);
+        }
+        ctx.out(`${pages} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
         if (opts.json) {
           const file = path.resolve(ctx.cwd, opts.json);
-          await writeFile(file, JSON.stringify({ ...result, pages: records }, null, 2) + '\n');
+          // One detector: the report itself, as before; several: one report each and where they part.
+          const written =
+            detectors.length === 1
+              ? { detector: detectors[0]!.identity, ...reports[0]!, pages: runs[0] }
+              : { detectors: reports.map((r, i) => ({ label: labels[i], detector: detectors[i]!.identity, ...r, pages: runs[i] })), disagreements: disagreements(labels, runs) };
+          await writeFile(file, JSON.stringify(written, null, 2) + '\n');
           ctx.out(`report written to ${path.relative(ctx.cwd, file) || file}`);
         }
         ctx.exitCode = 0;

@@ -2,7 +2,8 @@
 // checked and packed before anything starts (a bad path is exit 2), and how long their answer
 // is awaited on each page.
 import type { Command } from 'commander';
-import { defaultExtensionTimeoutMs } from '../extension/answer.ts';
+import { afterExtension, defaultExtensionTimeoutMs, extensionDetector } from '../extension/answer.ts';
+import { chooseDetector, type Detector } from '../detector/detector.ts';
 import { answeringIdentity, loadExtensions } from '../extension/load.ts';
 import type { DetectorIdentity } from '../types.ts';
 import { option } from './options.ts';
@@ -25,4 +26,16 @@ export async function extensionRun(config: { extension?: readonly string[]; exte
   if (!config.extension?.length) return undefined;
   const loaded = await loadExtensions(config.extension, cwd);
   return { crxs: loaded.map((e) => e.crx), answer: { timeoutMs: config.extensionTimeout, identity: answeringIdentity(loaded) } };
+}
+
+/**
+ * The run's extensions and what judges each page: the extension's answer, or, with a detector
+ * given as well (`--detector FILE` or `builtin`), that detector after the extension's time.
+ * Without extensions, the detector given or the built-in one.
+ */
+export async function chooseRunDetector(config: { extension?: readonly string[]; extensionTimeout: number; detector?: string }, cwd: string): Promise<{ extensions?: ExtensionRun; detector: Detector }> {
+  const extensions = await extensionRun(config, cwd);
+  if (!extensions) return { detector: await chooseDetector(config.detector, cwd) };
+  if (config.detector === undefined) return { extensions, detector: extensionDetector(extensions.answer) };
+  return { extensions, detector: afterExtension(extensions.answer, await chooseDetector(config.detector, cwd)) };
 }

@@ -64,6 +64,7 @@ export const optionSpecs = {
   extension: { type: 'strings' },
   extensionTimeout: { type: 'integer', min: 100, max: 600_000 },
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
+  olderThan: { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -5,7 +5,7 @@ export type SiteOutcome = {
   status: Exclude<SiteStatus, 'skipped'>;
   message?: string;
   detection?: Detection;
-  /** What produced `detection` (or failed to). */
+  /** What produced the detection. */
   detector?: DetectorIdentity;
   timings: { loadMs: number; stepsMs: number; detectMs: number; totalMs: number };
   screenshot?: string;

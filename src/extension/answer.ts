@@ -4,12 +4,13 @@
 // extension under test that is at fault, not the grid.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebDriver, WebElement } from 'selenium-webdriver';
-import { contractScript } from '../detect/bundle.ts';
-import { locateElement } from '../detect/driver-locate.ts';
+import { contractScript, outlineScript } from '../detector/bundle.ts';
+import { locateElement } from '../detector/driver-locate.ts';
+import type { Detector } from '../detector/detector.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
 import type { ContractInspection } from '../detect/entry.ts';
 import { FIELDS, type Detection, type DetectorIdentity, type Expectation } from '../types.ts';
-import type { PageDetection } from '../session/detect-in-page.ts';
+import { DetectorFailed, type PageDetection } from '../session/detect-in-page.ts';
 
 export const defaultExtensionTimeoutMs = 5000;
 
@@ -92,11 +93,42 @@ function inFrame(detection: Detection, framePath: string): Detection {
 }
 
 /**
- * An extension as one of eval's side-by-side detectors: a Node-side object that turns one
- * loaded page into a Detection.
+ * The extension's answer as a Detector (src/detector/detector.ts): what turns one loaded page
+ * into a Detection, in run, dry-run and eval alike. Not answering by the contract is the
+ * extension's failure (DetectorFailed), which fails the site.
  */
-export type PageDetector = { identity: DetectorIdentity; detect(driver: WebDriver, expect?: Expectation): Promise<PageDetection> };
+export function extensionDetector(answer: { timeoutMs: number; identity: DetectorIdentity }): Detector {
+  return {
+    identity: answer.identity,
+    prepare: async () => void (await contractScript()),
+    detect: async (driver, options = {}) => {
+      try {
+        const found = await readExtensionAnswer(driver, { timeoutMs: answer.timeoutMs, expect: options.expect, clearStorage: options.clearStorage });
+        if (options.outline) await driver.executeScript(await outlineScript(), found.detection);
+        return found;
+      } catch (err) {
+        if (err instanceof ExtensionAnswerFailure) throw new DetectorFailed(err.message);
+        throw err;
+      }
+    },
+  };
+}
 
-export function extensionDetector(identity: DetectorIdentity, timeoutMs = defaultExtensionTimeoutMs): PageDetector {
-  return { identity, detect: (driver, expect) => readExtensionAnswer(driver, { timeoutMs, expect }) };
+/**
+ * With a detector chosen as well, the extension has its time first (its answer, or the
+ * timeout), then the detector reads what the extension did to the page and is the one judged.
+ */
+export function afterExtension(answer: { timeoutMs: number }, detector: Detector): Detector {
+  return {
+    identity: detector.identity,
+    prepare: async () => {
+      await Promise.all([contractScript(), detector.prepare()]);
+    },
+    detect: async (driver, options = {}) => {
+      await readExtensionAnswer(driver, { timeoutMs: answer.timeoutMs }).catch((err: unknown) => {
+        if (!(err instanceof ExtensionAnswerFailure)) throw err;
+      });
+      return detector.detect(driver, options);
+    },
+  };
 }

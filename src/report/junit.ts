@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
-import type { Site, SiteResult } from '../types.ts';
+import type { DetectorIdentity, Site, SiteResult } from '../types.ts';
+import { identityProperties } from '../detector/identity.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { describeDetection, describeExpectation, finalAttemptMs, mismatches, redactUrl } from './summary.ts';
@@ -17,6 +18,8 @@ export type JUnitOptions = {
   startedAt?: Date;
   /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
   cwd?: string;
+  /** The run's detector, as suite properties (`grid-run.detector`, `grid-run.detector.sha256`, ...). */
+  detector?: DetectorIdentity;
 };
 
 // The package is CommonJS (module.exports = builder) but its types declare an ES default
@@ -45,6 +48,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   if (options.gridUrl) suite.property('grid.url', redactUrl(options.gridUrl));
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
+  for (const [name, value] of options.detector ? identityProperties(options.detector) : []) suite.property(name, value);
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
 
   // The suite holds a mark per site with the status the library counts, and no element: the
@@ -221,6 +225,7 @@ export class JUnitReporter implements Reporter {
       runId: info.runId,
       gridUrl: info.gridUrl,
       startedAt: info.startedAt,
+      detector: info.detector,
     };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {

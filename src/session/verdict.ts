@@ -2,8 +2,8 @@
 // "Site lists"). Fields are compared by element identity in the page, since a label and the
 // detector name the same element with different selectors.
 import type { WebDriver } from 'selenium-webdriver';
-import { locate } from '../detect/driver-locate.ts';
-import { presenceScript, samePairsScript } from '../detect/bundle.ts';
+import { locate } from '../detector/driver-locate.ts';
+import { presenceScript, samePairsScript } from '../detector/bundle.ts';
 import type { PresenceCheck } from '../detect/presence.ts';
 import { FIELDS, type Detection, type Expectation, type FieldName } from '../types.ts';
 import type { PageDetection } from './detect-in-page.ts';

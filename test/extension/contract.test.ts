@@ -2,7 +2,8 @@
 // the reader cannot tell who set a DOM attribute, so no extension is needed to check it.
 import assert from 'node:assert/strict';
 import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
-import { ExtensionAnswerFailure, readExtensionAnswer } from '../../src/extension/answer.ts';
+import { afterExtension, ExtensionAnswerFailure, extensionDetector, readExtensionAnswer } from '../../src/extension/answer.ts';
+import { builtinDetector } from '../../src/detector/detector.ts';
 import { runSite } from '../../src/session/run-site.ts';
 import type { DetectorIdentity, Site } from '../../src/types.ts';
 import { servePages, type PageServer } from '../helpers/pages.ts';
@@ -93,7 +94,8 @@ describe('extension contract (real Chromium)', function () {
   });
 
   describe('a site judged on the answer (runSite)', () => {
-    const options = { pageLoadTimeoutMs: 10_000, scriptTimeoutMs: 10_000, siteTimeoutMs: 30_000, extension: { timeoutMs: 800, identity } };
+    const answer = { timeoutMs: 800, identity };
+    const options = { pageLoadTimeoutMs: 10_000, scriptTimeoutMs: 10_000, siteTimeoutMs: 30_000, detector: extensionDetector(answer) };
     const site = (path: string, expect: Site['expect']): Site => ({ id: path, url: `${server.url}${path}`, tags: [], steps: [], source: 'test', expect });
 
     it('passes with the fields, expect.present and expect.absent met, and names the extension as its detector', async () => {
@@ -111,14 +113,14 @@ describe('extension contract (real Chromium)', function () {
     it('an extension that never answers fails the site (a <failure>, not an infrastructure error)', async () => {
       const o = await runSite(chrome.driver, site('/silent', { login: true }), options);
       assert.equal(o.status, 'failed');
-      assert.match(o.message ?? '', /^no answer from the extension within --extension-timeout 800 ms: the grid-run extension contract/);
+      assert.match(o.message ?? '', /^detector Example sign-in: no answer from the extension within --extension-timeout 800 ms: the grid-run extension contract/);
       assert.deepEqual(o.detector, identity);
     });
 
     it('with a detector to follow, the extension only has its time: the built-in detector judges the page', async () => {
-      const o = await runSite(chrome.driver, site('/silent', { login: true, password: '#p' }), { ...options, extension: { ...options.extension, thenDetector: true } });
+      const o = await runSite(chrome.driver, site('/silent', { login: true, password: '#p' }), { ...options, detector: afterExtension(answer, builtinDetector) });
       assert.equal(o.status, 'passed', o.message);
-      assert.equal(o.detector, undefined);
+      assert.equal(o.detector?.kind, 'builtin');
     });
   });
 

@@ -59,7 +59,7 @@ describe('--extension with real browsers', function () {
     assert.match(r.stdout, /^detected +login form, step full \(confidence 0\.90\)$/m);
     assert.match(r.stdout, /^username +#email$/m);
     assert.match(r.stdout, /^signals +visible password field, username before it$/m);
-    assert.match(r.stdout, /^detector +extension Example sign-in 1\.0\.0$/m);
+    assert.match(r.stdout, /^detector +Example sign-in \(extension, examples\/extension, version 1\.0\.0, sha256 [0-9a-f]{12}\)$/m);
   });
 
   it('dry-run: a site of the example list, its expect.present met by the injected button', async () => {
@@ -145,7 +145,7 @@ describe('--extension with real browsers', function () {
       assert.equal(r.code, 1, r.stderr);
       assert.equal(r.results.length, 1);
       assert.equal(r.results[0]!.status, 'failed');
-      assert.match(r.results[0]!.message ?? '', /^no answer from the extension within --extension-timeout 500 ms: the grid-run extension contract/);
+      assert.match(r.results[0]!.message ?? '', /^detector Silent: no answer from the extension within --extension-timeout 500 ms: the grid-run extension contract/);
       assert.equal(r.results[0]!.detector?.name, 'Silent');
     });
   });
