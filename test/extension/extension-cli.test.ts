@@ -98,6 +98,16 @@ describe('--extension with real browsers', function () {
     assert.deepEqual(await counts(silent), [0, 0, 2, 1]);
   });
 
+  it('eval --extension --detector builtin: both judged on the same page loads, the extension first (docs)', async () => {
+    const json = join(dir, 'eval-both.json');
+    const r = await runCli(['eval', '--extension', example, '--detector', 'builtin', '--sites', 'examples/sites.jsonl', '--json', json, '--concurrency', '1'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const { detectors } = JSON.parse(await readFile(json, 'utf8')) as { detectors: { detector: { name: string; kind: string }; overall: Record<string, number> }[] };
+    assert.deepEqual(detectors.map((d) => [d.detector.kind, d.detector.name]), [['extension', 'Example sign-in'], ['builtin', 'builtin']]);
+    assert.deepEqual(detectors.map((d) => d.overall.pages), [3, 3]);
+    assert.deepEqual([detectors[0]!.overall.tp, detectors[0]!.overall.tn], [2, 1]);
+  });
+
   describe('a --grid hub with nodes that cannot run extensions', () => {
     let grid: LocalGrid;
     let hub: HttpHubClient;
