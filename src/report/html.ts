@@ -19,7 +19,7 @@ export type HtmlOptions = {
 
 const STATUS_ORDER = { error: 0, failed: 1, skipped: 2, passed: 3 } as const;
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return String(value ?? '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -106,7 +106,7 @@ ${summary.interrupted ? `<p class="interrupted">Partial run: ${escapeHtml(summar
 
 function card(r: SiteResult, opts: HtmlOptions): string {
   const rows: Array<[string, string]> = [];
-  const add = (k: string, v: unknown) => {
+  const add = (k: string, v: Parameters<typeof escapeHtml>[0]) => {
     if (v !== undefined && v !== null && v !== '') rows.push([k, escapeHtml(v)]);
   };
   add('url', r.url);

@@ -37,7 +37,7 @@ describe('run --extension on Docker nodes (real engine)', function () {
     );
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-2000)}`);
     const { results } = await readResults(join(dir, 'results.json'));
-    assert.deepEqual(results.map((x) => [x.id, x.status]).sort(), [['example/late-login', 'passed'], ['example/login', 'passed'], ['example/signup', 'passed']]);
+    assert.deepEqual(results.map((x) => [x.id, x.status]).sort((a, b) => a[0]!.localeCompare(b[0]!)), [['example/late-login', 'passed'], ['example/login', 'passed'], ['example/signup', 'passed']]);
     assert.ok(results.every((x) => x.detector?.kind === 'extension' && x.detector.name === 'Example sign-in'));
     assert.deepEqual(await engine.list({ 'grid-run.pool': pool }), [], 'the run removed its container');
   });

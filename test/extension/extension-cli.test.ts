@@ -76,7 +76,7 @@ describe('--extension with real browsers', function () {
     );
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
     const { results } = await readResults(join(out, 'results.json'));
-    assert.deepEqual(results.map((x) => [x.id, x.status]).sort(), [['example/late-login', 'passed'], ['example/login', 'passed'], ['example/signup', 'passed']]);
+    assert.deepEqual(results.map((x) => [x.id, x.status]).sort((a, b) => a[0]!.localeCompare(b[0]!)), [['example/late-login', 'passed'], ['example/login', 'passed'], ['example/signup', 'passed']]);
     for (const x of results) {
       assert.equal(x.detector?.kind, 'extension');
       assert.equal(x.detector?.name, 'Example sign-in');
