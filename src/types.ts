@@ -14,6 +14,10 @@ export type Expectation = {
   username?: string | null;
   password?: string | null;
   submit?: string | null;
+  /** Selector paths that must match an element after detection (an extension's injected button, say). */
+  present?: string[];
+  /** Selector paths that must match nothing after detection. */
+  absent?: string[];
 };
 
 export type Site = {

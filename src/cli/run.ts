@@ -14,7 +14,6 @@ import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
-import { chooseDetector } from '../detector/detector.ts';
 import { describeIdentity } from '../detector/identity.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
@@ -30,6 +29,8 @@ import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 import { startReaper, type Reaper } from '../reaper/client.ts';
 import { currentOwner } from '../reaper/owner.ts';
+import { addExtensionOptions, chooseRunDetector, extensionDefaults } from './extension-options.ts';
+import { extensionsCapability } from '../session/chrome-flags.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -54,7 +55,7 @@ export const runDefaults = {
   scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
   screenshots: 'failures' as 'all' | 'failures' | 'none',
-  detector: 'builtin',
+  detector: undefined as string | undefined,
   reporter: undefined as string | undefined,
   shard: undefined as string | undefined,
   knownFailures: undefined as string | undefined,
@@ -62,6 +63,7 @@ export const runDefaults = {
   lastFailed: undefined as string | undefined,
   ...siteFilterDefaults,
   ...nodePoolDefaults,
+  ...extensionDefaults,
 };
 
 export type RunConfig = Readonly<typeof runDefaults>;
@@ -114,18 +116,18 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
     .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'))
-    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run in the page instead of the built-in detector (default builtin)', 'file'))
+    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run in the page instead of the built-in detector (default builtin; with --extension, run after the extension has had its time)', 'file'))
     .addOption(option('reporter', `outputs, comma-separated: ${REPORTERS.join(', ')} (default: dot in CI, else list; github on GitHub Actions; junit, html, json)`, 'names'))
     .addOption(option('shard', "run only this share of the sites, like 2/3 (balanced by --history's durations, else by count)", 'i/n'))
     .addOption(option('knownFailures', 'file of known failures: "SITE-ID REASON" per line', 'file'))
     .addOption(option('strictKnown', 'a known failure that passes (fixed) fails the run'))
     .addOption(option('lastFailed', 'run only the sites that failed or errored in this results.json', 'file'));
-  addNodePoolOptions(command)
+  addNodePoolOptions(addExtensionOptions(command))
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
         'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
-        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n' +
+        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n  grid-run run --extension ./my-extension --sites my-sites.jsonl\n' +
         '  grid-run run --shard 2/3 --history results.json --reporter dot,github,junit,json\n' +
         '  grid-run run --last-failed results.json --known-failures known-failures.txt\n',
     )
@@ -181,7 +183,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const sites = await selectForRun(loaded, { lastFailed: config.lastFailed, shard, history }, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
-  const detector = await chooseDetector(config.detector, ctx.cwd);
+  const { detector, extensions } = await chooseRunDetector(config, ctx.cwd);
   if (detector.identity.kind !== 'builtin') ctx.err(`grid-run: detector ${describeIdentity(detector.identity)}`);
   const at = (file: string) => resolve(ctx.cwd, file);
   // The report folder also holds the screenshots the JUnit attachments name.
@@ -282,6 +284,11 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
 
     const summary = await hub.summary();
+    if (extensions && !summary.nodes.some((n) => n.allowsExtensions)) {
+      throw new InfrastructureError(
+        `no node of the grid at ${hub.url} can run extensions: none has ${extensionsCapability}: true in its stereotype (grid-run's grid/node.toml and node image have it; a node without it would run the sites without the extension)`,
+      );
+    }
     const concurrency = config.concurrency ?? summary.freeSlots;
     if (concurrency < 1) {
       throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s)); give --concurrency to queue anyway`);
@@ -315,6 +322,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           baseline,
           detector,
         },
+        extensions: extensions?.crxs,
       }),
       reporter,
       signal: ctx.signal,

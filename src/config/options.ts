@@ -61,6 +61,8 @@ export const optionSpecs = {
   scriptTimeout: { type: 'integer', min: 100, max: 600_000 },
   siteTimeout: { type: 'integer', min: 100, max: 3_600_000 },
   detector: { type: 'string' },
+  extension: { type: 'strings' },
+  extensionTimeout: { type: 'integer', min: 100, max: 600_000 },
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
   olderThan: { type: 'string' },
   json: { type: 'boolean' },
