@@ -14,11 +14,12 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  * The exit code of a run that got to the end: an infrastructure error on any site means the
  * results are incomplete (3) and outranks a test failure (1).
  */
-export function runExitCode(counts: { failed: number; errors: number; interrupted?: string }): ExitCode {
+export function runExitCode(counts: { failed: number; errors: number; interrupted?: string; regressions?: number }): ExitCode {
   if (counts.interrupted === 'SIGINT') return ExitCode.sigint;
   if (counts.interrupted === 'SIGTERM') return ExitCode.sigterm;
   if (counts.errors > 0) return ExitCode.infrastructure;
-  if (counts.failed > 0) return ExitCode.testFailed;
+  // `--fail-on regressions`: only the sites that fail now and passed in the compared run count.
+  if ((counts.regressions ?? counts.failed) > 0) return ExitCode.testFailed;
   return ExitCode.ok;
 }
 

@@ -9,6 +9,8 @@ import { startLocalGrid } from '../grid/local-grid.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
 import { createReporters, computeSummary } from '../report/index.ts';
+import { compareRuns } from '../report/compare.ts';
+import { loadResultsFile } from '../report/merge.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
@@ -46,6 +48,8 @@ export const runDefaults = {
   scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
   screenshots: 'failures' as 'all' | 'failures' | 'none',
+  compare: undefined as string | undefined,
+  failOn: undefined as 'regressions' | undefined,
   ...siteFilterDefaults,
   ...nodePoolDefaults,
 };
@@ -94,12 +98,14 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('pageLoadTimeout', `page load timeout per site in ms (default ${runDefaults.pageLoadTimeout})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
-    .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'));
+    .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'))
+    .addOption(option('compare', 'results.json of an earlier run: what changed goes into the console, JUnit and HTML reports', 'file'))
+    .addOption(option('failOn', 'regressions: with --compare, exit 1 only when a site fails that passed in the compared run', 'what'));
   addNodePoolOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
-        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
+        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n  grid-run run --compare main-results.json --fail-on regressions\n' +
         '  grid-run run --provider docker --nodes 4 --slots 2\n',
     )
     .action(async (_opts: unknown, cmd: Command) => {
@@ -132,6 +138,9 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const { sites, history } = await loadSiteInputs(config, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
+  if (config.failOn && !config.compare) throw new UsageError('--fail-on regressions needs --compare OLD.json: the run whose passes count as the standard');
+  const old = config.compare ? await loadResultsFile(config.compare, ctx.cwd) : undefined;
+  const compareWith = old && { file: old.file, results: old.data.results };
   const at = (file: string) => resolve(ctx.cwd, file);
 
   const teardown = new Teardown();
@@ -184,6 +193,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       report: at(config.report),
       results: at(config.results),
       previousHistory: history,
+      compareWith,
       cwd: ctx.cwd,
       console: { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' },
     });
@@ -228,7 +238,8 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     } catch (err) {
       throw new InfrastructureError(errorMessage(err), { cause: err });
     }
-    return runExitCode({ ...runSummary, interrupted: signalled });
+    const regressions = config.failOn === 'regressions' && compareWith ? compareRuns(compareWith.results, outcome.results, compareWith.file).newlyFailing.length : undefined;
+    return runExitCode({ ...runSummary, interrupted: signalled, regressions });
   } catch (err) {
     if (ctx.signal.aborted && !(err instanceof UsageError)) {
       ctx.err(`grid-run: interrupted (${String(ctx.signal.reason)}) before the run started`);

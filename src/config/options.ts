@@ -63,6 +63,9 @@ export const optionSpecs = {
   detector: { type: 'string' },
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
   json: { type: 'boolean' },
+  compare: { type: 'string' },
+  failOn: { type: 'string', choices: ['regressions'] },
+  out: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof optionSpecs;

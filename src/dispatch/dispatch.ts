@@ -83,6 +83,8 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       startedAt: new Date(now() - outcome.timings.totalMs).toISOString(),
       durationMs: outcome.timings.totalMs,
     };
+    if (outcome.sessionLost) attempt.sessionLost = true;
+    if (nodeLost) attempt.nodeLost = true;
     list.push(attempt);
     const verdict = scheduler.complete(item, outcome.status, session?.node, { nodeLost });
     if (!verdict.final) {
@@ -110,6 +112,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       tags: site.tags,
       locale: site.locale,
     };
+    if (outcome.verdicts) result.verdicts = outcome.verdicts;
     results.set(site.id, result);
     options.reporter?.onSiteEnd?.(result);
   };

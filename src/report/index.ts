@@ -6,6 +6,7 @@ import type { Clock, OutStream } from './console.ts';
 import { HtmlReporter } from './html.ts';
 import { JsonReporter } from './json.ts';
 import { JUnitReporter } from './junit.ts';
+import type { CompareWith } from './compare.ts';
 
 export type ReportersOptions = {
   /** JUnit XML file. */
@@ -20,6 +21,8 @@ export type ReportersOptions = {
   console?: { stream: OutStream; ci: boolean; clock?: Clock; intervalMs?: number };
   /** Resolves relative screenshot paths. */
   cwd?: string;
+  /** The results of an earlier run (`--compare`): what changed goes into every report. */
+  compareWith?: CompareWith;
   /** More reporters (tests, plugins). */
   extra?: Reporter[];
 };
@@ -28,10 +31,11 @@ export function createReporters(options: ReportersOptions): CompositeReporter {
   const list: Reporter[] = [];
   // Files first, console last: the summary is printed once every file is on disk.
   if (options.results) list.push(new JsonReporter(options.results, { previousHistory: options.previousHistory }));
-  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd }));
-  if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
+  const compareWith = options.compareWith;
+  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd, compareWith }));
+  if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd, compareWith }));
   if (options.extra) list.push(...options.extra);
-  if (options.console) list.push(new ConsoleReporter(options.console));
+  if (options.console) list.push(new ConsoleReporter({ ...options.console, compareWith }));
   return new CompositeReporter(list);
 }
 
@@ -113,7 +117,8 @@ async function settle(values: Array<void | Promise<void>>): Promise<unknown[]> {
   return outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
 }
 
-export { computeSummary, completeResults, skippedResult, mismatches } from './summary.ts';
+export { computeSummary, completeResults, skippedResult } from './summary.ts';
+export { describeVerdict, problems } from './verdicts.ts';
 export type { SummaryInput } from './summary.ts';
 export { readHistory, mergeHistory, readResults, writeResults } from './json.ts';
 export { writeJUnit, buildJUnit } from './junit.ts';

@@ -2,10 +2,12 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
-import type { Site, SiteResult } from '../types.ts';
+import { FIELDS, type Site, type SiteResult } from '../types.ts';
+import { changesById, compareRuns, comparisonCounts, type Comparison, type CompareWith } from './compare.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, mismatches, redactUrl } from './summary.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, redactUrl } from './summary.ts';
+import { problems } from './verdicts.ts';
 
 export type JUnitOptions = {
   /** Suite name; CI shows it above the testcases. */
@@ -17,6 +19,8 @@ export type JUnitOptions = {
   startedAt?: Date;
   /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
   cwd?: string;
+  /** The earlier run to compare with: its counts and metrics become suite properties, each site's changes a property. */
+  compareWith?: CompareWith;
 };
 
 // The package is CommonJS (module.exports = builder) but its types declare an ES default
@@ -46,6 +50,9 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
+  const comparison = options.compareWith && compareRuns(options.compareWith.results, results, options.compareWith.file);
+  if (comparison) for (const [name, value] of comparisonProperties(comparison)) suite.property(name, value);
+  const changes = comparison ? changesById(comparison) : undefined;
 
   // The suite holds a mark per site with the status the library counts, and no element: the
   // envelope gets its counts from the marks, and the testcases follow it one at a time.
@@ -80,7 +87,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
     const source = sources.get(r.id);
     // GitLab and others link a testcase to its `file`: the site list that declared it.
     if (source) tc.file(source.replace(/:\d+$/, ''));
-    addTestCase(tc, r, className(r, source), cwd);
+    addTestCase(tc, r, className(r, source), cwd, changes?.get(r.id));
     const el = tc.build(parent);
     // At the depth it has in the document (testsuites > testsuite > testcase), as the whole
     // document's build() would print it.
@@ -90,7 +97,19 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   yield envelope.slice(close + 1);
 }
 
-function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string): void {
+/** Suite properties of a comparison: `compare.newly-failing` = 2, `compare.new.login.f1` = 0.9667 ... */
+export function comparisonProperties(c: Comparison): Array<[string, string]> {
+  const props: Array<[string, string]> = [['compare.with', c.oldFile]];
+  for (const [label, n] of comparisonCounts(c)) props.push([`compare.${label.replaceAll(' ', '-')}`, String(n)]);
+  for (const [which, m] of [['old', c.metrics.old.overall], ['new', c.metrics.new.overall]] as const) {
+    const num = (v: number | null) => (v === null ? '' : String(Math.round(v * 10_000) / 10_000));
+    props.push([`compare.${which}.labelled`, String(m.pages)], [`compare.${which}.login.precision`, num(m.precision)], [`compare.${which}.login.recall`, num(m.recall)], [`compare.${which}.login.f1`, num(m.f1)]);
+    for (const f of FIELDS) props.push([`compare.${which}.${f}.accuracy`, num(m.fields[f].accuracy)]);
+  }
+  return props.filter(([, v]) => v !== '');
+}
+
+function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string, changes?: readonly string[]): void {
   tc.className(classname).name(r.id).time(finalAttemptMs(r) / 1000);
   const final = r.attempts.at(-1);
   const props: Array<[string, string | undefined]> = [
@@ -104,12 +123,13 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
     ['tags', r.tags.length ? r.tags.join(',') : undefined],
     ['flaky', r.flaky ? 'true' : undefined],
     ['screenshot', r.screenshot],
+    ['change', changes?.length ? changes.join(',') : undefined],
   ];
   for (const [name, value] of props) if (value !== undefined && value !== '') tc.property(name, value);
 
   const detail = detailText(r);
   if (r.status === 'failed') {
-    const lines = mismatches(r.expect, r.detection);
+    const lines = problems(r);
     const headline = r.message ?? lines[0] ?? 'detection did not match the expectation';
     tc.failure(clip(headline), 'DetectionMismatch').stacktrace(cdataSafe(detail));
   } else if (r.status === 'error') {
@@ -162,7 +182,7 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
 function detailText(r: SiteResult): string {
   const lines = [`site: ${r.id}`, `url: ${r.url}`];
   if (r.status === 'failed') {
-    lines.push(...mismatches(r.expect, r.detection));
+    lines.push(...problems(r));
     lines.push(`expected: ${describeExpectation(r.expect)}`, `detected: ${describeDetection(r.detection)}`);
   }
   if (r.node) lines.push(`node: ${r.node}`);
