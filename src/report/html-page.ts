@@ -161,7 +161,9 @@ export const SCRIPT = `
   });
   detail.addEventListener('click', function(ev){ if (ev.target.classList.contains('close')) closeSite(); });
   document.addEventListener('keydown', function(ev){ if (ev.key === 'Escape' && openId) closeSite(); });
-  form.addEventListener('input', apply);
+  // The search box as one types; a select when it changes (a click on an option fires no input event in every browser).
+  form.addEventListener('input', function(ev){ if (ev.target.name === 'q') apply(); });
+  form.addEventListener('change', function(ev){ if (ev.target.name !== 'q') apply(); });
   form.addEventListener('submit', function(ev){ ev.preventDefault(); });
   window.addEventListener('scroll', draw, { passive: true });
   window.addEventListener('resize', draw);
