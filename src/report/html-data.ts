@@ -36,38 +36,63 @@ export type EncodeOptions = {
   changes?: ReadonlyMap<string, readonly Change[]>;
 };
 
+/** An array without its trailing entries that equal their defaults (`defaults[i]`). */
+function trim(values: unknown[], defaults: readonly unknown[]): unknown[] {
+  let n = values.length;
+  while (n > 0 && values[n - 1] === defaults[n - 1]) n--;
+  return values.slice(0, n);
+}
+
+/** Verdict: [field, match, expectedElement, detectedElement (default: the expected one), expected, detected (default: the site's), baseline, words]. */
+const VERDICT_DEFAULTS = [undefined, undefined, -4, -6, -5, -5, 0, -4] as const;
+/** Attempt: [attempt, status, start offset, duration, node, session (default: the site's), message, lost flags]. */
+const ATTEMPT_DEFAULTS = [undefined, undefined, undefined, undefined, -5, -5, -4, 0] as const;
+
 /**
- * [id, url, status, flaky, ms, locale, [tags], node, session, browser, message,
- *  screenshot, [load, steps, detect, total], detection, expect, [verdicts], [attempts], [changes]]
+ * [id, url, status, flaky, ms, locale, [tags], node, session, browser, message, screenshot,
+ *  [load, steps, detect, total], detection, expect, [verdicts], [attempts], [changes]]; a
+ * value the site already holds elsewhere is left out (-5, -6 or a trailing default).
  */
 export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unknown[] {
   const d = r.detection;
   const detection = d ? [d.login ? 1 : 0, t.value(d.step), t.value(d.username), t.value(d.password), t.value(d.submit), Math.round(d.confidence * 100) / 100, d.signals.map((s) => t.value(s))] : 0;
   const e = r.expect;
   const expect = e ? [t.value(e.login), t.value(e.username), t.value(e.password), t.value(e.submit)] : 0;
-  const verdicts = (r.verdicts ?? []).map((v: FieldVerdict) => [
-    VERDICT_FIELDS.indexOf(v.field),
-    t.value(v.expected),
-    t.value(v.detected),
-    v.match ? 1 : 0,
-    t.value(v.expectedElement),
-    t.value(v.detectedElement),
-    v.against ? 1 : 0,
-    // The words every reporter prints for it, so the page judges nothing either.
-    v.match ? -4 : t.value(describeVerdict(v)),
-  ]);
-  const attempts = r.attempts.map((a) => [
-    a.attempt,
-    STATUSES.indexOf(a.status),
-    t.value(a.node),
-    t.value(a.sessionId),
-    Math.round(Date.parse(a.startedAt) - o.t0),
-    Math.round(a.durationMs),
-    t.value(a.message),
-    (a.sessionLost ? 1 : 0) | (a.nodeLost ? 2 : 0),
-  ]);
+  const siteValue = (v: FieldVerdict, side: 'expected' | 'detected') => {
+    const own = v.against ? undefined : side === 'expected' ? (v.field === 'step' ? undefined : e?.[v.field]) : d?.[v.field];
+    return own !== undefined && own === v[side] ? -5 : t.value(v[side]);
+  };
+  const verdicts = (r.verdicts ?? []).map((v: FieldVerdict) => {
+    const expectedElement = t.value(v.expectedElement);
+    const detectedElement = t.value(v.detectedElement);
+    return trim(
+      [
+        VERDICT_FIELDS.indexOf(v.field),
+        v.match ? 1 : 0,
+        expectedElement,
+        detectedElement === expectedElement ? -6 : detectedElement,
+        siteValue(v, 'expected'),
+        siteValue(v, 'detected'),
+        v.against ? 1 : 0,
+        // The words every reporter prints for it, so the page judges nothing either.
+        v.match ? -4 : t.value(describeVerdict(v)),
+      ],
+      VERDICT_DEFAULTS,
+    );
+  });
+  const node = t.value(r.node);
+  const session = t.value(r.sessionId);
+  const attempts = r.attempts.map((a) => {
+    const an = t.value(a.node);
+    const as = t.value(a.sessionId);
+    return trim(
+      [a.attempt, STATUSES.indexOf(a.status), Math.round(Date.parse(a.startedAt) - o.t0), Math.round(a.durationMs), an === node ? -5 : an, as === session ? -5 : as, t.value(a.message), (a.sessionLost ? 1 : 0) | (a.nodeLost ? 2 : 0)],
+      ATTEMPT_DEFAULTS,
+    );
+  });
   const final = r.attempts.at(-1);
-  return [
+  const changes = (o.changes?.get(r.id) ?? []).map((c) => t.value(c));
+  const site: unknown[] = [
     r.id,
     r.url,
     STATUSES.indexOf(r.status),
@@ -75,8 +100,8 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
     Math.round(final?.durationMs ?? r.timings.totalMs),
     t.value(r.locale),
     r.tags.map((x) => t.value(x)),
-    t.value(r.node),
-    t.value(r.sessionId),
+    node,
+    session,
     t.value(r.browserVersion),
     t.value(r.message),
     r.screenshot ? t.value(o.screenshotHref(r.screenshot)) : -4,
@@ -85,8 +110,9 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
     expect,
     verdicts,
     attempts,
-    (o.changes?.get(r.id) ?? []).map((c) => t.value(c)),
   ];
+  if (changes.length) site.push(changes);
+  return site;
 }
 
 /** A screenshot link that works from the report directory, also when the report is moved with it. */

@@ -39,17 +39,29 @@ figure{margin:.4rem 0}figcaption{font-size:.85rem;color:#59636e}.wide{overflow-x
 
 export const SCRIPT = `
 (function(){
+  // Marks for the bench (test/bench/report.ts): where the time to the first screen goes.
+  performance.mark('grid-run:script');
   var raw = JSON.parse(document.getElementById('data').textContent);
+  performance.mark('grid-run:parsed');
   var S = raw.strings, ST = ['passed','failed','error','skipped'], VF = ['login','step','username','password','submit'];
   var ROW = 28;
   function s(i){ return i >= 0 ? S[i] : i === -1 ? null : i === -2 ? false : i === -3 ? true : undefined; }
   function esc(v){ return String(v == null ? '' : v).replace(/[&<>"']/g, function(c){ return '&#' + c.charCodeAt(0) + ';'; }); }
-  function ms(n){ return n < 1000 ? Math.round(n) + 'ms' : (n / 1000).toFixed(1) + 's'; }
+  // As formatDuration (summary.ts) words it, so a row reads the same before and after the script draws it.
+  function ms(n){
+    if (n < 1000) return Math.round(n) + 'ms';
+    var sec = n / 1000, m = Math.floor(sec / 60), r = Math.round(sec % 60);
+    if (sec < 60) return sec.toFixed(1) + 's';
+    return m < 60 ? m + 'm' + (r < 10 ? '0' : '') + r + 's' : Math.floor(m / 60) + 'h' + (m % 60 < 10 ? '0' : '') + (m % 60) + 'm';
+  }
   function show(v){ return v === null ? 'none' : v === undefined ? '' : v === true ? 'yes' : v === false ? 'no' : String(v); }
   var sites = raw.sites.map(function(a, i){
     return { i: i, a: a, id: a[0], url: a[1], status: ST[a[2]], flaky: a[3] === 1, ms: a[4], locale: s(a[5]), tags: a[6].map(s),
-      message: s(a[10]), changes: a[17].map(s), nodes: a[16].map(function(t){ return s(t[2]); }), key: (a[0] + ' ' + a[1]).toLowerCase() };
+      message: s(a[10]), changes: (a[17] || []).map(s), nodes: a[16].map(function(t){ return s(at(t, 4, -5, a[7])); }), key: (a[0] + ' ' + a[1]).toLowerCase() };
   });
+  // An entry left out (a trailing default) or marked as the site's own (-5) reads as that value.
+  function at(list, k, dflt, own){ var v = k < list.length ? list[k] : dflt; return v === -5 ? own : v; }
+  performance.mark('grid-run:decoded');
   var byId = {};
   sites.forEach(function(x){ byId[x.id] = x; });
   var form = document.getElementById('filters'), list = document.getElementById('rows'), shown = document.getElementById('shown');
@@ -117,10 +129,14 @@ export const SCRIPT = `
     var v = a[15];
     if (v.length){
       h += '<h3>Verdict</h3><table><tr><th>field</th><th>expected</th><th>detected</th><th>match</th></tr>' + v.map(function(r){
-        var ex = show(s(r[1])) + (s(r[4]) !== undefined ? ' (' + s(r[4]) + ')' : ''), de = show(s(r[2])) + (s(r[5]) !== undefined ? ' (' + s(r[5]) + ')' : '');
-        return '<tr class="' + (r[3] ? 'yes' : 'no') + '"><td>' + esc(VF[r[0]]) + (r[6] ? ' (baseline)' : '') + '</td><td>' + esc(ex) + '</td><td>' + esc(de) + '</td><td>' + (r[3] ? 'yes' : 'no') + '</td></tr>';
+        var f = r[0], own = function(side){ return side === 'e' ? (f === 0 ? s(e[0]) : f === 1 ? undefined : s(e[f - 1])) : (f === 0 ? d[0] === 1 : s(d[f === 1 ? 1 : f])); };
+        var expEl = s(at(r, 2, -4)), detEl = at(r, 3, -6) === -6 ? expEl : s(r[3]);
+        var ev = at(r, 4, -5), dv = at(r, 5, -5);
+        var ex = show(ev === -5 ? own('e') : s(ev)) + (expEl !== undefined ? ' (' + expEl + ')' : '');
+        var de = show(dv === -5 ? own('d') : s(dv)) + (detEl !== undefined ? ' (' + detEl + ')' : '');
+        return '<tr class="' + (r[1] ? 'yes' : 'no') + '"><td>' + esc(VF[f]) + (at(r, 6, 0) ? ' (baseline)' : '') + '</td><td>' + esc(ex) + '</td><td>' + esc(de) + '</td><td>' + (r[1] ? 'yes' : 'no') + '</td></tr>';
       }).join('') + '</table>';
-      var probs = v.filter(function(r){ return !r[3]; }).map(function(r){ return '<li>' + esc(s(r[7])) + '</li>'; }).join('');
+      var probs = v.filter(function(r){ return !r[1]; }).map(function(r){ return '<li>' + esc(s(r[7])) + '</li>'; }).join('');
       if (probs) h += '<ul class="problem">' + probs + '</ul>';
     }
     var rows = [];
@@ -135,8 +151,8 @@ export const SCRIPT = `
     h += table(rows.filter(function(r){ return r[1] !== ''; }));
     if (a[16].length){
       h += '<h3>Attempts</h3><table><tr><th>#</th><th>status</th><th>node</th><th>session</th><th>time</th><th>message</th></tr>' + a[16].map(function(r){
-        var lost = (r[7] & 2) ? ' (node lost)' : (r[7] & 1) ? ' (session lost)' : '';
-        return '<tr><td>' + r[0] + '</td><td>' + ST[r[1]] + esc(lost) + '</td><td>' + esc(s(r[2])) + '</td><td>' + esc(s(r[3])) + '</td><td>' + ms(r[5]) + ' at +' + ms(r[4]) + '</td><td>' + esc(s(r[6])) + '</td></tr>';
+        var flags = at(r, 7, 0), lost = (flags & 2) ? ' (node lost)' : (flags & 1) ? ' (session lost)' : '';
+        return '<tr><td>' + r[0] + '</td><td>' + ST[r[1]] + esc(lost) + '</td><td>' + esc(s(at(r, 4, -5, a[7]))) + '</td><td>' + esc(s(at(r, 5, -5, a[8]))) + '</td><td>' + ms(r[3]) + ' at +' + ms(r[2]) + '</td><td>' + esc(s(at(r, 6, -4))) + '</td></tr>';
       }).join('') + '</table>';
     }
     var shot = s(a[11]);

@@ -114,7 +114,8 @@ ${opts.comparison ? `<label>Change <select name="change"><option value="">all</o
 <output id="shown">${results.length} of ${results.length} shown</output>
 </form>
 <div class="head row"><span class="st">status</span><span class="id">site</span><span class="lc">locale</span><span class="tg">tags</span><span class="ms">time</span><span class="rs">reason</span></div>
-<main id="rows" aria-live="polite"></main>
+<main id="rows" aria-live="polite" style="height:${sorted.length * ROW_PX}px">${sorted.slice(0, FIRST_ROWS).map((r, i) => firstRow(r, i, changes)).join('')}</main>
+<script>requestAnimationFrame(function(){ setTimeout(function(){ performance.mark('grid-run:first-screen'); }, 0); });</script>
 <noscript><p>The site list needs JavaScript; results.json and junit.xml hold the same data.</p></noscript>
 <aside id="detail" hidden></aside>
 <script type="application/json" id="data">{"sites":[`;
@@ -126,6 +127,21 @@ ${opts.comparison ? `<label>Change <select name="change"><option value="">all</o
 </body>
 </html>
 `;
+}
+
+/** Row height in px; the page's script (html-page.ts) draws rows as tall. */
+const ROW_PX = 28;
+/** Rows written into the page itself, so the first screen is painted before the script has read the data. */
+const FIRST_ROWS = 40;
+
+/** A row as the page's script draws it (html-page.ts `row`), for the first screen. */
+function firstRow(r: SiteResult, i: number, changes: ReadonlyMap<string, readonly string[]> | undefined): string {
+  const marks = (changes?.get(r.id) ?? []).filter((c) => c !== 'flaky').map((c) => ` <span class="chg">${escapeHtml(c)}</span>`).join('');
+  return (
+    `<div class="row ${r.status}" style="top:${i * ROW_PX}px"><span class="st"><span class="badge ${r.status}">${r.status}</span>${r.flaky ? ' <span class="chg">flaky</span>' : ''}</span>` +
+    `<span class="id" title="${escapeHtml(r.id)}">${escapeHtml(r.id)}${marks}</span><span class="lc">${escapeHtml(r.locale ?? '')}</span><span class="tg">${escapeHtml(r.tags.join(', '))}</span>` +
+    `<span class="ms">${escapeHtml(formatDuration(r.attempts.at(-1)?.durationMs ?? r.timings.totalMs))}</span><span class="rs" title="${escapeHtml(r.message ?? '')}">${escapeHtml(r.message ?? '')}</span></div>`
+  );
 }
 
 function comparisonSection(c: Comparison): string {

@@ -82,6 +82,10 @@ describe('html report in a browser', function () {
     const detail = chrome.driver.findElement(By.id('detail'));
     await chrome.driver.wait(until.elementIsVisible(detail), 5000);
     assert.match(await detail.findElement(By.css('h2')).getText(), /^passed acme\/login-fr$/);
+    // The verdict table: each comparison as made, the elements each selector named in the page.
+    const verdict = await detail.findElement(By.css('table')).getText();
+    assert.match(verdict, /login\s+yes\s+yes\s+yes/);
+    assert.match(verdict, /password\s+#pw \(input#pw\)\s+#pw \(input#pw\)\s+yes/);
     await chrome.driver.get(`${url.replace(/#.*/, '')}#status=passed&locale=fr`);
     assert.equal(await shown(), '1 of 5 shown');
     assert.equal(await chrome.driver.findElement(By.css('select[name=locale]')).getAttribute('value'), 'fr');

@@ -31,8 +31,8 @@ describe('html report', () => {
     assert.ok(!html.includes('<img src=x'));
     assert.ok(!html.includes('<b>tag</b>'));
     assert.ok(html.includes('<option value="x&quot;y">x&quot;y</option>'));
-    // the data block and the report's own script, nothing a site brought
-    assert.equal(html.match(/<script[ >]/g)?.length, 2);
+    // the first screen's paint mark, the data block and the report's own script, nothing a site brought
+    assert.equal(html.match(/<script[ >]/g)?.length, 3);
     assert.ok(dataOf(html).sites.some((s) => s[0] === '<script>alert(1)</script>'), 'the id survives intact inside the data');
   });
 
@@ -60,6 +60,7 @@ describe('html report', () => {
     const signup = data.sites.find((s) => s[0] === 'shop/signup')!;
     const verdicts = signup[15] as number[][];
     assert.equal(verdicts.length, 1, 'the login comparison only: the password was never compared');
+    assert.equal(verdicts[0]![1], 0, 'no match');
     assert.equal(data.strings[verdicts[0]![7]!], 'login: expected no login form, detected one (step full, password #pass)');
   });
 

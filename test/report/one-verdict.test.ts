@@ -67,7 +67,7 @@ describe('one verdict in every reporter', function () {
     // HTML: the problems the page shows are the verdict's words
     const html = await readFile(path.join(tmp.path, 'report', 'index.html'), 'utf8');
     const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]!);
-    const shown = (data.sites[0][15] as number[][]).filter((v) => v[3] === 0).map((v) => data.strings[v[7]!]);
+    const shown = (data.sites[0][15] as number[][]).filter((v) => v[1] === 0).map((v) => data.strings[v[7]!]);
     assert.deepEqual(shown, [problem]);
     assert.doesNotMatch(html, /username: expected/);
   });
