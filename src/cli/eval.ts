@@ -11,6 +11,12 @@ import { UsageError } from '../errors.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import type { CommandContext } from './context.ts';
+import { evalResult } from '../eval/results.ts';
+import { compareRuns, comparisonLines } from '../report/compare.ts';
+import { writeHtml } from '../report/html.ts';
+import { writeResults } from '../report/json.ts';
+import { loadResultsFile } from '../report/merge.ts';
+import { computeSummary } from '../report/summary.ts';
 
 type EvalOptions = {
   sites: string[];
@@ -21,6 +27,9 @@ type EvalOptions = {
   publicHost?: string;
   misses: number;
   offline: boolean;
+  report: string;
+  results: string;
+  compare?: string;
 };
 
 const positiveInt = (raw: string) => {
@@ -40,10 +49,15 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--public-host <host>', 'host name put into page URLs when it differs from --static-host')
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
     .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
+    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses', 'report')
+    .option('--results <file>', 'results.json of this eval (what --compare of a later eval or run reads)', 'results.json')
+    .option('--compare <file>', 'results.json of an earlier eval or run: what changed, and precision/recall old vs new')
     .action(async (opts: EvalOptions) => {
       if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
       const loaded = await loadSiteLists(opts.sites, { cwd: ctx.cwd });
       if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
+      const old = opts.compare ? await loadResultsFile(opts.compare, ctx.cwd) : undefined;
+      const startedAt = new Date();
       const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
       try {
         const sites = server.resolve(loaded);
@@ -60,6 +74,16 @@ export function registerEval(program: Command, ctx: CommandContext): void {
         const result = report(records);
         for (const line of formatReport(result, { misses: opts.misses })) ctx.out(line);
         ctx.out(`${records.length} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        const byId = new Map(sites.map((s) => [s.id, s]));
+        const results = records.map((r) => evalResult(byId.get(r.id)!, r));
+        const sessions = new Set(records.map((r) => r.session).filter(Boolean)).size;
+        const summary = computeSummary(results, { wallMs: Date.now() - started, concurrency: opts.concurrency, sessionsCreated: sessions });
+        const comparison = old && compareRuns(old.data.results, results, old.file);
+        if (comparison) for (const line of ['', ...comparisonLines(comparison)]) ctx.out(line);
+        const resultsFile = path.resolve(ctx.cwd, opts.results);
+        await writeResults(resultsFile, results, summary, new Map(), { startedAt, finishedAt: new Date() });
+        const html = await writeHtml(results, summary, { dir: opts.report, cwd: ctx.cwd, title: 'grid-run eval', startedAt, evaluation: result, comparison });
+        ctx.out(`HTML report ${path.relative(ctx.cwd, html) || html}, results ${path.relative(ctx.cwd, resultsFile) || resultsFile}`);
         if (opts.json) {
           const file = path.resolve(ctx.cwd, opts.json);
           await writeFile(file, JSON.stringify({ ...result, pages: records }, null, 2) + '\n');

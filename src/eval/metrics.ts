@@ -13,6 +13,11 @@ export type PageRecord = {
   /** Labelled fields of a page expected to be a login page. */
   fields: FieldOutcome[];
   detectMs: number;
+  /** When the page was started, its page-load and its whole time, and the browser session: for the HTML report's pictures. */
+  startedAt?: string;
+  loadMs?: number;
+  totalMs?: number;
+  session?: string;
   error?: string;
   detected?: { username: string | null; password: string | null; submit: string | null; step: string; confidence: number; signals: string[] };
 };

@@ -58,9 +58,14 @@ async function startConfigured(options: EvaluateOptions): Promise<EvalBrowser> {
 }
 
 export async function evaluatePage(driver: WebDriver, site: Site, options: Pick<EvaluateOptions, 'scriptTimeoutMs'> = {}): Promise<PageRecord> {
-  const base = { id: site.id, tags: site.tags, locale: site.locale, expectedLogin: site.expect?.login };
+  const started = performance.now();
+  const session = await driver.getSession().then((s) => s.getId(), () => undefined);
+  const base = { id: site.id, tags: site.tags, locale: site.locale, expectedLogin: site.expect?.login, startedAt: new Date().toISOString(), ...(session ? { session } : {}) };
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  let loadMs = 0;
   try {
     await driver.get(site.url);
+    loadMs = round(performance.now() - started);
     if (site.steps.length) await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? 10_000 });
     const { detection, detectMs, same } = await detectInPage(driver, { scriptTimeoutMs: options.scriptTimeoutMs, expect: site.expect });
     const fields = site.expect?.login ? await checkFields(driver, site.expect, detection, same) : [];
@@ -69,9 +74,11 @@ export async function evaluatePage(driver: WebDriver, site: Site, options: Pick<
       detectedLogin: detection.login,
       fields: fields.map((f) => ({ field: f.field, correct: f.correct, expected: f.expected, detected: f.detected, expectedElement: f.expectedElement, detectedElement: f.detectedElement })),
       detectMs,
+      loadMs,
+      totalMs: round(performance.now() - started),
       detected: { username: detection.username, password: detection.password, submit: detection.submit, step: detection.step, confidence: detection.confidence, signals: detection.signals },
     };
   } catch (err) {
-    return { ...base, detectedLogin: false, fields: [], detectMs: 0, error: errorMessage(err).split('\n')[0] ?? 'error' };
+    return { ...base, detectedLogin: false, fields: [], detectMs: 0, loadMs, totalMs: round(performance.now() - started), error: errorMessage(err).split('\n')[0] ?? 'error' };
   }
 }
