@@ -115,6 +115,15 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
   return site;
 }
 
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
 /** A screenshot link that works from the report directory, also when the report is moved with it. */
 export function relativeHref(fromDir: string, file: string): string {
   return path.relative(fromDir, file).split(path.sep).map(encodeURIComponent).join('/');

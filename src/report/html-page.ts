@@ -131,7 +131,7 @@ export const SCRIPT = `
       h += '<h3>Verdict</h3><table><tr><th>field</th><th>expected</th><th>detected</th><th>match</th></tr>' + v.map(function(r){
         var f = r[0], own = function(side){ return side === 'e' ? (f === 0 ? s(e[0]) : f === 1 ? undefined : s(e[f - 1])) : (f === 0 ? d[0] === 1 : s(d[f === 1 ? 1 : f])); };
         var expEl = s(at(r, 2, -4)), detEl = at(r, 3, -6) === -6 ? expEl : s(r[3]);
-        var ev = at(r, 4, -5), dv = at(r, 5, -5);
+        var ev = r.length > 4 ? r[4] : -5, dv = r.length > 5 ? r[5] : -5;
         var ex = show(ev === -5 ? own('e') : s(ev)) + (expEl !== undefined ? ' (' + expEl + ')' : '');
         var de = show(dv === -5 ? own('d') : s(dv)) + (detEl !== undefined ? ' (' + detEl + ')' : '');
         return '<tr class="' + (r[1] ? 'yes' : 'no') + '"><td>' + esc(VF[f]) + (at(r, 6, 0) ? ' (baseline)' : '') + '</td><td>' + esc(ex) + '</td><td>' + esc(de) + '</td><td>' + (r[1] ? 'yes' : 'no') + '</td></tr>';

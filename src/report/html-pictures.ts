@@ -4,13 +4,7 @@
 import type { Attempt, SiteResult, SiteStatus } from '../types.ts';
 import { language } from '../eval/metrics.ts';
 import { formatDuration } from './summary.ts';
-
-const esc = (v: unknown) =>
-  String(v ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
+import { escapeHtml as esc } from './html-data.ts';
 const n1 = (n: number) => String(Math.round(n * 10) / 10);
 
 type Bar = { site: string; a: Attempt; start: number; end: number };

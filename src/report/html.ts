@@ -10,7 +10,9 @@ import { writeFileAtomic } from './atomic.ts';
 import { formatDuration, redactUrl } from './summary.ts';
 import { changesById, compareRuns, comparisonCounts, describeChanges, pct, type Comparison, type CompareWith } from './compare.ts';
 import type { Breakdown, EvalReport } from '../eval/metrics.ts';
-import { encodeSite, relativeHref, scriptJson, StringTable } from './html-data.ts';
+import { encodeSite, escapeHtml, relativeHref, scriptJson, StringTable } from './html-data.ts';
+
+export { escapeHtml };
 import { byLocale, byTag, groupTallies, histogramSvg, passRateSvg, timelineSvg } from './html-pictures.ts';
 import { CSS, SCRIPT } from './html-page.ts';
 
@@ -31,15 +33,6 @@ export type HtmlOptions = {
 
 // Problems first, so a person opening the report sees what needs action without filtering.
 const STATUS_ORDER = { failed: 0, error: 1, skipped: 3, passed: 4 } as const;
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 export function buildHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): string {
   return [...htmlPieces(results, summary, opts)].join('');
