@@ -71,7 +71,7 @@ export function sampleResults(): SiteResult[] {
       flaky: true,
       attempts: [
         attempt(1, 'failed', 700, { message: 'username: expected "#u", detected none' }),
-        attempt(2, 'error', 300, { message: 'node lost', node: 'node-b' }),
+        attempt(2, 'error', 300, { message: 'node lost', node: 'node-b', sessionLost: true, nodeLost: true }),
         attempt(3, 'passed', 650),
       ],
       timings: { loadMs: 400, stepsMs: 100, detectMs: 150, totalMs: 650 },

@@ -68,6 +68,8 @@ describe('html report', () => {
     const lanes = html.match(/<g class="lane[^"]*" data-session="[^"]*"/g) ?? [];
     assert.deepEqual(lanes.map((l) => /data-session="([^"]*)"/.exec(l)![1]).sort(), ['s1', 's2', 's3']);
     assert.match(html, /<path class="retry"/, 'a retry is marked');
+    assert.match(html, /<path class="lost" [^>]*><title>flaky\/modal: session lost \(node gone\)<\/title>/, 'a lost session is crossed');
+    assert.match(html, /<g class="lane node-lost" data-session="s2">/, 'the lane of a lost node stands out');
     assert.match(html, /Pass rate by locale/);
     assert.match(html, /Pass rate by tag/);
     assert.match(html, /Page load: median/);
