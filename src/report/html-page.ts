@@ -15,7 +15,7 @@ h1{font-size:1.2rem;margin:.2rem 0}h2{font-size:1.05rem;margin:.3rem 0}.meta{col
 section.compare{background:#ddf4ff;border-bottom:1px solid #54aeff}section.evaluation{background:#fff;border-bottom:1px solid #d0d7de}
 table.metrics{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}table.metrics th,table.metrics td{border:1px solid #d0d7de;padding:.1rem .4rem;text-align:right;white-space:nowrap}
 table.metrics th:first-child,table.misses td{text-align:left}
-.pictures summary{cursor:pointer;font-weight:600}.row-of-pictures{display:flex;flex-wrap:wrap;gap:1.5rem}
+.pictures summary{cursor:pointer;font-weight:600}.row-of-pictures{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
 figure{margin:.4rem 0}figcaption{font-size:.85rem;color:#59636e}.wide{overflow-x:auto}
 .picture text{font-size:10px;fill:#59636e}.picture .passed{fill:var(--ok)}.picture .failed{fill:var(--bad)}.picture .error{fill:var(--err)}.picture .skipped{fill:var(--skip)}
 .picture .retry{fill:var(--flaky)}.picture .lost{stroke:#000;stroke-width:1.5}.picture .bin{fill:#54aeff}.picture .mark{stroke:var(--bad);stroke-dasharray:3 2}

@@ -103,19 +103,19 @@ function shortNode(node: string | undefined): string {
 type Tally = Record<SiteStatus, number>;
 
 /** Pass rate per group, as stacked bars of passed / failed / error / skipped; the largest groups first. */
-export function passRateSvg(title: string, groups: Map<string, Tally>, maxGroups = 25): string {
+export function passRateSvg(title: string, groups: Map<string, Tally>, maxGroups = 15): string {
   if (groups.size === 0) return '';
   const rows = [...groups].sort(([a, x], [b, y]) => total(y) - total(x) || a.localeCompare(b)).slice(0, maxGroups);
-  const rowH = 16;
-  const plotW = 420;
-  const left = 150;
+  const rowH = 12;
+  const plotW = 260;
+  const left = 130;
   const height = rows.length * (rowH + 3) + 22;
   const out = [`<figure><figcaption>${esc(title)}${groups.size > rows.length ? ` (the ${rows.length} largest of ${groups.size})` : ''}</figcaption><svg class="picture rates" viewBox="0 0 ${left + plotW + 130} ${height}" width="${left + plotW + 130}" height="${height}" role="img" aria-label="${esc(title)}">`];
   rows.forEach(([name, t], i) => {
     const y = i * (rowH + 3);
     const all = total(t);
     let px = left;
-    out.push(`<g class="rate"><text x="${left - 4}" y="${y + rowH - 4}" text-anchor="end">${esc(name)}</text>`);
+    out.push(`<g class="rate"><text x="${left - 4}" y="${y + rowH - 2}" text-anchor="end">${esc(name)}</text>`);
     for (const s of ['passed', 'failed', 'error', 'skipped'] as const) {
       if (!t[s]) continue;
       const w = (t[s] / all) * plotW;
@@ -123,7 +123,7 @@ export function passRateSvg(title: string, groups: Map<string, Tally>, maxGroups
       px += w;
     }
     const ran = all - t.skipped;
-    out.push(`<text x="${left + plotW + 6}" y="${y + rowH - 4}">${ran ? `${Math.round((t.passed / ran) * 100)}%` : '-'} (${t.passed}/${ran})</text></g>`);
+    out.push(`<text x="${left + plotW + 6}" y="${y + rowH - 2}">${ran ? `${Math.round((t.passed / ran) * 100)}%` : '-'} (${t.passed}/${ran})</text></g>`);
   });
   out.push('</svg></figure>');
   return out.join('');
@@ -155,8 +155,8 @@ export function histogramSvg(title: string, values: number[]): string {
   const counts = new Array<number>(bins).fill(0);
   for (const v of sorted) counts[Math.min(bins - 1, Math.floor((v / top) * bins))]!++;
   const most = Math.max(...counts);
-  const w = 420;
-  const h = 110;
+  const w = 360;
+  const h = 70;
   const bw = w / bins;
   const out = [`<figure><figcaption>${esc(title)}: median ${esc(formatDuration(q(0.5)))}, p90 ${esc(formatDuration(q(0.9)))}, max ${esc(formatDuration(sorted.at(-1)!))} (${sorted.length} sites)</figcaption><svg class="picture histogram" viewBox="0 0 ${w + 20} ${h + 20}" width="${w + 20}" height="${h + 20}" role="img" aria-label="${esc(title)}">`];
   counts.forEach((c, i) => {

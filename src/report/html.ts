@@ -94,8 +94,7 @@ ${summary.interrupted ? `<p class="interrupted">Partial run: ${escapeHtml(summar
   if (opts.evaluation) yield evaluationSection(opts.evaluation);
   yield `<details class="pictures" open><summary>Pictures of the run</summary>
 <figure class="wide"><figcaption>Timeline: one lane per browser session; green passed, red failed, amber error; ▼ a retry or requeue, ✕ a lost session</figcaption>${timelineSvg(results)}</figure>
-<div class="row-of-pictures">${passRateSvg('Pass rate by locale', groupTallies(results, byLocale))}${passRateSvg('Pass rate by tag', groupTallies(results, byTag))}</div>
-<div class="row-of-pictures">${histogramSvg('Page load', ran.map((r) => r.timings.loadMs))}${histogramSvg('Detection', ran.map((r) => r.timings.detectMs))}</div>
+<div class="row-of-pictures">${passRateSvg('Pass rate by locale', groupTallies(results, byLocale))}${passRateSvg('Pass rate by tag', groupTallies(results, byTag))}${histogramSvg('Page load', ran.map((r) => r.timings.loadMs))}${histogramSvg('Detection', ran.map((r) => r.timings.detectMs))}</div>
 </details>
 <form class="filters" id="filters">
 <label>Status <select name="status"><option value="">all</option><option value="passed">passed</option><option value="failed">failed</option><option value="error">error</option><option value="skipped">skipped</option><option value="flaky">flaky</option></select></label>
