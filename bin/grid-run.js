@@ -22,5 +22,5 @@ if (major < 22 || (major === 22 && minor < 18)) {
   });
   const { main } = await import('../src/cli/main.ts');
   const { withSignals } = await import('../src/cli/signals.ts');
-  process.exitCode = await withSignals((signal) => main(process.argv.slice(2), { signal }));
+  process.exitCode = await withSignals(({ signal, hurry }) => main(process.argv.slice(2), { signal, hurry }));
 }

@@ -53,6 +53,19 @@ export type Detection = {
   signals: string[];
 };
 
+/**
+ * What produced a site's Detection: grid-run's built-in detector (`version`: grid-run's), a
+ * detector module (`--detector FILE`: `file` as given, `sha256` of its content) or an extension
+ * (`version` from its manifest, `sha256` of the packed .crx).
+ */
+export type DetectorIdentity = {
+  name: string;
+  kind: 'builtin' | 'file' | 'extension';
+  file?: string;
+  sha256?: string;
+  version?: string;
+};
+
 export type SiteStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
 export type Chunk = {
@@ -107,6 +120,8 @@ export type SiteResult = {
   sessionId?: string;
   browserVersion?: string;
   detection?: Detection;
+  /** What produced `detection` (and would have, for a site that ended before detecting). */
+  detector?: DetectorIdentity;
   expect?: Expectation;
   /** The verdict's comparisons, in report order; absent in results.json files written before them. */
   verdicts?: FieldVerdict[];

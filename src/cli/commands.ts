@@ -7,9 +7,10 @@ import { registerGrid } from './grid.ts';
 import { registerPlan } from './plan.ts';
 import { registerRun } from './run.ts';
 import { registerScaleNodes } from './scale-nodes.ts';
+import { registerSweep } from './sweep.ts';
 import { registerReport } from './report.ts';
 import { registerCompare } from './compare.ts';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerEval, registerReport, registerCompare];
+export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerSweep, registerEval, registerReport, registerCompare];

@@ -11,6 +11,8 @@ import type { SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
+import { chooseDetector } from '../detector/detector.ts';
+import { describeIdentity } from '../detector/identity.ts';
 
 export const bundledSites = resolve(import.meta.dirname, '../../sites');
 
@@ -22,22 +24,25 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
     .addOption(option('sites', 'site lists to look the id up in (default: the bundled sites/)', 'path'))
     .addOption(option('pageLoadTimeout', `page load timeout in ms (default ${defaultSiteRunOptions.pageLoadTimeoutMs})`, 'ms'))
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${defaultSiteRunOptions.scriptTimeoutMs})`, 'ms'))
+    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run instead of the built-in detector (default builtin)', 'file'))
     .option('--screenshot <file>', 'where to write the screenshot', '.grid-run/dry-run')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
       '\nExit codes: 0 login form found (or expectations met), 1 not, 2 bad usage, 3 Chromium/chromedriver could not run.\n\n' +
-        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n',
+        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n  grid-run dry-run sites/forms/simple.html --detector ./my-detector.ts\n',
     )
     .action(async (target: string, opts: { screenshot: string; json?: boolean }, cmd: Command) => {
       const config = configFor(cmd, ctx, {
         sites: [bundledSites] as string[],
         pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
         scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
+        detector: 'builtin',
       });
       const teardown: (() => Promise<void>)[] = [];
       try {
         const { site, needsServer } = await resolveTarget(target, config.sites, ctx.cwd);
+        const detector = await chooseDetector(config.detector, ctx.cwd);
         let resolved = site;
         if (needsServer) {
           const server: StaticServer = await startStaticServer({ roots: [dirname(site.localPath!)] });
@@ -53,6 +58,7 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
           siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + 10_000,
           screenshotDir: resolve(ctx.cwd, opts.screenshot),
           screenshotsOf: 'all',
+          detector,
         });
         if (opts.json) ctx.out(JSON.stringify({ site: { id: site.id, url: resolved.url, expect: site.expect }, ...outcome }, null, 2));
         else for (const line of describeOutcome(resolved, outcome, ctx.cwd)) ctx.out(line);
@@ -104,6 +110,7 @@ function describeOutcome(site: Site, o: SiteOutcome, cwd: string): string[] {
   const d = o.detection;
   const ms = (n: number) => `${Math.round(n)} ms`;
   const lines = [`site       ${site.id}${site.id === site.url ? '' : `  (${site.url})`}`];
+  if (o.detector) lines.push(`detector   ${describeIdentity(o.detector)}`);
   if (d) {
     lines.push(
       `detected   ${d.login ? `login form, step ${d.step}` : 'no login form'} (confidence ${d.confidence.toFixed(2)})`,
@@ -115,7 +122,7 @@ function describeOutcome(site: Site, o: SiteOutcome, cwd: string): string[] {
   }
   lines.push(`timings    load ${ms(o.timings.loadMs)}, steps ${ms(o.timings.stepsMs)}, detection ${ms(o.timings.detectMs)}, total ${ms(o.timings.totalMs)}`);
   if (o.status === 'error') lines.push(`error      ${o.message}`);
-  else if (site.expect) lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
+  else if (site.expect || o.status === 'failed') lines.push(`verdict    ${o.status === 'passed' ? 'passed: every expectation met' : `failed: ${o.message}`}`);
   if (o.screenshot) lines.push(`screenshot ${o.screenshot.startsWith(cwd) ? o.screenshot.slice(cwd.length + 1) : o.screenshot}`);
   return lines;
 }

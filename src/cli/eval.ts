@@ -4,8 +4,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { browserFactory } from '../eval/browsers.ts';
-import { formatReport } from '../eval/format.ts';
+import { formatComparison, formatReport } from '../eval/format.ts';
+import { detectorLabels, disagreements } from '../eval/compare.ts';
 import { report } from '../eval/metrics.ts';
+import { chooseDetector, type Detector } from '../detector/detector.ts';
+import { describeIdentity } from '../detector/identity.ts';
 import { evaluate } from '../eval/run-eval.ts';
 import { UsageError } from '../errors.ts';
 import { loadSiteLists } from '../sites/load.ts';
@@ -27,6 +30,7 @@ type EvalOptions = {
   publicHost?: string;
   misses: number;
   offline: boolean;
+  detector: string[];
   report: string;
   results: string;
   compare?: string;
@@ -49,44 +53,68 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--public-host <host>', 'host name put into page URLs when it differs from --static-host')
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
     .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
-    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses', 'report')
-    .option('--results <file>', 'results.json of this eval (what --compare of a later eval or run reads)', 'results.json')
+    .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin)', (v: string, all: string[]) => [...all, v], [])
+    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses (of the first --detector)', 'report')
+    .option('--results <file>', 'results.json of this eval, of the first --detector (what --compare of a later eval or run reads)', 'results.json')
     .option('--compare <file>', 'results.json of an earlier eval or run: what changed, and precision/recall old vs new')
+    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n')
     .action(async (opts: EvalOptions) => {
       if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
       const loaded = await loadSiteLists(opts.sites, { cwd: ctx.cwd });
       if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
+      const detectors: Detector[] = [];
+      for (const name of opts.detector.length ? opts.detector : ['builtin']) detectors.push(await chooseDetector(name, ctx.cwd));
+      const labels = detectorLabels(detectors.map((d) => d.identity));
+      if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
       const old = opts.compare ? await loadResultsFile(opts.compare, ctx.cwd) : undefined;
       const startedAt = new Date();
       const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
       try {
         const sites = server.resolve(loaded);
         const started = Date.now();
-        const records = await evaluate(sites, {
+        const runs = await evaluate(sites, {
           concurrency: opts.concurrency,
           startBrowser: browserFactory(opts.grid, opts.offline),
+          detectors,
           signal: ctx.signal,
           onPage: (_r, done, total) => {
             if (ctx.stderr.isTTY) ctx.stderr.write(`\r${done}/${total} pages`);
           },
         });
         if (ctx.stderr.isTTY) ctx.stderr.write('\n');
-        const result = report(records);
-        for (const line of formatReport(result, { misses: opts.misses })) ctx.out(line);
-        ctx.out(`${records.length} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        const reports = runs.map(report);
+        const pages = runs[0]!.length;
+        if (detectors.length === 1) {
+          for (const line of formatReport(reports[0]!, { misses: opts.misses })) ctx.out(line);
+        } else {
+          for (const [i, r] of reports.entries()) {
+            ctx.out(`== detector ${labels[i]}: ${describeIdentity(detectors[i]!.identity)}`);
+            for (const line of formatReport(r, { misses: opts.misses })) ctx.out(line);
+            ctx.out('');
+          }
+          ctx.out('== side by side');
+          for (const line of formatComparison(labels, reports, disagreements(labels, runs), { misses: opts.misses })) ctx.out(line);
+        }
+        ctx.out(`${pages} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        // The HTML report and results.json are the first detector's, as a run with it would write them.
         const byId = new Map(sites.map((s) => [s.id, s]));
-        const results = records.map((r) => evalResult(byId.get(r.id)!, r));
-        const sessions = new Set(records.map((r) => r.session).filter(Boolean)).size;
+        const results = runs[0]!.map((r) => ({ ...evalResult(byId.get(r.id)!, r), detector: detectors[0]!.identity }));
+        const sessions = new Set(runs[0]!.map((r) => r.session).filter(Boolean)).size;
         const summary = computeSummary(results, { wallMs: Date.now() - started, concurrency: opts.concurrency, sessionsCreated: sessions });
         const comparison = old && compareRuns(old.data.results, results, old.file);
         if (comparison) for (const line of ['', ...comparisonLines(comparison)]) ctx.out(line);
         const resultsFile = path.resolve(ctx.cwd, opts.results);
         await writeResults(resultsFile, results, summary, new Map(), { startedAt, finishedAt: new Date() });
-        const html = await writeHtml(results, summary, { dir: opts.report, cwd: ctx.cwd, title: 'grid-run eval', startedAt, evaluation: result, comparison });
-        ctx.out(`HTML report ${path.relative(ctx.cwd, html) || html}, results ${path.relative(ctx.cwd, resultsFile) || resultsFile}`);
+        const html = await writeHtml(results, summary, { dir: opts.report, cwd: ctx.cwd, title: 'grid-run eval', startedAt, evaluation: reports[0]!, comparison });
+        ctx.out(`HTML report ${path.relative(ctx.cwd, html) || html}, results ${path.relative(ctx.cwd, resultsFile) || resultsFile}${detectors.length > 1 ? ` (detector ${labels[0]})` : ''}`);
         if (opts.json) {
           const file = path.resolve(ctx.cwd, opts.json);
-          await writeFile(file, JSON.stringify({ ...result, pages: records }, null, 2) + '\n');
+          // One detector: the report itself, as before; several: one report each and where they part.
+          const written =
+            detectors.length === 1
+              ? { detector: detectors[0]!.identity, ...reports[0]!, pages: runs[0] }
+              : { detectors: reports.map((r, i) => ({ label: labels[i], detector: detectors[i]!.identity, ...r, pages: runs[i] })), disagreements: disagreements(labels, runs) };
+          await writeFile(file, JSON.stringify(written, null, 2) + '\n');
           ctx.out(`report written to ${path.relative(ctx.cwd, file) || file}`);
         }
         ctx.exitCode = 0;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HttpHubClient, type GridSummary } from '../grid/hub-client.ts';
-import { readState, startLocalGrid, stateFileName } from '../grid/local-grid.ts';
+import { eventBusFromState, readState, startLocalGrid, stateFileName } from '../grid/local-grid.ts';
 import { isAlive, stopProcessGroup } from '../grid/processes.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
@@ -60,11 +60,15 @@ export function registerGrid(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExamples:\n  grid-run grid status\n  grid-run grid status --hub http://127.0.0.1:4444 --json\n')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const config = configFor(cmd, ctx, { hub: undefined as string | undefined, secret: undefined as string | undefined, stateDir: defaultStateDir });
-      const hubUrl = config.hub ?? (await readState(resolve(ctx.cwd, config.stateDir)))?.hubUrl;
+      const stateDir = resolve(ctx.cwd, config.stateDir);
+      const hubUrl = config.hub ?? (await readState(stateDir))?.hubUrl;
       if (!hubUrl) throw new UsageError('no local grid is running (no `grid up` state found); give --hub URL');
       const summary = await new HttpHubClient(hubUrl, { secret: config.secret }).summary();
-      if (opts.json) ctx.out(JSON.stringify({ hub: hubUrl, ...summary }, null, 2));
-      else for (const line of formatStatus(hubUrl, summary)) ctx.out(line);
+      // The hub does not say where its bus is; a hub `grid up` started has it in its state.
+      const found = await eventBusFromState(stateDir, hubUrl);
+      const eventBus = found ? { host: found.host, publish: found.publishPort, subscribe: found.subscribePort } : undefined;
+      if (opts.json) ctx.out(JSON.stringify({ hub: hubUrl, eventBus: eventBus ?? null, ...summary }, null, 2));
+      else for (const line of formatStatus(hubUrl, summary, eventBus)) ctx.out(line);
     });
 
   grid
@@ -88,10 +92,14 @@ export function registerGrid(program: Command, ctx: CommandContext): void {
     });
 }
 
-export function formatStatus(hubUrl: string, s: GridSummary): string[] {
+export function formatStatus(hubUrl: string, s: GridSummary, bus?: { host: string; publish: number; subscribe: number }): string[] {
   const running = s.nodes.reduce((sum, n) => sum + n.busySlots, 0);
+  const h = bus?.host.includes(':') ? `[${bus.host}]` : bus?.host;
   const lines = [
     `hub ${hubUrl}: ${s.ready ? 'ready' : 'not ready'}${s.message ? ` (${s.message})` : ''}`,
+    bus
+      ? `event bus tcp://${h}:${bus.publish} (publish), tcp://${h}:${bus.subscribe} (subscribe)`
+      : "event bus not known here (not started by `grid up` with this --state-dir); nodes assume the hub's port minus 2 and minus 1",
     `nodes ${s.nodes.length}, slots ${s.totalSlots} (${s.freeSlots} free), sessions ${running}, queue ${s.queueSize < 0 ? 'unknown' : s.queueSize}`,
   ];
   for (const n of s.nodes) {

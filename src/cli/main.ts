@@ -4,7 +4,7 @@ import { ExitCode, GridRunError, errorMessage } from '../errors.ts';
 import { createContext, type CliIO, type CommandContext } from './context.ts';
 import { commands } from './commands.ts';
 
-export type MainOptions = Partial<CliIO> & { signal?: AbortSignal };
+export type MainOptions = Partial<CliIO> & { signal?: AbortSignal; hurry?: AbortSignal };
 
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command('grid-run')
@@ -38,7 +38,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     env: options.env ?? process.env,
     cwd: options.cwd ?? process.cwd(),
   };
-  const ctx = createContext(io, options.signal ?? new AbortController().signal);
+  const ctx = createContext(io, options.signal ?? new AbortController().signal, options.hurry ?? new AbortController().signal);
   const program = createProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,6 +1,8 @@
 // The Docker/EC2 node options shared by `scale-nodes` and `run --provider` (each also a key of
 // grid-run.config.json), and their mapping to the plain NodePoolConfig src/nodes builds from.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { eventBusFromState } from '../grid/local-grid.ts';
 import type { NodePoolConfig } from '../nodes/create.ts';
 import { defaultNodeImage } from '../nodes/image.ts';
 import type { ProviderName } from '../nodes/provider.ts';
@@ -26,6 +28,7 @@ export const nodePoolDefaults = {
   maxLifetime: 240,
   secretParameter: undefined as string | undefined,
   nodeAddress: 'private',
+  stateDir: '.grid-run/grid',
 };
 
 export type NodePoolSettings = Readonly<typeof nodePoolDefaults>;
@@ -37,6 +40,7 @@ export function addNodePoolOptions(cmd: Command): Command {
     .addOption(option('eventBusHost', "event bus host (default the hub's host)", 'host'))
     .addOption(option('eventBusPublishPort', 'event bus publish port (default hub port - 2)', 'port'))
     .addOption(option('eventBusSubscribePort', 'event bus subscribe port (default hub port - 1)', 'port'))
+    .addOption(option('stateDir', `state directory of \`grid up\`, where the event bus of a hub it started is found (default ${d.stateDir})`, 'dir'))
     .addOption(option('readyTimeout', `seconds a new node may take to register (default ${d.readyTimeout})`, 'seconds'))
     .addOption(option('drainTimeout', `seconds a draining node's sessions may take (default ${d.drainTimeout})`, 'seconds'))
     .addOption(option('nodeHost', 'docker: address nodes advertise to the hub (default 127.0.0.1 for a loopback hub)', 'address'))
@@ -59,11 +63,22 @@ export type NodePoolBase = {
   hub: string;
   pool: string;
   runId: string;
+  /** The `run` that owns the nodes; none for a scale-nodes pool. */
+  owner?: string;
   slots: number;
   secret?: string;
   /** The event bus when the caller knows it (an embedded hub); the options still win. */
   eventBus?: { host?: string; publishPort?: number; subscribePort?: number };
 };
+
+/**
+ * The event bus of a hub `grid up` started (its state file) when the options do not name one:
+ * such a hub may have moved its bus off the conventional ports because they were taken.
+ */
+export async function eventBusOfGridUp(s: NodePoolSettings, hubUrl: string, cwd: string): Promise<NodePoolBase['eventBus']> {
+  if (s.eventBusPublishPort !== undefined && s.eventBusSubscribePort !== undefined) return undefined;
+  return eventBusFromState(resolve(cwd, s.stateDir), hubUrl);
+}
 
 export function nodePoolConfig(base: NodePoolBase, s: NodePoolSettings): NodePoolConfig {
   return {
@@ -71,6 +86,7 @@ export function nodePoolConfig(base: NodePoolBase, s: NodePoolSettings): NodePoo
     hub: base.hub,
     pool: base.pool,
     runId: base.runId,
+    owner: base.owner,
     slots: base.slots,
     secret: base.secret,
     image: s.image,

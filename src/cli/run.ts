@@ -1,7 +1,8 @@
 // `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
@@ -15,15 +16,19 @@ import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
-import { detectorBundle } from '../detect/bundle.ts';
+import { chooseDetector } from '../detector/detector.ts';
+import { describeIdentity } from '../detector/identity.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './dry-run.ts';
 import { configFor, option } from './options.ts';
 import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
-import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
+import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
+import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { ProviderName } from '../nodes/provider.ts';
+import { startReaper, type Reaper } from '../reaper/client.ts';
+import { currentOwner } from '../reaper/owner.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -50,6 +55,7 @@ export const runDefaults = {
   screenshots: 'failures' as 'all' | 'failures' | 'none',
   compare: undefined as string | undefined,
   failOn: undefined as 'regressions' | undefined,
+  detector: 'builtin',
   ...siteFilterDefaults,
   ...nodePoolDefaults,
 };
@@ -58,18 +64,23 @@ export type RunConfig = Readonly<typeof runDefaults>;
 
 /** Teardown is registered before setup, runs in reverse, once, whatever happened. */
 class Teardown {
-  readonly #steps: { what: string; stop: () => Promise<void> }[] = [];
-  add(what: string, stop: () => Promise<void>): void {
+  readonly #steps: { what: string; stop: (hurry: AbortSignal) => Promise<void> }[] = [];
+  /** `stop` is given the hurry signal: once it aborts, it waits for no grace period. */
+  add(what: string, stop: (hurry: AbortSignal) => Promise<void>): void {
     this.#steps.push({ what, stop });
   }
-  async run(warn: (line: string) => void): Promise<void> {
+  /** True when every step succeeded. */
+  async run(warn: (line: string) => void, hurry: AbortSignal): Promise<boolean> {
+    let ok = true;
     for (const step of this.#steps.splice(0).reverse()) {
       try {
-        await step.stop();
+        await step.stop(hurry);
       } catch (err) {
+        ok = false;
         warn(`grid-run: could not stop ${step.what}: ${errorMessage(err)}`);
       }
     }
+    return ok;
   }
 }
 
@@ -100,13 +111,14 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
     .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'))
     .addOption(option('compare', 'results.json of an earlier run: what changed goes into the console, JUnit and HTML reports', 'file'))
-    .addOption(option('failOn', 'regressions: with --compare, exit 1 only when a site fails that passed in the compared run', 'what'));
+    .addOption(option('failOn', 'regressions: with --compare, exit 1 only when a site fails that passed in the compared run', 'what'))
+    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run in the page instead of the built-in detector (default builtin)', 'file'));
   addNodePoolOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
         'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n  grid-run run --compare main-results.json --fail-on regressions\n' +
-        '  grid-run run --provider docker --nodes 4 --slots 2\n',
+        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n',
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const config = configFor(cmd, ctx, runDefaults);
@@ -131,6 +143,25 @@ async function checkProvider(config: RunConfig, runId: string, env: NodeJS.Proce
   return provider;
 }
 
+/**
+ * Each output's directory made and written to (a file created and removed) before anything
+ * starts: a report that cannot be written is found now, not after the sites ran.
+ */
+async function checkOutputsWritable(outputs: [what: string, dir: string, shown: string][]): Promise<void> {
+  for (const [what, dir, shown] of outputs) {
+    const probe = join(dir, `.grid-run-write-check-${process.pid}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(probe, '');
+      await rm(probe, { force: true });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of the path is a file, not a directory' : e.code ?? errorMessage(err);
+      throw new InfrastructureError(`cannot write ${what} to ${shown}: ${why} (${e.code ?? 'error'} at ${e.path ?? dir})`, { cause: err });
+    }
+  }
+}
+
 async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
@@ -141,9 +172,24 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   if (config.failOn && !config.compare) throw new UsageError('--fail-on regressions needs --compare OLD.json: the run whose passes count as the standard');
   const old = config.compare ? await loadResultsFile(config.compare, ctx.cwd) : undefined;
   const compareWith = old && { file: old.file, results: old.data.results };
+  const detector = await chooseDetector(config.detector, ctx.cwd);
+  if (detector.identity.kind !== 'builtin') ctx.err(`grid-run: detector ${describeIdentity(detector.identity)}`);
   const at = (file: string) => resolve(ctx.cwd, file);
+  await checkOutputsWritable([
+    ['the JUnit file', dirname(at(config.junit)), at(config.junit)],
+    ['results.json', dirname(at(config.results)), at(config.results)],
+    ['the HTML report', at(config.report), at(config.report)],
+  ]);
 
   const teardown = new Teardown();
+  // What the run starts outside this process (grid processes, containers) is told to a reaper
+  // that removes it if this process dies without its teardown (SIGKILL, out of memory).
+  const workDir = join(tmpdir(), `grid-run-${runId}`);
+  let reaper: Reaper | undefined;
+  if (!config.grid || provider === 'docker') {
+    await mkdir(workDir, { recursive: true });
+    reaper = startReaper({ log: join(workDir, 'reaper.log'), env: ctx.env });
+  }
   try {
     let runnable: Site[] = sites;
     if (sites.some((s) => s.localPath)) {
@@ -157,24 +203,34 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     let eventBus: NodePoolBase['eventBus'];
     if (config.grid) {
       hub = new HttpHubClient(config.grid, { secret: config.secret });
+      if (provider) eventBus = await eventBusOfGridUp(config, config.grid, ctx.cwd);
     } else {
-      const stateDir = join(tmpdir(), `grid-run-${runId}`);
       // With a provider the embedded grid is a hub only; the provisioned nodes join it.
       const localNodes = provider ? 0 : config.nodes;
-      ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${stateDir}`);
-      const gridHandle: { stop?: () => Promise<void> } = {};
-      teardown.add('the local grid', async () => gridHandle.stop?.());
-      const grid = await startLocalGrid({ nodes: localNodes, slots: config.slots, port: 0, stateDir, secret: config.secret, signal: ctx.signal });
+      ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${workDir}`);
+      const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
+      teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
+      const grid = await startLocalGrid({
+        nodes: localNodes,
+        slots: config.slots,
+        port: 0,
+        stateDir: workDir,
+        secret: config.secret,
+        signal: ctx.signal,
+        onProcess: (p) => reaper?.watchGroup(p.pid),
+      });
       gridHandle.stop = grid.stop;
       hub = new HttpHubClient(grid.hubUrl, { secret: config.secret });
       eventBus = { host: grid.host, publishPort: grid.eventBus.publish, subscribePort: grid.eventBus.subscribe };
     }
     if (provider) {
-      const base = { provider, hub: hub.url, pool: config.pool, runId, slots: config.slots, secret: config.secret, eventBus };
+      const base = { provider, hub: hub.url, pool: config.pool, runId, owner: currentOwner(), slots: config.slots, secret: config.secret, eventBus };
       const { createProvider } = await loadProviders();
       const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
+      await noticeLeftovers(nodes.provider, ctx.err);
       // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
-      teardown.add(`the ${provider} nodes of this run`, async () => void (await nodes.release()));
+      teardown.add(`the ${provider} nodes of this run`, async (hurry) => void (await nodes.release(hurry)));
+      if (provider === 'docker') reaper?.watchContainers(runId);
       ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
       await nodes.provision(config.nodes, ctx.signal);
     }
@@ -197,12 +253,12 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       cwd: ctx.cwd,
       console: { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' },
     });
-    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt });
+    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt, detector: detector.identity });
 
     const slots = Math.min(concurrency, runnable.length);
     // The detector is bundled while the sessions open, not once the first of them is waiting for it
     // (a failed build is reported by the sites that need it).
-    detectorBundle().catch(() => undefined);
+    detector.prepare().catch(() => undefined);
     const dispatchStarted = Date.now();
     const outcome = await dispatch({
       sites: new Map(runnable.map((s) => [s.id, s])),
@@ -219,10 +275,12 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           screenshotDir: config.screenshots === 'none' ? undefined : join(at(config.report), 'screenshots'),
           screenshotsOf: config.screenshots === 'all' ? 'all' : 'failures',
           baseline,
+          detector,
         },
       }),
       reporter,
       signal: ctx.signal,
+      hurry: ctx.hurry,
     });
     const signalled = ctx.signal.aborted ? String(ctx.signal.reason) : undefined;
     const interrupted = signalled ?? outcome.infrastructureFailure;
@@ -247,6 +305,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
     throw err;
   } finally {
-    await teardown.run(ctx.err);
+    // A teardown that failed leaves the rest to the reaper: it sees the pipe close without `done`.
+    if (await teardown.run(ctx.err, ctx.hurry)) reaper?.done();
   }
 }

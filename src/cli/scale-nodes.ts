@@ -2,9 +2,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { scaleTo } from '../nodes/scale.ts';
+import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
-import { addNodePoolOptions, nodePoolConfig, nodePoolDefaults } from './node-pool-options.ts';
+import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults } from './node-pool-options.ts';
 
 const wholeNumber = (min: number, max: number) => (raw: string) => {
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -48,10 +49,12 @@ Examples:
       if (config.provider !== 'docker' && config.provider !== 'ec2') throw new UsageError('scale-nodes needs --provider docker or --provider ec2');
       if (!config.hub) throw new UsageError('scale-nodes needs --hub URL (or GRID_RUN_HUB): the hub the nodes register with');
       const runId = `scale-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-      const poolConfig = nodePoolConfig({ ...config, provider: config.provider, hub: config.hub, runId }, config);
+      const eventBus = await eventBusOfGridUp(config, config.hub, ctx.cwd);
+      const poolConfig = nodePoolConfig({ ...config, provider: config.provider, hub: config.hub, runId, eventBus }, config);
       // Loaded here, not at start-up: the provider SDKs cost every other command ~70 MB.
       const { createProvider } = await import('../nodes/create.ts');
       const { provider, hub } = createProvider(poolConfig, { env: ctx.env, log: (line) => ctx.err(line) });
+      await noticeLeftovers(provider, ctx.err);
       const result = await scaleTo(provider, count, { hub, signal: ctx.signal, log: (line) => ctx.err(line) });
       if (opts.json) {
         ctx.out(JSON.stringify({ provider: provider.name, pool: provider.pool, hub: hub.url, ...result }, null, 2));

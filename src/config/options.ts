@@ -62,6 +62,7 @@ export const optionSpecs = {
   siteTimeout: { type: 'integer', min: 100, max: 3_600_000 },
   detector: { type: 'string' },
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
+  olderThan: { type: 'string' },
   json: { type: 'boolean' },
   compare: { type: 'string' },
   failOn: { type: 'string', choices: ['regressions'] },

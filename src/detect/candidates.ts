@@ -1,6 +1,6 @@
 // Fields and controls of the page, and the groups (forms or formless containers) they make.
 import type { Scope } from './roots.ts';
-import { lexicon, normalize } from './lexicon.ts';
+import { lexicon, normalize, SEARCH, USERNAME } from './lexicon.ts';
 import { isVisible } from './visibility.ts';
 
 const OTHER_PURPOSE = lexicon(['search', 'query', 'keyword', 'keywords', 'newsletter', 'subscribe', 'subscriber']);
@@ -74,6 +74,19 @@ export function collect(scopes: Scope[]): { fields: Field[]; groups: Group[] } {
   return { fields, groups: buildGroups(fields) };
 }
 
+/**
+ * A formless text field that says it holds the account's name (autocomplete, an e-mail type,
+ * or its name, id, placeholder or aria-label); read from attributes only, since a page may
+ * carry hundreds of formless inputs.
+ */
+function namesAccount(f: Field): boolean {
+  if (f.kind !== 'text') return false;
+  if (/username|webauthn|email/.test(f.autocomplete) || (f.el.getAttribute('type') || '').toLowerCase() === 'email') return true;
+  const a = (n: string) => f.el.getAttribute(n) || '';
+  const t = normalize(`${a('name')} ${f.el.id} ${a('placeholder')} ${a('aria-label')}`);
+  return USERNAME.test(t) && !OTHER_PURPOSE.test(t) && !SEARCH.test(t);
+}
+
 const isBoundary = (el: Element) => el.localName === 'body' || el.localName === 'html' || el.localName === 'form';
 
 /** The smallest ancestor of a formless field that also holds another field and a control. */
@@ -86,7 +99,8 @@ function formlessContainer(field: Field): Element {
     const hasControl = cur.querySelector(SUBMIT_LIKE);
     if (others.length > 1 && hasControl) return cur;
     if (others.length > 1 && !fallback) fallback = cur;
-    if (hasControl && field.kind === 'password' && !fallback) fallback = cur;
+    // A lone field with its button: a password-only step, or the one field of a sign-in step.
+    if (hasControl && !fallback) fallback = cur;
   }
   return fallback ?? field.el.parentElement ?? field.el;
 }
@@ -139,7 +153,8 @@ function buildGroups(fields: Field[]): Group[] {
     }
   }
   const formless = fields.filter((f) => !(f.el as HTMLInputElement).form);
-  const anchors = formless.filter((f) => f.kind === 'password' || (f.kind === 'text' && /username|webauthn/.test(f.autocomplete)));
+  // Password fields first, so that a username before its password joins the password's group.
+  const anchors = [...formless.filter((f) => f.kind === 'password'), ...formless.filter(namesAccount).slice(0, 20)];
   for (const a of anchors) {
     if (Array.from(byContainer.values()).some((g) => !g.form && g.container.contains(a.el))) continue;
     const container = formlessContainer(a);
@@ -180,7 +195,8 @@ function collectControls(g: Group): void {
   }
   // Nested clickables are one control: an <input> inside an <a> or a styled <div> is the
   // control, and so is a <button> around a <span>; otherwise the innermost wins.
-  const real = (el: Element) => el.localName === 'button' || el.localName === 'input';
+  // An element declared a button (role=button) is one control with whatever it holds.
+  const real = (el: Element) => el.localName === 'button' || el.localName === 'input' || el.getAttribute('role') === 'button';
   g.controls.sort((a, b) => (a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   g.controls = g.controls.filter((c) => {
     for (const o of g.controls) {

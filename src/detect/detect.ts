@@ -10,7 +10,7 @@ import { tuckedAway } from './visibility.ts';
 
 /** Scores at or above these make a login form; tuned on the labelled corpus. */
 export const LOGIN_THRESHOLD = 5.5;
-export const USERNAME_FIRST_THRESHOLD = 7.5;
+export const USERNAME_FIRST_THRESHOLD = 6.5;
 
 export type DetectionWithMeta = Detection & {
   /** In-page time of this detection, in ms (performance.now()). */
@@ -29,6 +29,8 @@ function mayBeUsernameStep(g: Group): boolean {
   for (const f of g.fields) if (f.visible && f.kind === 'text' && ++texts > 1) return false;
   return texts === 1;
 }
+
+const shown = (v: GroupVerdict) => v.group.fields.some((f) => f.visible);
 
 function passes(v: GroupVerdict): boolean {
   return v.score >= (v.kind === 'password' ? LOGIN_THRESHOLD : USERNAME_FIRST_THRESHOLD);
@@ -58,8 +60,15 @@ export function detectWithMeta(doc: Document = document): DetectionWithMeta {
   let verdicts = groups.filter(hasPassword).map(scoreGroup);
   demoteTuckedLogins(verdicts);
   if (!verdicts.some(passes)) verdicts = verdicts.concat(groups.filter((g) => !hasPassword(g) && mayBeUsernameStep(g)).map(scoreGroup));
-  // A group with a password beats a username-only step at equal standing.
-  verdicts.sort((a, b) => Number(passes(b)) - Number(passes(a)) || (b.kind === 'password' ? 1 : 0) - (a.kind === 'password' ? 1 : 0) || b.score - a.score);
+  // The login a person can see beats one hidden in a closed menu, however well marked that one
+  // is; a group with a password beats a username-only step at equal standing.
+  verdicts.sort(
+    (a, b) =>
+      Number(passes(b)) - Number(passes(a)) ||
+      Number(shown(b)) - Number(shown(a)) ||
+      (b.kind === 'password' ? 1 : 0) - (a.kind === 'password' ? 1 : 0) ||
+      b.score - a.score,
+  );
   const best = verdicts[0];
   const crossOriginFrames = crossOrigin.map((c) => joinSelectorPath(c.prefix));
   const meta = { crossOriginFrames, elapsedMs: 0 };

@@ -4,6 +4,10 @@ import { outlineFields } from './outline.ts';
 import { FIELDS, type FieldName } from '../types.ts';
 import { describeElement, resolveSelectorPath } from './resolve.ts';
 import { isVisible } from './visibility.ts';
+import { detectionOf, detectionProblem } from './check-detection.ts';
+import { joinSelectorPath } from './path-split.ts';
+import { collectScopes, type CrossOriginFrame } from './roots.ts';
+import { uniqueSelector } from './unique-selector.ts';
 
 export { detect, detectWithMeta, explain, outlineFields };
 
@@ -46,9 +50,53 @@ export type Inspection = DetectionWithMeta & { page: PageInfo; same?: Partial<Re
  * into), the expected fields compared with it and the detected fields outlined.
  */
 export function inspectPage(options: InspectOptions): Inspection {
-  const detection = detectWithMeta(document);
+  return finishInspection(detectWithMeta(document), options);
+}
+
+/** A user's detector (`--detector FILE`) that did not answer with a Detection: what went wrong. */
+export type DetectorFailure = { failure: string; page: PageInfo };
+
+/**
+ * inspectPage with a user's `detect` in place of the built-in detector: the same comparison,
+ * outline and clearing around it, in the same script run. Whatever `detect` does wrong comes
+ * back as a DetectorFailure, not as a script error.
+ */
+export async function inspectPageWith(detect: unknown, options: InspectOptions): Promise<Inspection | DetectorFailure> {
+  const detection = await userDetectWithMeta(detect);
+  if ('failure' in detection) {
+    if (options.clearStorage) clearPage();
+    return { failure: detection.failure, page: pageInfo() };
+  }
+  return finishInspection(detection, options);
+}
+
+/** A user's `detect` run in this document (a cross-origin frame's, when the driver entered one). */
+export async function userDetectWithMeta(detect: unknown): Promise<DetectionWithMeta | { failure: string }> {
+  if (typeof detect !== 'function') return { failure: `the detector module's detect export is ${typeof detect}, not a function` };
+  const started = performance.now();
+  let answer: unknown;
+  try {
+    answer = await detect();
+  } catch (err) {
+    return { failure: `detect() threw: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` };
+  }
+  const problem = detectionProblem(answer);
+  if (problem) return { failure: `detect() answered something that is not a Detection: ${problem}` };
+  const detection = detectionOf(answer as DetectionWithMeta);
+  const elapsedMs = performance.now() - started;
+  // Where the driver is to look next when this document holds no login form.
+  const crossOrigin: CrossOriginFrame[] = [];
+  if (!detection.login) collectScopes(document, uniqueSelector, crossOrigin);
+  return { ...detection, elapsedMs, crossOriginFrames: crossOrigin.map((c) => joinSelectorPath(c.prefix)) };
+}
+
+function pageInfo(): PageInfo {
   const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-  const inspection: Inspection = { ...detection, page: { url: location.href, status: navigation?.responseStatus ?? 0 } };
+  return { url: location.href, status: navigation?.responseStatus ?? 0 };
+}
+
+function finishInspection(detection: DetectionWithMeta, options: InspectOptions): Inspection {
+  const inspection: Inspection = { ...detection, page: pageInfo() };
   // Not final while cross-origin frames are left to look into: the driver goes on in them.
   if (detection.login || detection.crossOriginFrames.length === 0) {
     const compared = FIELDS.filter((f) => typeof options.expect?.[f] === 'string' && detection[f] !== null);

@@ -3,10 +3,10 @@
 // submit score. Weights are plain numbers tuned on a labelled corpus and kept few.
 import type { Control, Field, Group } from './candidates.ts';
 import {
-  CONFIRM, FORGOT, LOGIN, NEWSLETTER, NEXT, NOT_SUBMIT, ONE_TIME, PASSWORD_WORDS, PAYMENT, PROFILE, RECOVERY, REMEMBER,
-  SEARCH, SIGNUP, USERNAME, normalize,
+  ACCOUNT_ACTION, CONFIRM, FORGOT, LOGIN, NEWSLETTER, NEXT, NOT_SUBMIT, ONE_TIME, PASSWORD_WORDS, PAYMENT, PHONE, PROFILE,
+  RECOVERY, REMEMBER, SEARCH, SIGNUP, USERNAME, normalize, type Lexicon,
 } from './lexicon.ts';
-import { controlText, fieldText, ownText } from './text.ts';
+import { controlLabel, controlText, fieldText, ownText } from './text.ts';
 import { isVisible } from './visibility.ts';
 
 type Scored<T> = { item: T; score: number };
@@ -67,6 +67,33 @@ function headingWords(g: Group): string {
   }
   return normalize(parts.join(' '));
 }
+
+/**
+ * Whether a control says `lex` and not `other`. What it shows a person decides; its id and
+ * class count only when its words say neither (a "ورود" button with id `login-register`).
+ */
+function says(el: Element, text: string, lex: Lexicon, other: Lexicon): boolean {
+  const label = controlLabel(el);
+  const t = label && (lex.test(label) || other.test(label)) ? label : text;
+  return lex.test(t) && !other.test(t);
+}
+
+/** A link to sign up just below the box ("New here? Create an account"). */
+function signupLinkAfter(container: Element): boolean {
+  let sib = container.nextElementSibling;
+  for (let n = 0; sib && n < 2; n++, sib = sib.nextElementSibling) {
+    const links = sib.localName === 'a' ? [sib] : Array.from(sib.querySelectorAll('a[href]')).slice(0, 3);
+    if (links.some((a) => SIGNUP.test(controlText(a)))) return true;
+  }
+  return false;
+}
+
+const titles = new WeakMap<Document, boolean>();
+const titleSaysLogin = (doc: Document) => {
+  let t = titles.get(doc);
+  if (t === undefined) titles.set(doc, (t = LOGIN.test(normalize(doc.title))));
+  return t;
+};
 
 const purposes = new WeakMap<Document, 'signup' | 'login' | 'other'>();
 
@@ -130,7 +157,8 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (/\busername\b/.test(ac)) add(1.5, 'autocomplete-username');
   // A field the page marks current-password is the account's password, whatever its label.
   if (passwords.some((p, i) => CONFIRM.test(pwTexts[i]!) && !/current-password/.test(p.autocomplete))) add(-3, 'confirm-or-new-password-field');
-  if (passwords.length === 1 && pwTexts.some((t) => ONE_TIME.test(t) && !PASSWORD_WORDS.test(t))) add(-3, 'code-field');
+  // A masked field that asks for the code just sent is a second factor, not the password.
+  if (passwords.length === 1 && pwTexts.some((t) => ONE_TIME.test(t) && !PASSWORD_WORDS.test(t))) add(-5, 'code-field');
 
   const nText = texts.length;
   if (kind === 'password') {
@@ -147,7 +175,9 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (textareas.length) add(-2, 'textarea');
   if (searches.length && !passwords.length) add(-3, 'search-field');
 
+  // The one field of a sign-in step may ask for a phone number: the account's name in much of the world.
   const profileFields = texts.filter((f) => {
+    if (kind === 'username-first') return false;
     const t = fieldText(f.el);
     return PROFILE.test(t) && !USERNAME.test(t);
   }).length;
@@ -157,8 +187,8 @@ export function scoreGroup(g: Group): GroupVerdict {
   // A link to another page ("Create account", "Already a member? Log in") is navigation; what
   // submits here speaks for the form.
   const submitsHere = (c: Control) => c.el.localName !== 'a' || !/^(?!#|javascript:)./i.test(c.el.getAttribute('href') || '');
-  const loginControl = g.controls.some((c, i) => submitsHere(c) && LOGIN.test(controlTexts[i]!) && !SIGNUP.test(controlTexts[i]!));
-  const signupControl = g.controls.some((c, i) => submitsHere(c) && SIGNUP.test(controlTexts[i]!) && !LOGIN.test(controlTexts[i]!));
+  const loginControl = g.controls.some((c, i) => submitsHere(c) && says(c.el, controlTexts[i]!, LOGIN, SIGNUP));
+  const signupControl = g.controls.some((c, i) => submitsHere(c) && says(c.el, controlTexts[i]!, SIGNUP, LOGIN));
   if (loginControl) add(2.5, 'login-button');
   if (words && LOGIN.test(words)) add(2, 'login-form-name');
   if (heading && LOGIN.test(heading)) add(1.5, 'login-heading');
@@ -183,25 +213,35 @@ export function scoreGroup(g: Group): GroupVerdict {
   if (pwTexts.some((t) => SIGNUP.test(t))) add(-3, 'signup-password-field');
 
   if (kind === 'username-first') {
-    // Without a password field only strong, explicit evidence makes a login step: newsletter,
+    // Without a password field only explicit evidence makes a sign-in step: newsletter,
     // recovery and search boxes also ask for one e-mail address.
     const t = texts[0];
     const ft = t ? fieldText(t.el) : '';
+    const type = t ? (t.el.getAttribute('type') || '').toLowerCase() : '';
     if (t && /username|webauthn/.test(t.autocomplete)) add(3, 'username-autocomplete-field');
-    else if (t && (/email/.test(t.autocomplete) || USERNAME.test(ft))) add(1.5, 'username-field');
+    else if (t && (/email/.test(t.autocomplete) || type === 'email' || USERNAME.test(ft))) add(1.5, 'username-field');
+    else if (t && (type === 'tel' || /\btel\b/.test(t.autocomplete) || PHONE.test(ft))) add(1, 'phone-field');
     else add(-3, 'no-username-field');
     const loginHeading = heading !== '' && LOGIN.test(heading);
     const loginName = words !== '' && LOGIN.test(words);
-    if (purpose === 'login' && !loginControl && !loginHeading) add(1.5, 'login-page');
-    if (!loginControl && !loginHeading && !loginName && purpose !== 'login') add(-4, 'no-login-words');
-    if (controlTexts.some((ct) => NEXT.test(ct))) add(1, 'next-button');
+    const remember = checks.some((c) => REMEMBER.test(fieldText(c.el)));
+    // The page's title names the step even when the box has a heading of its own.
+    if (!loginControl && (titleSaysLogin(g.container.ownerDocument) || (purpose === 'login' && !loginHeading))) add(1.5, 'login-page');
+    if (!loginControl && !loginHeading && !loginName && !remember && purpose !== 'login') add(-4, 'no-login-words');
+    if (g.controls.some((c, i) => NEXT.test(controlTexts[i]!) && !SIGNUP.test(controlLabel(c.el)))) add(1.5, 'next-button');
     else if (!loginControl) add(-2, 'no-next-button');
+    // "Create account" offered as a link beside the box says the box itself is for members.
+    if (g.controls.some((c, i) => !submitsHere(c) && SIGNUP.test(controlTexts[i]!)) || signupLinkAfter(g.container)) add(1, 'sign-up-link-beside');
     if (RECOVERY.test(words) || RECOVERY.test(heading) || controlTexts.some((ct) => RECOVERY.test(ct))) add(-4, 'recovery');
     if (NEWSLETTER.test(words) || NEWSLETTER.test(heading) || NEWSLETTER.test(ft)) add(-3, 'newsletter-field');
   }
 
   const username = pickUsername(pool, passwords);
   const submit = pickSubmit(g, passwords[passwords.length - 1] ?? username?.item ?? null);
+  // A form whose button saves, changes or closes something edits an account someone is signed in to.
+  const submitLabel = submit ? controlLabel(submit.item.el) : '';
+  if (submitLabel && ACCOUNT_ACTION.test(submitLabel) && !LOGIN.test(submitLabel)) add(-4, 'account-action-button');
+  if (heading && ACCOUNT_ACTION.test(heading) && !LOGIN.test(heading)) add(-2, 'account-settings-heading');
   const signup =
     kind === 'password' &&
     (passwords.length > 1 || /new-password/.test(ac) || pwTexts.some((t) => SIGNUP.test(t)) || (signupControl && !loginControl) || (words !== '' && SIGNUP.test(words) && !LOGIN.test(words)));
@@ -248,7 +288,7 @@ function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
     else if (tag === 'button' && (type === '' || type === 'submit')) s += 4;
     else if (tag === 'button' || (tag === 'input' && type === 'button')) s += 2;
     else if (el.getAttribute('role') === 'button') s += 1.5;
-    const login = LOGIN.test(t);
+    const login = says(el, t, LOGIN, SIGNUP) || (LOGIN.test(t) && !says(el, t, SIGNUP, LOGIN));
     if (login) s += 3;
     else if (NEXT.test(t)) s += 1.5;
     if (SIGNUP.test(t) && !login) s -= 4;

@@ -70,11 +70,63 @@ export function fieldText(el: Element): string {
   );
 }
 
-/** Text of a clickable control: its text, value, alt of an image, aria-label, title. */
-export function controlText(el: Element): string {
+/** What a control says to a person: its text, value, alt of an image, aria-label, title. */
+function controlWords(el: Element): string {
+  let words = wordsCache.get(el);
+  if (words === undefined) wordsCache.set(el, (words = readControlWords(el)));
+  return words;
+}
+const wordsCache = new WeakMap<Element, string>();
+
+function readControlWords(el: Element): string {
   const a = (n: string) => el.getAttribute(n) || '';
   const img = el.querySelector('img[alt]');
-  return normalize(
-    [ownText(el, 80), a('value'), a('alt'), a('aria-label'), a('title'), img ? img.getAttribute('alt') : '', a('name'), a('id'), a('class').slice(0, 80)].join(' '),
-  );
+  const words = [ownText(el, 80), a('value'), a('alt'), a('aria-label'), a('title'), img ? img.getAttribute('alt') : '', labelledBy(el)].join(' ').trim();
+  return words || iconWords(el);
+}
+
+function labelledBy(el: Element): string {
+  const by = el.getAttribute('aria-labelledby');
+  if (!by) return '';
+  const root = el.getRootNode() as Document | ShadowRoot;
+  return by
+    .split(/\s+/)
+    .map((id) => (id && root.getElementById ? root.getElementById(id) : null))
+    .map((ref) => (ref ? ownText(ref, 80) : ''))
+    .join(' ');
+}
+
+/**
+ * A control with no text of its own: an icon inside it named by aria-label or title, or
+ * words the stylesheet puts in ::before or ::after, which innerText does not show.
+ */
+function iconWords(el: Element): string {
+  const named = el.querySelector('[aria-label], [title], svg title');
+  if (named) {
+    const t = named.getAttribute('aria-label') || named.getAttribute('title') || named.textContent || '';
+    if (t.trim()) return t;
+  }
+  const view = el.ownerDocument.defaultView;
+  if (!view) return '';
+  const parts: string[] = [];
+  const boxes = [el, ...Array.from(el.querySelectorAll('*')).slice(0, 2)];
+  for (const box of boxes) {
+    for (const pseudo of ['::before', '::after']) {
+      const content = view.getComputedStyle(box, pseudo).content;
+      // Computed content is `none`, `normal` or quoted strings ("Log in", "\\e900" icons).
+      for (const m of content.matchAll(/"((?:[^"\\]|\\.)*)"/g)) parts.push(m[1]!);
+    }
+  }
+  return parts.join(' ');
+}
+
+/** The words a control shows, normalised: what a person reads on it. */
+export function controlLabel(el: Element): string {
+  return normalize(controlWords(el));
+}
+
+/** Text of a clickable control: what it shows, and its name, id and class. */
+export function controlText(el: Element): string {
+  const a = (n: string) => el.getAttribute(n) || '';
+  return normalize([controlWords(el), a('name'), a('id'), a('class').slice(0, 80)].join(' '));
 }

@@ -19,6 +19,8 @@ export type DispatchOptions = {
   sessions: SessionFactory;
   reporter?: Reporter;
   signal: AbortSignal;
+  /** Aborted when the run must end without waiting: sessions still closing are left to the grid's teardown. */
+  hurry?: AbortSignal;
   now?: () => number;
   /** Bound on clearing a session between two sites. */
   resetTimeoutMs?: number;
@@ -106,6 +108,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       sessionId: session?.id,
       browserVersion: session?.browserVersion,
       detection: outcome.detection,
+      detector: outcome.detector,
       expect: site.expect,
       message: outcome.message,
       screenshot: outcome.screenshot,
@@ -185,7 +188,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       alive--;
       scheduler.setNode(slot, undefined);
       wake();
-      await session?.close();
+      if (session) await unlessHurried(session.close(), options.hurry);
     }
   };
 
@@ -220,4 +223,22 @@ function bounded(work: Promise<unknown>, ms: number): Promise<boolean> {
     ),
     { milliseconds: ms, fallback: () => false },
   );
+}
+
+/** `work`, or no more waiting for it once `hurry` aborts (it goes on, unwatched). */
+function unlessHurried(work: Promise<unknown>, hurry: AbortSignal | undefined): Promise<void> {
+  const done = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  if (!hurry) return done;
+  if (hurry.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = () => resolve();
+    hurry.addEventListener('abort', stop, { once: true });
+    void done.then(() => {
+      hurry.removeEventListener('abort', stop);
+      resolve();
+    });
+  });
 }

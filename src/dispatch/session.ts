@@ -1,5 +1,5 @@
 // What the dispatcher needs of a browser session. It knows nothing of WebDriver, Docker or AWS.
-import type { Detection, FieldVerdict, Site, SiteStatus } from '../types.ts';
+import type { Detection, DetectorIdentity, FieldVerdict, Site, SiteStatus } from '../types.ts';
 
 export type SiteOutcome = {
   status: Exclude<SiteStatus, 'skipped'>;
@@ -7,6 +7,8 @@ export type SiteOutcome = {
   detection?: Detection;
   /** The comparisons the verdict was made of (none for an error, or a record-only site without baseline). */
   verdicts?: FieldVerdict[];
+  /** What produced the detection. */
+  detector?: DetectorIdentity;
   timings: { loadMs: number; stepsMs: number; detectMs: number; totalMs: number };
   screenshot?: string;
   /** The session cannot be used again (browser crashed, node gone, page wedged). */

@@ -1,4 +1,5 @@
 // The human-readable eval report.
+import type { Answer, Disagreement } from './compare.ts';
 import type { Breakdown, EvalReport } from './metrics.ts';
 
 const pct = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
@@ -39,11 +40,31 @@ export function formatReport(r: EvalReport, options: { misses?: number } = {}): 
   const limit = options.misses ?? 50;
   if (r.misses.length) {
     lines.push('', `misses (${r.misses.length}${r.misses.length > limit ? `, first ${limit}` : ''}):`);
-    for (const m of r.misses.slice(0, limit)) lines.push(`  ${m.id}: ${m.kind}: expected ${m.expected}; detected ${m.detected}`);
+    for (const m of r.misses.slice(0, limit)) lines.push(`  ${m.id}: ${m.kind}: expected ${m.expected}; detected ${m.detected}${m.failure ? ` (the detector failed: ${m.failure})` : ''}`);
   }
   if (r.errors.length) {
     lines.push('', `errors (${r.errors.length}, not counted):`);
     for (const e of r.errors.slice(0, limit)) lines.push(`  ${e.id}: ${e.error}`);
+  }
+  return lines;
+}
+
+const COMPARE_HEADER = `${'detector'.padEnd(22)}  pages    tp  fp  fn   tn  precis  recall      F1  falseL    user    pass  submit`;
+
+function describeAnswer(a: Answer): string {
+  if (a.failure) return `failed (${a.failure})`;
+  const fields = Object.entries(a.fields).map(([f, ok]) => `${f} ${ok ? 'right' : 'wrong'}`);
+  return [a.login ? 'login' : 'no login', ...fields].join(', ');
+}
+
+/** Several detectors side by side: one row each over all pages, then the pages where they part. */
+export function formatComparison(labels: readonly string[], reports: readonly EvalReport[], parted: readonly Disagreement[], options: { misses?: number } = {}): string[] {
+  const lines = [COMPARE_HEADER, ...reports.map((r, i) => row(labels[i]!, r.overall))];
+  const limit = options.misses ?? 50;
+  lines.push('', `pages where the detectors disagree (${parted.length}${parted.length > limit ? `, first ${limit}` : ''}):`);
+  for (const d of parted.slice(0, limit)) {
+    const expected = d.expectedLogin === undefined ? 'unlabelled' : d.expectedLogin ? 'labelled login' : 'labelled no login';
+    lines.push(`  ${d.id} (${expected}): ${d.answers.map((a) => `${a.detector}: ${describeAnswer(a)}`).join('; ')}`);
   }
   return lines;
 }

@@ -19,6 +19,8 @@ export type PageRecord = {
   totalMs?: number;
   session?: string;
   error?: string;
+  /** The detector failed on the page (threw, timed out, answered no Detection); counted as no login found. */
+  failure?: string;
   detected?: { username: string | null; password: string | null; submit: string | null; step: string; confidence: number; signals: string[] };
 };
 
@@ -34,7 +36,7 @@ export type Breakdown = Counts & {
   fields: Record<FieldName, FieldAccuracy>;
 };
 
-export type Miss = { id: string; kind: 'false-login' | 'missed-login' | FieldName; expected: string; detected: string; signals?: string[] };
+export type Miss = { id: string; kind: 'false-login' | 'missed-login' | FieldName; expected: string; detected: string; signals?: string[]; failure?: string };
 
 export type EvalReport = {
   overall: Breakdown;
@@ -96,7 +98,7 @@ export function misses(records: PageRecord[]): Miss[] {
   for (const r of records) {
     if (r.error !== undefined || r.expectedLogin === undefined) continue;
     const signals = r.detected?.signals;
-    if (r.expectedLogin && !r.detectedLogin) out.push({ id: r.id, kind: 'missed-login', expected: 'login form', detected: 'none', signals });
+    if (r.expectedLogin && !r.detectedLogin) out.push({ id: r.id, kind: 'missed-login', expected: 'login form', detected: 'none', signals, ...(r.failure === undefined ? {} : { failure: r.failure }) });
     else if (!r.expectedLogin && r.detectedLogin) {
       out.push({ id: r.id, kind: 'false-login', expected: 'no login form', detected: `password ${r.detected?.password ?? 'none'}, username ${r.detected?.username ?? 'none'}`, signals });
     } else if (r.expectedLogin) {

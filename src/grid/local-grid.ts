@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { InfrastructureError, UsageError } from '../errors.ts';
 import { HttpHubClient } from './hub-client.ts';
 import { isLoopbackHost } from './loopback.ts';
-import { canListen, freePort } from './ports.ts';
+import { canListen, claimPort, freePort } from './ports.ts';
 import { WaitTimeoutError, waitFor } from './wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
@@ -20,7 +20,7 @@ const nodeTemplate = new URL('../../grid/node.toml', import.meta.url);
 export type LocalGridOptions = {
   nodes: number;
   slots: number;
-  /** Hub port; 0 picks a free one. The event bus takes two more free ports. */
+  /** Hub port; 0 picks a free one. The event bus takes the two below it when free, else two others. */
   port: number;
   /** Where logs, rendered node configs and the state file go. */
   stateDir: string;
@@ -29,6 +29,8 @@ export type LocalGridOptions = {
   secret?: string;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Told of each process as soon as it is spawned (the run's reaper watches them). */
+  onProcess?: (p: GridProcess) => void;
   /** Picks the ports not given (event bus, nodes, the hub's with port 0); freePort by default. */
   pickPort?: (host: string) => Promise<number>;
 };
@@ -45,7 +47,8 @@ export type LocalGridState = {
 };
 
 export type LocalGrid = LocalGridState & {
-  stop(): Promise<void>;
+  /** Stops every process; once `hurry` aborts, without the grace period. */
+  stop(hurry?: AbortSignal): Promise<void>;
   /** Starts one more node on the same bus (used by tests and by run to replace capacity). */
   addNode(slots: number): Promise<GridProcess>;
 };
@@ -83,17 +86,19 @@ class PortTakenError extends InfrastructureError {}
 async function launchGrid(options: LocalGridOptions, host: string, stateDir: string): Promise<LocalGrid> {
   const pickPort = options.pickPort ?? freePort;
   const port = options.port || (await pickPort(host));
-  const eventBus = { publish: await pickPort(host), subscribe: await pickPort(host) };
+  const eventBus = await eventBusPorts(host, port, pickPort);
   const hubUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const state: LocalGridState = { hubUrl, host, eventBus, processes: [], startedAt: new Date().toISOString() };
   const secretArgs = options.secret ? ['--registration-secret', options.secret] : [];
   const busArgs = ['--publish-events', `tcp://${host}:${eventBus.publish}`, '--subscribe-events', `tcp://${host}:${eventBus.subscribe}`];
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all(state.processes.map((p) => stopProcessGroup(p.pid)));
+  let stopping: Promise<void> | undefined;
+  const hurried = new AbortController();
+  // Idempotent; a call with `hurry` while a first stop waits shortens that wait too.
+  const stop = (hurry?: AbortSignal) => {
+    if (hurry?.aborted) hurried.abort();
+    else hurry?.addEventListener('abort', () => hurried.abort(), { once: true });
+    return (stopping ??= Promise.all(state.processes.map((p) => stopProcessGroup(p.pid, 5000, hurried.signal))).then(() => undefined));
   };
 
   const launch = (role: 'hub' | 'node', port: number, args: string[]): GridProcess => {
@@ -108,6 +113,7 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     if (child.pid === undefined) throw new InfrastructureError(`could not start the ${role} (java): see ${log}`);
     const proc: GridProcess = { role, pid: child.pid, port, log };
     state.processes.push(proc);
+    options.onProcess?.(proc);
     return proc;
   };
 
@@ -128,6 +134,16 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     throw err;
   }
   return { ...state, stop, addNode };
+}
+
+/**
+ * Selenium's convention (4444 -> 4442 and 4443), which docker-selenium's images and
+ * `scale-nodes --hub` assume too; other ports only when one of those is taken.
+ */
+async function eventBusPorts(host: string, hubPort: number, pickPort: (host: string) => Promise<number>): Promise<{ publish: number; subscribe: number }> {
+  const publish = (await claimPort(host, hubPort - 2)) ? hubPort - 2 : await pickPort(host);
+  const subscribe = (await claimPort(host, hubPort - 1)) ? hubPort - 1 : await pickPort(host);
+  return { publish, subscribe };
 }
 
 export async function renderNodeConfig(slots: number): Promise<string> {
@@ -215,5 +231,28 @@ export async function readState(stateDir: string): Promise<LocalGridState | unde
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UsageError(`cannot read the local grid state ${join(stateDir, stateFileName)}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The event bus of `hubUrl` when it is the hub of the local grid whose state is in `stateDir`
+ * and that hub still runs; undefined otherwise (then Selenium's convention is the guess).
+ */
+export async function eventBusFromState(stateDir: string, hubUrl: string): Promise<{ host: string; publishPort: number; subscribePort: number } | undefined> {
+  const state = await readState(stateDir).catch(() => undefined);
+  if (!state || !sameHub(state.hubUrl, hubUrl)) return undefined;
+  const hub = state.processes.find((p) => p.role === 'hub');
+  if (!hub || !isAlive(hub.pid)) return undefined;
+  return { host: state.host, publishPort: state.eventBus.publish, subscribePort: state.eventBus.subscribe };
+}
+
+/** Same port, and the same host or both on loopback (localhost and 127.0.0.1 are one hub). */
+function sameHub(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    const host = (u: URL) => u.hostname.replace(/^\[|\]$/g, '');
+    return x.port === y.port && (host(x) === host(y) || (isLoopbackHost(host(x)) && isLoopbackHost(host(y))));
+  } catch {
+    return false;
   }
 }

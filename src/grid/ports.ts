@@ -42,6 +42,18 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return bindOnce(host, 0);
 }
 
+/**
+ * Claims a given port for a server this process is about to start: true when nothing listens
+ * on it and no earlier call handed it out (freePort and claimPort never give a port twice).
+ */
+export async function claimPort(host: string, port: number): Promise<boolean> {
+  if (port < firstUserPort || port > 65535 || handedOut.has(port)) return false;
+  handedOut.add(port);
+  if (await canListen(host, port)) return true;
+  handedOut.delete(port);
+  return false;
+}
+
 /** Whether a server could listen on `host`:`port` right now. */
 export function canListen(host: string, port: number): Promise<boolean> {
   return bindOnce(host, port).then(

@@ -10,13 +10,14 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * Stops a process group led by `pid`: SIGTERM, then SIGKILL after `graceMs`. The group takes
- * chromedriver and Chromium with it. Stopping a group that is already gone is not an error.
+ * Stops a process group led by `pid`: SIGTERM, then SIGKILL after `graceMs` (at once when
+ * `hurry` aborts). The group takes chromedriver and Chromium with it. Stopping a group that
+ * is already gone is not an error.
  */
-export async function stopProcessGroup(pid: number, graceMs = 5000): Promise<void> {
+export async function stopProcessGroup(pid: number, graceMs = 5000, hurry?: AbortSignal): Promise<void> {
   if (!signalGroup(pid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !hurry?.aborted) {
     if (!groupAlive(pid)) return;
     await sleep(100);
   }

@@ -19,6 +19,10 @@ export type NodePoolConfig = {
   pool?: string;
   /** Labels/tags every node with it; `run` passes its own, scale-nodes a timestamped one. */
   runId: string;
+  /** The `run` process that owns the nodes (src/reaper/owner.ts); none for a scale-nodes pool. */
+  owner?: string;
+  /** Only finds and removes nodes (`sweep`): no image or AMI is needed. */
+  sweepOnly?: boolean;
   /** Sessions per node. */
   slots?: number;
   /** Registration secret of the hub (used for drain/remove, and given to docker nodes). */
@@ -53,7 +57,7 @@ export function createProvider(config: NodePoolConfig, deps: ProviderDeps = {}):
   const hub = hubEndpoint(config.hub, config.eventBus);
   const hubClient = deps.hubClient ?? new HttpHubClient(hub.url, { secret: config.secret });
   const slots = config.slots ?? 1;
-  const common = { pool, runId: config.runId, hub, hubClient, slots, log: deps.log, clock: deps.clock, readyTimeoutMs: config.readyTimeoutMs, drainTimeoutMs: config.drainTimeoutMs };
+  const common = { pool, runId: config.runId, owner: config.owner, hub, hubClient, slots, log: deps.log, clock: deps.clock, readyTimeoutMs: config.readyTimeoutMs, drainTimeoutMs: config.drainTimeoutMs };
   const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
   if (config.provider === 'docker') {
@@ -72,17 +76,17 @@ export function createProvider(config: NodePoolConfig, deps: ProviderDeps = {}):
     const e = config.ec2 ?? {};
     const region = e.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('--provider ec2 needs a region: --region, AWS_REGION or AWS_DEFAULT_REGION');
-    if (!config.image) {
+    if (!config.image && !config.sweepOnly) {
       throw new UsageError('--provider ec2 needs --image: a node image the instances can pull (your registry, e.g. ECR, or selenium/node-chrome)');
     }
-    if (!e.ami) throw new UsageError('--provider ec2 needs --ami: an AMI id for the nodes (e.g. Amazon Linux 2023)');
+    if (!e.ami && !config.sweepOnly) throw new UsageError('--provider ec2 needs --ami: an AMI id for the nodes (e.g. Amazon Linux 2023)');
     const provider = new Ec2NodeProvider(
       defined({
         ...common,
         ...e,
         ami: e.ami,
         region,
-        image: config.image,
+        image: config.image ?? '',
         hubHasSecret: Boolean(config.secret),
         client: deps.ec2Client ?? new EC2Client({ region }),
       }),

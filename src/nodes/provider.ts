@@ -21,6 +21,8 @@ export type ProvisionedNode = {
   /** False once the provider knows it can never become a node again (exited, terminating). */
   alive: boolean;
   createdAt: string;
+  /** `host/pid/start` of the `run` that provisioned it for itself; none for a scale-nodes pool. */
+  owner?: string;
 };
 
 export type SweepFilter = { pool?: string; runId?: string };
@@ -36,12 +38,17 @@ export interface NodeProvider {
   provision(count: number, options?: { signal?: AbortSignal }): Promise<ProvisionedNode[]>;
   /** This pool's nodes, alive or not. */
   list(): Promise<ProvisionedNode[]>;
+  /** Nodes of any pool carrying these labels/tags (all of grid-run's without a filter). */
+  find(filter: SweepFilter): Promise<ProvisionedNode[]>;
   /** Stops the hub from giving the node new sessions and waits (bounded) for its sessions to end. */
   drain(node: ProvisionedNode, options?: { signal?: AbortSignal }): Promise<void>;
   /** Takes the node off the hub, then removes the container or terminates the instance. Idempotent. */
   remove(node: ProvisionedNode): Promise<void>;
-  /** Removes every node carrying these labels/tags, without draining; returns what it removed. */
-  sweep(filter: SweepFilter): Promise<ProvisionedNode[]>;
+  /**
+   * Removes every node carrying these labels/tags, without draining; returns what it removed.
+   * Once `hurry` aborts, nothing is waited for that can be skipped (grace periods, the hub).
+   */
+  sweep(filter: SweepFilter, options?: { hurry?: AbortSignal }): Promise<ProvisionedNode[]>;
 }
 
 /** Where nodes register: the hub's URL and its event bus (which nodes connect to). */
@@ -57,6 +64,7 @@ export const labels = {
   runId: 'grid-run.run-id',
   managedBy: 'grid-run.managed-by',
   nodePort: 'grid-run.node-port',
+  owner: 'grid-run.owner',
 } as const;
 
 // Pool and run ids become Docker labels, EC2 tags, container names and shell words in

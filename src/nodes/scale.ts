@@ -96,7 +96,8 @@ async function pickForRemoval(live: ProvisionedNode[], n: number, hub: HubClient
 export type RunNodes = {
   provider: NodeProvider;
   provision(count: number, signal?: AbortSignal): Promise<ProvisionedNode[]>;
-  release(): Promise<ProvisionedNode[]>;
+  /** With `hurry`: once it aborts, the nodes are removed without grace periods. */
+  release(hurry?: AbortSignal): Promise<ProvisionedNode[]>;
 };
 
 export function nodesForRun(provider: NodeProvider, runId: string): RunNodes {
@@ -105,8 +106,8 @@ export function nodesForRun(provider: NodeProvider, runId: string): RunNodes {
     provider,
     provision: (count, signal) => provider.provision(count, { signal }),
     // No drain: at the end of a run (or on Ctrl-C) nothing of ours should still run there.
-    release: () =>
-      (released ??= provider.sweep({ runId }).catch((err: unknown) => {
+    release: (hurry) =>
+      (released ??= provider.sweep({ runId }, { hurry }).catch((err: unknown) => {
         released = undefined; // let a later call (the Ctrl-C path, say) try again
         throw err;
       })),

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
-import { FIELDS, type Site, type SiteResult } from '../types.ts';
+import { FIELDS, type DetectorIdentity, type Site, type SiteResult } from '../types.ts';
+import { identityProperties } from '../detector/identity.ts';
 import { changesById, compareRuns, comparisonCounts, type Comparison, type CompareWith } from './compare.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
@@ -21,6 +22,8 @@ export type JUnitOptions = {
   cwd?: string;
   /** The earlier run to compare with: its counts and metrics become suite properties, each site's changes a property. */
   compareWith?: CompareWith;
+  /** The run's detector, as suite properties (`grid-run.detector`, `grid-run.detector.sha256`, ...). */
+  detector?: DetectorIdentity;
 };
 
 // The package is CommonJS (module.exports = builder) but its types declare an ES default
@@ -49,6 +52,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   if (options.gridUrl) suite.property('grid.url', redactUrl(options.gridUrl));
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
+  for (const [name, value] of options.detector ? identityProperties(options.detector) : []) suite.property(name, value);
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
   const comparison = options.compareWith && compareRuns(options.compareWith.results, results, options.compareWith.file);
   if (comparison) for (const [name, value] of comparisonProperties(comparison)) suite.property(name, value);
@@ -241,6 +245,7 @@ export class JUnitReporter implements Reporter {
       runId: info.runId,
       gridUrl: info.gridUrl,
       startedAt: info.startedAt,
+      detector: info.detector,
     };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {

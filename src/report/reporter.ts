@@ -1,5 +1,5 @@
 // Reporters see the run as a stream of plain events; none of them can change its course.
-import type { Chunk, Site, SiteResult } from '../types.ts';
+import type { Chunk, DetectorIdentity, Site, SiteResult } from '../types.ts';
 
 export type RunInfo = {
   runId: string;
@@ -9,6 +9,8 @@ export type RunInfo = {
   /** Slots the dispatcher will use at once. */
   concurrency: number;
   startedAt: Date;
+  /** What detects the login form on every site of the run. */
+  detector?: DetectorIdentity;
 };
 
 export type RunSummary = {

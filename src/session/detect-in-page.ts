@@ -4,12 +4,14 @@
 // also compares the expected fields and outlines the detected ones when its answer is final,
 // so that a usual site costs one script run for all three.
 import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
-import { detectorScriptWithMeta, inspectScript } from '../detect/bundle.ts';
+import { detectorScriptWithMeta, inspectScript } from '../detector/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
+import { detectionOf } from '../detect/check-detection.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
 import type { Detection, Expectation } from '../types.ts';
-import type { Inspection, PageInfo, SameResult } from '../detect/entry.ts';
-import { locateElement } from '../detect/driver-locate.ts';
+import type { DetectorFailure, Inspection, PageInfo, SameResult } from '../detect/entry.ts';
+import { locateElement } from '../detector/driver-locate.ts';
+import { errorMessage } from '../errors.ts';
 
 export type DetectInPageOptions = {
   /** Bound on each script run, in ms. */
@@ -24,6 +26,19 @@ export type DetectInPageOptions = {
   clearStorage?: boolean;
 };
 
+/**
+ * The scripts a detector runs: `inspect` in the top document (InspectOptions as arguments[0];
+ * answers an Inspection, or a DetectorFailure), `frame` in a cross-origin frame.
+ */
+export type InPageScripts = {
+  inspect: () => Promise<string>;
+  frame: () => Promise<string>;
+  /** A user's detector: its script timing out is its failure, not the browser's. */
+  user: boolean;
+};
+
+const builtinScripts: InPageScripts = { inspect: inspectScript, frame: detectorScriptWithMeta, user: false };
+
 export type { PageInfo, SameResult };
 
 export type PageDetection = {
@@ -35,23 +50,39 @@ export type PageDetection = {
   same?: Inspection['same'];
 };
 
-export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}): Promise<PageDetection> {
+/**
+ * A user's detector did not answer with a Detection (threw, timed out, wrong shape): the site
+ * fails with this message. `sessionLost` when its script may still be running in the page.
+ */
+export class DetectorFailed extends Error {
+  readonly page?: PageInfo;
+  readonly sessionLost: boolean;
+  constructor(message: string, options: { page?: PageInfo; sessionLost?: boolean } = {}) {
+    super(message);
+    this.page = options.page;
+    this.sessionLost = options.sessionLost ?? false;
+  }
+}
+
+export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}, scripts: InPageScripts = builtinScripts): Promise<PageDetection> {
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
   const inspectOptions = { expect: options.expect, outline: options.outline ?? false, clearStorage: options.clearStorage ?? false };
-  const top = (await runDetector(driver, await inspectScript(), inspectOptions)) as Inspection;
+  const top = (await runDetector(driver, scripts, await scripts.inspect(), inspectOptions)) as Inspection | DetectorFailure;
+  if ('failure' in top) throw new DetectorFailed(top.failure, { page: top.page });
   const { page, same } = top;
   let detectMs = top.elapsedMs;
-  let detection = strip(top);
+  let detection = detectionOf(top);
   if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same };
-  const script = await detectorScriptWithMeta();
+  const script = await scripts.frame();
   for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
-    const inner = await detectInFrame(driver, framePath, script);
+    const inner = await detectInFrame(driver, scripts, framePath, script);
     if (!inner) continue;
+    if ('failure' in inner) throw new DetectorFailed(`in cross-origin frame ${framePath}: ${inner.failure}`, { page });
     detectMs += inner.elapsedMs;
     if (inner.login) {
       const prefix = (p: string | null) => (p === null ? null : joinSelectorPath([framePath, p]));
       detection = {
-        ...strip(inner),
+        ...detectionOf(inner),
         username: prefix(inner.username),
         password: prefix(inner.password),
         submit: prefix(inner.submit),
@@ -63,21 +94,35 @@ export async function detectInPage(driver: WebDriver, options: DetectInPageOptio
   return { detection, detectMs, page };
 }
 
+type FrameAnswer = DetectionWithMeta | { failure: string };
+
 /**
  * The detection inside one cross-origin frame, or null when the frame cannot be entered
  * (gone, or not yet loaded): one unreachable ad frame must not fail the whole page.
  */
-async function detectInFrame(driver: WebDriver, framePath: string, script: string): Promise<DetectionWithMeta | null> {
+async function detectInFrame(driver: WebDriver, scripts: InPageScripts, framePath: string, script: string): Promise<FrameAnswer | null> {
   try {
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
     await driver.switchTo().frame(frame as WebElement);
-    return await runDetector(driver, script);
-  } catch {
+    return (await runDetector(driver, scripts, script)) as FrameAnswer;
+  } catch (err) {
+    if (err instanceof DetectorFailed) throw err;
     return null;
   } finally {
     await driver.switchTo().defaultContent();
   }
+}
+
+/** What a user's script did wrong that the page itself reports as a WebDriver error; else returns. */
+async function userScriptFault(driver: WebDriver, err: unknown): Promise<void> {
+  // A detect() that never settles (or never yields) runs into the script timeout.
+  if (err instanceof wdError.ScriptTimeoutError) {
+    const { script } = await driver.manage().getTimeouts().catch(() => ({ script: undefined }));
+    throw new DetectorFailed(`detect() did not answer within the script timeout${script ? ` (${script} ms)` : ''}`, { sessionLost: true });
+  }
+  // The module's own top level threw before detect() could be called.
+  if (err instanceof wdError.JavascriptError) throw new DetectorFailed(`the detector module failed in the page: ${errorMessage(err).split('\n')[0]}`);
 }
 
 /** A page that keeps opening dialogs while the detector runs. */
@@ -90,12 +135,13 @@ const detectorAttempts = 3;
  * field, say) ends the script without an answer: sessions dismiss dialogs by themselves, and
  * the script's result is lost with it. The dialog is dismissed and the script run again.
  */
-async function runDetector(driver: WebDriver, script: string, ...args: unknown[]): Promise<DetectionWithMeta> {
+async function runDetector(driver: WebDriver, scripts: InPageScripts, script: string, ...args: unknown[]): Promise<DetectionWithMeta | DetectorFailure> {
   for (let attempt = 1; attempt <= detectorAttempts; attempt++) {
     try {
-      const result = (await driver.executeScript(script, ...args)) as DetectionWithMeta | null;
+      const result = (await driver.executeScript(script, ...args)) as DetectionWithMeta | DetectorFailure | null;
       if (result) return result;
     } catch (err) {
+      if (scripts.user) await userScriptFault(driver, err);
       if (!(err instanceof wdError.UnexpectedAlertOpenError)) throw err;
     }
     await driver
@@ -105,16 +151,4 @@ async function runDetector(driver: WebDriver, script: string, ...args: unknown[]
       .catch(() => undefined);
   }
   throw new DetectionInterrupted(`the page's dialogs interrupted the detector ${detectorAttempts} times`);
-}
-
-function strip(d: DetectionWithMeta): Detection {
-  return {
-    login: d.login,
-    step: d.step,
-    username: d.username,
-    password: d.password,
-    submit: d.submit,
-    confidence: d.confidence,
-    signals: d.signals,
-  };
 }

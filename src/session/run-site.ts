@@ -7,9 +7,10 @@ import type { WebDriver } from 'selenium-webdriver';
 import type { Site } from '../types.ts';
 import type { SiteOutcome } from '../dispatch/session.ts';
 import { errorMessage } from '../errors.ts';
-import { DetectionInterrupted, detectInPage, type PageInfo } from './detect-in-page.ts';
+import { DetectionInterrupted, DetectorFailed, type PageDetection, type PageInfo } from './detect-in-page.ts';
+import { builtinDetector, type Detector } from '../detector/detector.ts';
 import { judge } from './verdict.ts';
-import { outlineScript } from '../detect/bundle.ts';
+import { outlineScript } from '../detector/bundle.ts';
 import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
@@ -29,6 +30,8 @@ export type SiteRunOptions = {
   baseline?: Baseline;
   /** Clear the page's session and local storage in the detection's script run (see WebDriverSession.reset). */
   clearStorage?: boolean;
+  /** What detects the login form (default: the built-in detector). */
+  detector?: Detector;
 };
 
 /** A site's outcome, and the page the detector ran in (when it ran). */
@@ -46,6 +49,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
   let phase = 'loading the page';
   const overall = options.siteTimeoutMs;
   const pageLoadMs = pageLoadTimeoutOf(site, options);
+  const detector = options.detector ?? builtinDetector;
   const work = async (): Promise<SiteRunOutcome> => {
     await ensureTimeouts(driver, { pageLoad: pageLoadMs, script: options.scriptTimeoutMs });
     let t = performance.now();
@@ -69,11 +73,20 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     // failed sites' only, just before their screenshot: outlines on a page make the browser paint
     // it again, which a passing site need not pay for.
     const outlineNow = options.screenshotDir !== undefined && options.screenshotsOf === 'all';
-    const { detection, detectMs, page, same } = await detectInPage(driver, {
-      expect: site.expect,
-      outline: outlineNow,
-      clearStorage: options.clearStorage,
-    });
+    let found: PageDetection;
+    try {
+      found = await detector.detect(driver, { expect: site.expect, outline: outlineNow, clearStorage: options.clearStorage });
+    } catch (err) {
+      // The user's detector is what is under test: its fault fails the site, not the run.
+      if (!(err instanceof DetectorFailed)) throw err;
+      let screenshot: string | undefined;
+      if (options.screenshotDir && !err.sessionLost) {
+        phase = 'taking the screenshot';
+        screenshot = await saveScreenshot(driver, site, options.screenshotDir);
+      }
+      return { status: 'failed', message: `detector ${detector.identity.name}: ${err.message}`, timings, page: err.page, screenshot, sessionLost: err.sessionLost };
+    }
+    const { detection, detectMs, page, same } = found;
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
@@ -98,14 +111,15 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     return { status: verdict.status, message: verdict.message, detection, verdicts: verdict.verdicts, timings, screenshot, page };
   };
   try {
-    return await pTimeout(work(), {
+    const outcome = await pTimeout(work(), {
       milliseconds: overall,
       fallback: () => {
         throw new SiteTimeout(`site took longer than ${overall} ms (while ${phase})`);
       },
     });
+    return { ...outcome, detector: detector.identity };
   } catch (err) {
-    return infrastructureOutcome(err, phase, site, options, timings);
+    return { ...infrastructureOutcome(err, phase, site, options, timings), detector: detector.identity };
   } finally {
     timings.totalMs = performance.now() - started;
     for (const key of Object.keys(timings) as (keyof typeof timings)[]) timings[key] = Math.round(timings[key] * 10) / 10;

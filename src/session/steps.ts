@@ -2,7 +2,7 @@
 // everywhere else (` >>> ` into open shadow roots and frames); every wait is bounded and
 // says which step and selector it waited for.
 import type { WebDriver } from 'selenium-webdriver';
-import { locate, type Found } from '../detect/driver-locate.ts';
+import { locate, type Found } from '../detector/driver-locate.ts';
 import type { Step } from '../types.ts';
 
 export class StepError extends Error {}

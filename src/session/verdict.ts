@@ -2,8 +2,8 @@
 // "Site lists"). Fields are compared by element identity in the page, since a label and the
 // detector name the same element with different selectors.
 import type { WebDriver } from 'selenium-webdriver';
-import { locate } from '../detect/driver-locate.ts';
-import { samePairsScript } from '../detect/bundle.ts';
+import { locate } from '../detector/driver-locate.ts';
+import { samePairsScript } from '../detector/bundle.ts';
 import { FIELDS, type Detection, type Expectation, type FieldName, type FieldVerdict } from '../types.ts';
 import { describeVerdict, verdictMessage } from '../report/verdicts.ts';
 import type { PageDetection } from './detect-in-page.ts';

@@ -6,7 +6,7 @@ import type { Site } from '../types.ts';
 import { runSite, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
 import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
-import { clearPageScript } from '../detect/bundle.ts';
+import { clearPageScript } from '../detector/bundle.ts';
 
 /** What a page can keep for the next one besides cookies and the tab's session storage. */
 export const originStorage = 'local_storage,indexeddb,cache_storage,service_workers,file_systems';

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import type { InputProblem } from '../errors.ts';
 import type { Expectation, Site, Step } from '../types.ts';
-import { validateSelectorPath } from '../detect/selector-path.ts';
+import { validateSelectorPath } from './selector-path.ts';
 import schema from './site.schema.json' with { type: 'json' };
 
 export const STEP_KINDS = ['click', 'waitFor', 'type', 'sleep'] as const;

@@ -1,7 +1,7 @@
 // `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
 // one site list, plus the reset question of issue 4, what one WebDriver or DevTools command
 // costs, a scheduler simulation and the CLI's memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
-// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,sim,memory,report]
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,detector,sim,memory,report]
 // [--only PART,...] [--report-sites 10000] (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check;
 // `--only report` measures the HTML report at 10,000 sites and nothing else).
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -57,7 +57,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const PARTS = ['browsers', 'limit', 'grid-run', 'peer', 'reset', 'profile', 'calls', 'sim', 'memory', 'report'];
+const PARTS = ['browsers', 'limit', 'grid-run', 'peer', 'reset', 'profile', 'calls', 'detector', 'sim', 'memory', 'report'];
 const only = values.only?.split(',').filter(Boolean);
 const skip = new Set(only ? PARTS.filter((p) => !only.includes(p)) : values.skip.split(',').filter(Boolean));
 const reps = Number(values.reps);
@@ -78,7 +78,7 @@ log(`outputs and logs: ${out}`);
 const record: Record<string, unknown> = { startedAt: new Date().toISOString(), loadAtStart, cores: cpus().length };
 const targets: string[] = [];
 
-if (['browsers', 'reset', 'profile', 'calls'].some((part) => !skip.has(part))) await browserArms();
+if (['browsers', 'reset', 'profile', 'calls', 'detector'].some((part) => !skip.has(part))) await browserArms();
 if (!skip.has('sim')) simulation();
 if (!skip.has('memory')) await memory();
 if (!skip.has('report')) await htmlReport();
@@ -157,6 +157,7 @@ async function browserArms(): Promise<void> {
       await idle();
       await callsArm(grid.hubUrl, list.listFile);
     }
+    if (!skip.has('detector')) await detectorArms(grid.hubUrl, list.listFile, idle);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -180,10 +181,10 @@ async function loopArm(arm: 'limit' | 'peer', hubUrl: string, listFile: string, 
   };
 }
 
-async function gridRunArm(hubUrl: string, listFile: string, rep: number): Promise<ArmRun> {
-  const dir = join(out, `grid-run-${rep}`);
+async function gridRunArm(hubUrl: string, listFile: string, rep: number, extra: { name?: string; args?: string[] } = {}): Promise<ArmRun & { results: SiteResult[] }> {
+  const dir = join(out, `${extra.name ?? 'grid-run'}-${rep}`);
   await mkdir(dir, { recursive: true });
-  const args = ['run', '--grid', hubUrl, '--sites', listFile, '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report'];
+  const args = ['run', '--grid', hubUrl, '--sites', listFile, '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report', ...(extra.args ?? [])];
   const child = await runChild(join(repo, 'bin/grid-run.js'), args, { cwd: dir, env: { ...process.env, CI: 'true' }, log: join(dir, 'stderr.log') });
   await writeFile(join(dir, 'stdout.log'), child.stdout);
   if (child.code !== 0 && child.code !== 1) throw new Error(`grid-run run exited with ${child.code}: see ${dir}`);
@@ -197,7 +198,52 @@ async function gridRunArm(hubUrl: string, listFile: string, rep: number): Promis
     errors: results.results.filter((r) => r.status === 'error').length,
     dispatchMs: results.summary.wallMs,
     workingMs: workingSpan(results.results),
+    results: results.results,
   };
+}
+
+/**
+ * The per-site cost of a `--detector FILE` run against the built-in detector: the same sites
+ * and grid, `grid-run run` both ways, interleaved. The user's detector is the example one,
+ * which does less than the built-in; what the figure shows is what running a user's module
+ * (its own bundle in the same script run) adds or saves per site.
+ */
+async function detectorArms(hubUrl: string, listFile: string, idle: () => Promise<unknown>): Promise<void> {
+  const example = join(repo, 'examples/detector/detector.ts');
+  const arms = [
+    { name: 'builtin', args: [] as string[] },
+    { name: 'detector-file', args: ['--detector', example] },
+  ];
+  const runs: Record<string, (ArmRun & { results: SiteResult[] })[]> = { builtin: [], 'detector-file': [] };
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const arm of arms) {
+      await idle();
+      const run = await gridRunArm(hubUrl, listFile, rep, arm);
+      runs[arm.name]!.push(run);
+      note(`detector rep ${rep} ${arm.name}: ${fmt(run.wallMs, 's')}, ${run.errors} errors (load ${loadavg()[0]!.toFixed(2)})`);
+    }
+  }
+  const perSite = (rs: SiteResult[], key: 'totalMs' | 'detectMs') => rs.filter((r) => r.status !== 'skipped').map((r) => r.timings[key]);
+  const rows = arms.map(({ name }) => {
+    const all = runs[name]!.flatMap((r) => r.results);
+    const meanTotal = perSite(all, 'totalMs').reduce((a, b) => a + b, 0) / Math.max(1, perSite(all, 'totalMs').length);
+    return [
+      name,
+      fmt(median(runs[name]!.map((r) => r.wallMs)), 's'),
+      fmt(median(runs[name]!.map((r) => r.dispatchMs!)) / (runs[name]![0]?.sites ?? 1)),
+      fmt(median(perSite(all, 'totalMs'))),
+      fmt(meanTotal),
+      fmt(median(perSite(all, 'detectMs'))),
+      fmt(percentile(perSite(all, 'detectMs'), 0.9)),
+      String(runs[name]!.reduce((n, r) => n + r.errors, 0)),
+    ];
+  });
+  log('');
+  log(`## --detector FILE against the built-in detector: ${runs.builtin![0]?.sites ?? 0} sites, ${slots} slots, ${reps} interleaved repetitions, \`grid-run run --grid HUB\` with and without \`--detector examples/detector/detector.ts\``);
+  log(table(['detector', 'wall (median)', 'dispatch per site', 'site median', 'site mean', 'detection median', 'detection p90', 'errors'].map((h, i) => (i >= 2 && i <= 6 ? `${h} (ms)` : h)), rows));
+  const cost = (name: string) => median(runs[name]!.map((r) => r.dispatchMs!));
+  log(`per-site cost, dispatch wall per site (median over reps): --detector ${fmt(cost('detector-file') / (runs.builtin![0]?.sites ?? 1))} ms against builtin ${fmt(cost('builtin') / (runs.builtin![0]?.sites ?? 1))} ms = ${fmt(cost('detector-file') / cost('builtin'), 'x')}`);
+  record.detectorArms = Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, rs.map(({ results: _r, ...rest }) => rest)]));
 }
 
 /**

@@ -16,14 +16,14 @@
 //          judging) and WebDriverSession.reset; and, outside the sequence, what a screenshot and
 //          its file add (failed sites, or every site with --screenshots all).
 // Every arm opens its sessions with grid-run's own capabilities and runs the same detector
-// bundle (src/detect/bundle.ts) and the same step runner (src/session/steps.ts).
+// bundle (src/detector/bundle.ts) and the same step runner (src/session/steps.ts).
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Builder, type WebDriver } from 'selenium-webdriver';
-import { detectorScript } from '../../src/detect/bundle.ts';
+import { detectorScript } from '../../src/detector/bundle.ts';
 import { runSteps } from '../../src/session/steps.ts';
 import { capturePng, defaultSiteRunOptions, screenshotName } from '../../src/session/run-site.ts';
 import { originStorage, WebDriverSession } from '../../src/session/webdriver-session.ts';

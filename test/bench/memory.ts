@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execWithHeapFlags } from '../../bin/heap-flags.js';
 import '../../src/cli/main.ts';
-import { detectorScriptWithMeta } from '../../src/detect/bundle.ts';
+import { detectorScriptWithMeta } from '../../src/detector/bundle.ts';
 import { dispatch } from '../../src/dispatch/dispatch.ts';
 import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
 import { expectedMs, plan } from '../../src/plan/plan.ts';

@@ -114,13 +114,18 @@ describe('docker provider against a real engine and hub', function () {
     let settled = false;
     const scaling = cli(['scale-nodes', '0', ...base]).finally(() => (settled = true));
     try {
-      await sleep(5000);
+      // The event to wait for: the hub has the node draining. scale-nodes is then waiting for
+      // the session, and must still be waiting after the session used the node again.
+      const deadline = Date.now() + 60_000;
+      while ((await hubNodes())[0]?.availability !== 'DRAINING') {
+        assert.ok(Date.now() < deadline, 'the hub lists the node as DRAINING within 60 s');
+        await sleep(200);
+      }
       assert.equal(settled, false, 'scale-down must wait for the session');
-      const [node] = await hubNodes();
-      assert.equal(node?.availability, 'DRAINING');
       // The session keeps working on the draining node.
       await driver.get(pageUrl);
       assert.equal(await driver.getTitle(), 'served on loopback');
+      assert.equal(settled, false, 'scale-down still waits while the session runs');
     } finally {
       await driver.quit();
     }

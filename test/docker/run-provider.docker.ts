@@ -12,6 +12,7 @@ import type { SiteResult } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { loginPage } from '../helpers/pages.ts';
+import { reaperFinished, spawnGridRun } from '../helpers/processes.ts';
 
 describe('run --provider docker (real engine)', function () {
   this.timeout(600_000);
@@ -79,5 +80,17 @@ describe('run --provider docker (real engine)', function () {
     assert.equal(r.code, 130, `${r.stderr}\n${r.stdout.slice(-2000)}`);
     assert.ok(r.most() >= 1);
     assert.deepEqual(await containers(), [], 'nothing provisioned is left behind');
+  });
+
+  it('SIGKILL of the CLI mid-run: its reaper removes the containers of the run within 30 s', async () => {
+    const temp = await mkdtemp(join(tmpdir(), 'grid-run-provider-kill-'));
+    const run = spawnGridRun(['run', '--provider', 'docker', '--nodes', '1', '--slots', '1', '--pool', pool, '--sites', list, '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
+    while ((await containers()).length === 0) await sleep(100);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const deadline = Date.now() + 30_000;
+    while ((await containers()).length > 0 && Date.now() < deadline) await sleep(500);
+    assert.deepEqual(await containers(), [], `no container of the run 30 s after the kill\n${run.output().slice(-2000)}`);
+    assert.equal(await reaperFinished(temp), 'reaped');
   });
 });

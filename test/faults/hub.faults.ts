@@ -1,5 +1,4 @@
-// The hub killed mid-run and started again on the same ports: the run either resumes, or
-// ends with exit 3 and a complete JUnit in which the sites it could not finish are errors.
+// The hub killed mid-run and started again on the same ports: the run resumes there.
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +26,7 @@ describe('faults: hub killed mid-run', function () {
     await pages?.close();
   });
 
-  it('killed and restarted: the run resumes, or ends with exit 3 and every unfinished site an error', async () => {
+  it('killed and restarted: the run resumes on the restarted hub and every site passes (exit 0)', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'grid-run-faults-grid-'));
     grid = await startLocalGrid({ nodes: 2, slots: 1, port: 0, stateDir });
     const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-hub-'));
@@ -41,22 +40,10 @@ describe('faults: hub killed mid-run', function () {
     await sleep(3000);
     restarted = restartHub(grid, stateDir);
     const r = await running;
-    const resumed = r.code === 0;
-    const { results } = await checkRun(`hub killed, restarted (${resumed ? 'resumed' : 'ended'})`, {
-      dir,
-      ids,
-      code: r.code,
-      expectedCodes: [0, 3],
-      output: r.stderr + r.stdout,
-    });
-    if (resumed) {
-      assert.ok(results.every((x) => x.status === 'passed'));
-      assert.ok(results.some((x) => Date.parse(x.attempts.at(-1)!.startedAt) > killedAt + 3000), 'sites ran on the restarted hub');
-    } else {
-      const unfinished = results.filter((x) => x.status !== 'passed');
-      assert.ok(unfinished.length > 0);
-      for (const x of unfinished) assert.equal(x.status, 'error', `${x.id}: an unfinished site is an error (${x.message})`);
-      for (const x of unfinished) assert.ok(x.message, `${x.id} says why`);
-    }
+    // The nodes register again with the restarted hub within the session-open budget, so the
+    // run resumes: the sites the kill broke go back to the queue once and pass on the new hub.
+    const { results } = await checkRun('hub killed, restarted', { dir, ids, code: r.code, expectedCodes: [0], output: r.stderr + r.stdout });
+    assert.ok(results.every((x) => x.status === 'passed'), 'every site passed');
+    assert.ok(results.some((x) => Date.parse(x.attempts.at(-1)!.startedAt) > killedAt + 3000), 'sites ran on the restarted hub');
   });
 });

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/grid/ports.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
-import { embeddedGridGroups, processesInGroups, spawnGridRun } from '../helpers/processes.ts';
+import { embeddedGridGroups, processesInGroups, reaperFinished, spawnGridRun } from '../helpers/processes.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
-import { waitForProgress } from './grid.ts';
+import { sleep, waitForProgress } from './grid.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 
@@ -35,9 +35,17 @@ describe('faults: signals mid-run', function () {
   });
   after(async () => pages?.close());
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // How each case delivers its signals: once; twice 50 ms apart (a CI cancel forwarded by a
+  // wrapper: one request); a second one 3 s later (a real second request: stop waiting).
+  const cases = [
+    { signal: 'SIGINT', name: 'SIGINT', deliver: [0] },
+    { signal: 'SIGTERM', name: 'SIGTERM', deliver: [0] },
+    { signal: 'SIGTERM', name: 'two SIGTERMs 50 ms apart', deliver: [0, 50] },
+    { signal: 'SIGINT', name: 'SIGINT, then SIGINT again 3 s later', deliver: [0, 3000] },
+  ] as const;
+  for (const { signal, name, deliver } of cases) {
     const expected = signal === 'SIGINT' ? 130 : 143;
-    it(`${signal}: partial JUnit and results.json with every site once, exit ${expected}, nothing left running`, async () => {
+    it(`${name}: partial JUnit, results.json and HTML with every site once, exit ${expected}, nothing left running`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-'));
       const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-tmp-'));
       // Remote pages (counted, to know the run is under way) and relative ones (served by the
@@ -55,9 +63,15 @@ describe('faults: signals mid-run', function () {
       const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
       await waitForProgress(pages.served, from, 4);
       const groups = await embeddedGridGroups(temp);
-      run.child.kill(signal);
+      for (let i = 0; i < deliver.length; i++) {
+        await sleep(deliver[i]! - (deliver[i - 1] ?? 0));
+        run.child.kill(signal);
+      }
       const code = await run.exited;
-      const { results } = await checkRun(`${signal} mid-run`, { dir, ids, code, expectedCodes: [expected], output: run.output() });
+      const out = run.output();
+      if (deliver.length === 2 && deliver[1] < 1000) assert.doesNotMatch(out, new RegExp(`${signal} again`), 'the repeat is the same request');
+      if (deliver.length === 2 && deliver[1] >= 1000) assert.match(out, new RegExp(`${signal} again: not waiting`), 'the second request is heard');
+      const { results } = await checkRun(`${name} mid-run`, { dir, ids, code, expectedCodes: [expected], output: run.output() });
       const skipped = results.filter((r) => r.status === 'skipped');
       assert.ok(skipped.length > 0 && skipped.length < ids.length, `${skipped.length} skipped: interrupted mid-run`);
       for (const r of skipped) assert.match(r.message ?? '', new RegExp(`interrupted \\(${signal}\\)`), r.id);
@@ -65,6 +79,7 @@ describe('faults: signals mid-run', function () {
       assert.ok(results.every((r) => r.status === 'passed' || r.status === 'skipped'), 'nothing else went wrong');
       assert.ok((await stat(join(dir, 'report', 'index.html'))).isFile(), 'the HTML report is written too');
       assert.deepEqual(processesInGroups(groups), [], 'no grid process left');
+      assert.equal(await reaperFinished(temp), 'done', 'the reaper was told the teardown is done');
       assert.equal(await listening(servePort), false, 'the static server is gone');
     });
   }

@@ -56,3 +56,20 @@ export async function embeddedGridGroups(tmp: string, timeoutMs = 120_000): Prom
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Whether the reaper of the run in `tmp` exited after a clean teardown ('done': it removed
+ * nothing), after removing what the run left ('reaped'), or has not ended ('running').
+ */
+export async function reaperFinished(tmp: string, timeoutMs = 10_000): Promise<'done' | 'reaped' | 'running'> {
+  const dir = (await readdir(tmp)).find((f) => f.startsWith('grid-run-'));
+  if (!dir) throw new Error(`no run directory in ${tmp}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await readFile(join(tmp, dir, 'reaper.log'), 'utf8').catch(() => '');
+    if (/: done$/m.test(log)) return 'reaped';
+    if (/: exiting, the teardown was done$/m.test(log)) return 'done';
+    if (Date.now() > deadline) return 'running';
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

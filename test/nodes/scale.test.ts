@@ -23,6 +23,9 @@ class RecordingProvider implements NodeProvider {
   async list(): Promise<ProvisionedNode[]> {
     return [...this.nodes];
   }
+  async find(): Promise<ProvisionedNode[]> {
+    return [...this.nodes];
+  }
   async drain(node: ProvisionedNode): Promise<void> {
     this.calls.push(`drain ${node.id}`);
   }

@@ -13,6 +13,8 @@ import type { ContainerEngine, ContainerSummary } from './engine.ts';
 export type DockerProviderOptions = {
   pool: string;
   runId: string;
+  /** Labelled on the containers of a `run` (see src/reaper/owner.ts). */
+  owner?: string;
   hub: HubEndpoint;
   hubClient: HubClient;
   engine: ContainerEngine;
@@ -37,7 +39,7 @@ const hostLabel = 'grid-run.node-host';
 export class DockerNodeProvider implements NodeProvider {
   readonly name = 'docker' as const;
   readonly pool: string;
-  readonly #o: Required<Omit<DockerProviderOptions, 'secret' | 'nodeHost'>> & { secret?: string; nodeHost: string };
+  readonly #o: Required<Omit<DockerProviderOptions, 'secret' | 'nodeHost' | 'owner'>> & { secret?: string; nodeHost: string; owner?: string };
   // Removing a container is disk work for the engine (all of it, with the vfs driver): a
   // sweep of a big pool runs a few removals at once rather than queueing them all on it.
   readonly #removals = pLimit(4);
@@ -101,12 +103,13 @@ export class DockerNodeProvider implements NodeProvider {
             [labels.runId]: o.runId,
             [labels.nodePort]: String(port),
             [hostLabel]: o.nodeHost,
+            ...(o.owner ? { [labels.owner]: o.owner } : {}),
           },
           shmSizeBytes: o.shmSizeBytes,
           networkMode: 'host',
         });
         o.log(`docker: started ${name} (${id.slice(0, 12)}) on port ${port}`);
-        started.push(this.#node(id, name, 'running', String(port), o.nodeHost, o.runId, new Date(o.clock.now()).toISOString()));
+        started.push({ ...this.#node(id, name, 'running', String(port), o.nodeHost, o.runId, new Date(o.clock.now()).toISOString()), ...(o.owner ? { owner: o.owner } : {}) });
       }
     } catch (err) {
       // Nothing started by this call has been waited for yet: none of it is a usable node.
@@ -152,17 +155,36 @@ export class DockerNodeProvider implements NodeProvider {
     });
   }
 
-  async sweep(filter: SweepFilter): Promise<ProvisionedNode[]> {
+  async find(filter: SweepFilter): Promise<ProvisionedNode[]> {
     const wanted: Record<string, string> = { [labels.managedBy]: 'grid-run' };
     if (filter.pool !== undefined) wanted[labels.pool] = checkId('pool', filter.pool);
     if (filter.runId !== undefined) wanted[labels.runId] = checkId('run id', filter.runId);
-    const nodes = (await this.#o.engine.list(wanted)).map((c) => this.#fromSummary(c));
-    const results = await Promise.allSettled(nodes.map((n) => this.remove(n)));
+    return (await this.#o.engine.list(wanted)).map((c) => this.#fromSummary(c));
+  }
+
+  async sweep(filter: SweepFilter, options: { hurry?: AbortSignal } = {}): Promise<ProvisionedNode[]> {
+    const nodes = await this.find(filter);
+    const results = await Promise.allSettled(nodes.map((n) => this.#removeUnlessHurried(n, options.hurry)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) {
       throw new InfrastructureError(`sweep could not remove ${failed.length} container(s): ${failed.map((f) => errorMessage(f.reason)).join('; ')}`);
     }
     return nodes;
+  }
+
+  /** remove(), or once `hurry` aborts: kill and delete the container at once, hub or not. */
+  #removeUnlessHurried(node: ProvisionedNode, hurry: AbortSignal | undefined): Promise<void> {
+    const now = () => this.#o.engine.remove(node.id, 0);
+    if (!hurry) return this.remove(node);
+    if (hurry.aborted) return now();
+    return new Promise((resolve, reject) => {
+      const onHurry = () => now().then(resolve, reject);
+      hurry.addEventListener('abort', onHurry, { once: true });
+      this.remove(node).then(
+        () => (hurry.removeEventListener('abort', onHurry), resolve()),
+        (err: unknown) => (hurry.aborted ? undefined : reject(err)),
+      );
+    });
   }
 
   async #waitReady(node: ProvisionedNode, signal?: AbortSignal): Promise<void> {
@@ -189,7 +211,9 @@ export class DockerNodeProvider implements NodeProvider {
   }
 
   #fromSummary(c: ContainerSummary): ProvisionedNode {
-    return this.#node(c.id, c.name, c.state, c.labels[labels.nodePort], c.labels[hostLabel], c.labels[labels.runId] ?? '', c.createdAt, c.labels[labels.pool]);
+    const node = this.#node(c.id, c.name, c.state, c.labels[labels.nodePort], c.labels[hostLabel], c.labels[labels.runId] ?? '', c.createdAt, c.labels[labels.pool]);
+    const owner = c.labels[labels.owner];
+    return owner ? { ...node, owner } : node;
   }
 
   #node(id: string, _name: string, state: string, port: string | undefined, host: string | undefined, runId: string, createdAt: string, pool = this.pool): ProvisionedNode {

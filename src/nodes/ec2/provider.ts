@@ -28,6 +28,8 @@ export type Ec2Api = Pick<EC2Client, 'send'>;
 export type Ec2ProviderOptions = {
   pool: string;
   runId: string;
+  /** Tagged on the instances of a `run` (see src/reaper/owner.ts). */
+  owner?: string;
   hub: HubEndpoint;
   hubClient: HubClient;
   client: Ec2Api;
@@ -35,7 +37,8 @@ export type Ec2ProviderOptions = {
   /** The node image the instances run (a registry reference they can pull). */
   image: string;
   slots: number;
-  ami: string;
+  /** Needed to launch; a provider that only sweeps has none. */
+  ami?: string;
   instanceType?: string;
   subnetId?: string;
   securityGroupIds?: string[];
@@ -75,7 +78,8 @@ export class Ec2NodeProvider implements NodeProvider {
   constructor(options: Ec2ProviderOptions) {
     this.pool = checkId('pool', options.pool);
     checkId('run id', options.runId);
-    if (!/^ami-[0-9a-f]{8,17}$/.test(options.ami ?? '')) throw new UsageError(`--ami ${JSON.stringify(options.ami ?? '')} is not an AMI id (ami-...)`);
+    // A provider that only finds and removes instances (sweep) has no AMI.
+    if (options.ami !== undefined && !/^ami-[0-9a-f]{8,17}$/.test(options.ami)) throw new UsageError(`--ami ${JSON.stringify(options.ami ?? '')} is not an AMI id (ami-...)`);
     if (isLoopbackHost(options.hub.eventBusHost)) {
       options.log?.(`ec2: warning: hub ${options.hub.url} is on loopback; instances cannot reach it there`);
     }
@@ -109,6 +113,7 @@ export class Ec2NodeProvider implements NodeProvider {
   /** The RunInstances input for `count` nodes, without market options or token. Exposed for tests and --dry-run. */
   launchInput(count: number): RunInstancesCommandInput {
     const o = this.#o;
+    if (!o.ami) throw new UsageError('--provider ec2 needs --ami to launch nodes');
     const userData = renderUserData({
       pool: this.pool,
       runId: o.runId,
@@ -127,6 +132,7 @@ export class Ec2NodeProvider implements NodeProvider {
       { Key: labels.pool, Value: this.pool },
       { Key: labels.runId, Value: o.runId },
       { Key: labels.nodePort, Value: String(o.nodePort) },
+      ...(o.owner ? [{ Key: labels.owner, Value: o.owner }] : []),
     ];
     const profile = o.instanceProfile
       ? o.instanceProfile.startsWith('arn:')
@@ -211,10 +217,14 @@ export class Ec2NodeProvider implements NodeProvider {
     await this.#terminate([node.id]);
   }
 
-  async sweep(filter: SweepFilter): Promise<ProvisionedNode[]> {
+  async find(filter: SweepFilter): Promise<ProvisionedNode[]> {
     if (filter.pool !== undefined) checkId('pool', filter.pool);
     if (filter.runId !== undefined) checkId('run id', filter.runId);
-    const nodes = (await this.#describe(this.#tagFilters(filter))).map((i) => this.#node(i));
+    return (await this.#describe(this.#tagFilters(filter))).map((i) => this.#node(i));
+  }
+
+  async sweep(filter: SweepFilter): Promise<ProvisionedNode[]> {
+    const nodes = await this.find(filter);
     await Promise.allSettled(nodes.map((n) => deregister(this.#o.hubClient, n.uri)));
     await this.#terminate(nodes.map((n) => n.id));
     return nodes;
@@ -375,6 +385,7 @@ export class Ec2NodeProvider implements NodeProvider {
       state,
       alive: state === 'pending' || state === 'running',
       createdAt: (i.LaunchTime ?? new Date(0)).toISOString(),
+      ...(tag(labels.owner) ? { owner: tag(labels.owner) } : {}),
     };
   }
 }

@@ -2,9 +2,9 @@
 // joined by ` >>> `, each entering the open shadow root or iframe document of the element
 // matched so far.
 import { createParser } from 'css-selector-parser';
-import { splitSelectorPath } from './path-split.ts';
+import { splitSelectorPath } from '../detect/path-split.ts';
 
-export { joinSelectorPath, PATH_SEPARATOR, splitSelectorPath } from './path-split.ts';
+export { joinSelectorPath, PATH_SEPARATOR, splitSelectorPath } from '../detect/path-split.ts';
 
 export class SelectorPathError extends Error {}
 

@@ -3,17 +3,17 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-const GLOBAL = '__gridRunDetector';
+export const BUNDLE_GLOBAL = '__gridRunDetector';
 let bundled: Promise<string> | undefined;
 
 /** The IIFE that defines the detector's functions in a local variable. */
 export function detectorBundle(): Promise<string> {
   bundled ??= build({
-    entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../detect/entry.ts', import.meta.url))],
     bundle: true,
     write: false,
     format: 'iife',
-    globalName: GLOBAL,
+    globalName: BUNDLE_GLOBAL,
     target: 'chrome100',
     minify: true,
     legalComments: 'none',
@@ -29,12 +29,12 @@ export function detectorBundle(): Promise<string> {
 
 /** Script for `driver.executeScript(source)`: returns the page's Detection. */
 export async function detectorScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.detect(document);`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.detect(document);`;
 }
 
 /** Like detectorScript, plus `elapsedMs` and `crossOriginFrames` (see DetectionWithMeta). */
 export async function detectorScriptWithMeta(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.detectWithMeta(document);`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.detectWithMeta(document);`;
 }
 
 /**
@@ -42,30 +42,30 @@ export async function detectorScriptWithMeta(): Promise<string> {
  * ran in, the expected fields compared with it, and the detected fields outlined, in one run.
  */
 export async function inspectScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.inspectPage(arguments[0] || {});`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.inspectPage(arguments[0] || {});`;
 }
 
 /** Script taking a Detection as arguments[0]: outlines its fields (see outline.ts). */
 export async function outlineScript(): Promise<string> {
-  return `${await detectorBundle()}\n${GLOBAL}.outlineFields(arguments[0]);`;
+  return `${await detectorBundle()}\n${BUNDLE_GLOBAL}.outlineFields(arguments[0]);`;
 }
 
 /** Script clearing the page's own storage; returns its origin (see clearPage in entry.ts). */
 export async function clearPageScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.clearPage();`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.clearPage();`;
 }
 
 /** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */
 export async function locateScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.locate(arguments[0]);`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.locate(arguments[0]);`;
 }
 
 /** Script taking `[expectedPath, detectedPath][]` as arguments[0]; see samePairs (entry.ts). */
 export async function samePairsScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.samePairs(arguments[0]);`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.samePairs(arguments[0]);`;
 }
 
 /** Script returning every candidate group with its score and reasons (see explain in detect.ts). */
 export async function explainScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${GLOBAL}.explain(document);`;
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.explain(document);`;
 }

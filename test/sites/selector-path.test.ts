@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseSelectorPath, SelectorPathError, splitSelectorPath, validateSelectorPath } from '../../src/detect/selector-path.ts';
+import { parseSelectorPath, SelectorPathError, splitSelectorPath, validateSelectorPath } from '../../src/sites/selector-path.ts';
 
 describe('selector paths', () => {
   describe('splitSelectorPath', () => {
