@@ -17,7 +17,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   enableCompileCache?.();
   // A reader that stops reading (`grid-run plan | head`) ends the output, not the command: a run
   // goes on to write its reports and stop its grid. Later writes to the closed pipe go nowhere.
-  process.stdout.on('error', (err) => {
+  process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
     if (err.code !== 'EPIPE') throw err;
   });
   const { main } = await import('../src/cli/main.ts');

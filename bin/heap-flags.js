@@ -1,14 +1,7 @@
 // The V8 heap settings grid-run runs with, and the one way to apply them to a running process.
-//
-// V8 sizes its young generation at start-up and lets it grow to 2 x 64 MB on a 64-bit Node
-// without pointer compression; what survives over a run of 10,000 sites makes it grow all the
-// way (peak RSS about 275 MB, of which the live heap is under 40 MB). A semi-space of 4 MB keeps
-// the peak near 170 MB for the same CPU time (8 MB: 175-190 MB); 2 MB is too small for what the
-// JUnit writer keeps between two collections, which then fills the old generation (about 230 MB).
-// Measured with test/bench/memory.ts; see README, Performance.
-// v8.setFlagsFromString comes too late for this flag, so the process replaces itself with one
-// started with it: execve keeps the pid, stdio, environment and exit code, so to the shell, npx,
-// CI and signals it is the same process. Plain JavaScript: it runs before the type stripper loads.
+// A small young generation keeps a long run's peak memory low for the same CPU time (figures:
+// README, Performance). The flag must be there at start-up, so the process execve()s itself with
+// it: same pid, stdio and exit code. Plain JavaScript: it runs before the type stripper loads.
 
 /** V8 flags for the CLI's process. */
 export const heapFlags = ['--max-semi-space-size=4'];

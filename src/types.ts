@@ -42,7 +42,7 @@ export type Site = {
 export const FIELDS = ['username', 'password', 'submit'] as const;
 export type FieldName = (typeof FIELDS)[number];
 
-/** The detector's answer (DESIGN.md "The detector"). */
+/** The detector's answer (README.md, "Your own detector"; ARCHITECTURE.md for where it is made). */
 export type Detection = {
   login: boolean;
   step: 'full' | 'username-first' | 'password-only' | 'none';

@@ -15,8 +15,9 @@ export type CommandContext = CliIO & {
   hurry: AbortSignal;
   /** A command's result: set by its action, read by main(). */
   exitCode: number;
-  out(line: string): void;
-  err(line: string): void;
+  // Properties, not methods: commands pass them on as loggers (`log: ctx.err`).
+  out: (line: string) => void;
+  err: (line: string) => void;
 };
 
 export function createContext(io: CliIO, signal: AbortSignal, hurry: AbortSignal): CommandContext {

@@ -10,11 +10,10 @@ import { defaultSiteRunOptions, runSite } from '../session/run-site.ts';
 import type { SiteOutcome } from '../dispatch/session.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
+import { bundledSites } from './defaults.ts';
 import { configFor, option } from './options.ts';
 import { chooseDetector } from '../detector/detector.ts';
 import { describeIdentity } from '../detector/identity.ts';
-
-export const bundledSites = resolve(import.meta.dirname, '../../sites');
 
 export function registerDryRun(program: Command, ctx: CommandContext): void {
   program

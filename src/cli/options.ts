@@ -41,6 +41,6 @@ export function cliValues(cmd: Command): ConfigValues {
 /** Resolves a command's config: its defaults, the config file, the environment, then its command line. */
 export function configFor<T extends ConfigValues>(cmd: Command, ctx: CommandContext, defaults: T): Readonly<T> {
   const accepted = cmd.options.map((o) => o.attributeName()).filter((k): k is OptionName => k in optionSpecs);
-  const configFile = (cmd.optsWithGlobals() as { config?: string }).config;
+  const configFile = cmd.optsWithGlobals<{ config?: string }>().config;
   return resolveConfig(defaults, { cwd: ctx.cwd, env: ctx.env, cli: cliValues(cmd), configFile }, accepted);
 }

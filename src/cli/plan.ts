@@ -3,16 +3,16 @@ import type { Command } from 'commander';
 import { plan, expectedMs, lowerBound, defaultSiteMs } from '../plan/plan.ts';
 import type { CommandContext } from './context.ts';
 import { configFor, option } from './options.ts';
-import { runDefaults } from './run.ts';
+import { bundledSites, embeddedGrid } from './defaults.ts';
 import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 
 const planDefaults = {
-  sites: runDefaults.sites,
+  sites: [bundledSites] as string[],
   history: undefined as string | undefined,
   chunks: undefined as number | undefined,
   chunkSize: undefined as number | undefined,
   // The slots of run's embedded grid: the chunk count `run` would use there.
-  concurrency: runDefaults.nodes * runDefaults.slots,
+  concurrency: embeddedGrid.nodes * embeddedGrid.slots,
   json: false,
   ...siteFilterDefaults,
 };

@@ -1,6 +1,6 @@
 // `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
 import { randomUUID } from 'node:crypto';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -20,7 +20,7 @@ import { chooseDetector } from '../detector/detector.ts';
 import { describeIdentity } from '../detector/identity.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
-import { bundledSites } from './dry-run.ts';
+import { bundledSites, embeddedGrid } from './defaults.ts';
 import { configFor, option } from './options.ts';
 import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
@@ -43,10 +43,10 @@ export const runDefaults = {
   results: 'results.json',
   history: undefined as string | undefined,
   baseline: undefined as string | undefined,
-  nodes: 2,
+  nodes: embeddedGrid.nodes,
   provider: undefined as string | undefined,
   pool: 'run',
-  slots: Math.max(1, Math.ceil(availableParallelism() / 2)),
+  slots: embeddedGrid.slots,
   serveHost: '127.0.0.1',
   servePort: 0,
   pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,

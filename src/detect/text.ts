@@ -30,14 +30,8 @@ export function labelText(el: Element): string {
   const parts: string[] = [];
   const labels = (el as HTMLInputElement).labels;
   if (labels) for (const l of Array.from(labels)) parts.push(ownText(l, 120));
-  const by = el.getAttribute('aria-labelledby');
-  if (by) {
-    const root = el.getRootNode() as Document | ShadowRoot;
-    for (const id of by.split(/\s+/)) {
-      const ref = root.getElementById ? root.getElementById(id) : null;
-      if (ref) parts.push(ownText(ref, 120));
-    }
-  }
+  const by = labelledBy(el, 120);
+  if (by) parts.push(by);
   if (parts.length === 0) {
     // Table layouts and bare text: the nearest preceding text within a couple of levels.
     let cur: Element | null = el;
@@ -85,14 +79,16 @@ function readControlWords(el: Element): string {
   return words || iconWords(el);
 }
 
-function labelledBy(el: Element): string {
+/** Text of the elements aria-labelledby names. */
+function labelledBy(el: Element, max = 80): string {
   const by = el.getAttribute('aria-labelledby');
   if (!by) return '';
   const root = el.getRootNode() as Document | ShadowRoot;
   return by
     .split(/\s+/)
     .map((id) => (id && root.getElementById ? root.getElementById(id) : null))
-    .map((ref) => (ref ? ownText(ref, 80) : ''))
+    .map((ref) => (ref ? ownText(ref, max) : ''))
+    .filter(Boolean)
     .join(' ');
 }
 

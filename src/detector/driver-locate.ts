@@ -26,7 +26,7 @@ export async function locate(driver: WebDriver, path: string): Promise<Found | {
   const frames: string[] = [];
   let rest = path;
   for (let depth = 0; depth <= MAX_FRAME_DEPTH; depth++) {
-    const r = (await driver.executeScript(script, rest)) as Located;
+    const r = await driver.executeScript<Located>(script, rest);
     if (r.kind === 'element') return { element: r.element, describe: r.describe, visible: r.visible, frames };
     if (r.kind === 'missing') return { missing: r.reason };
     frames.push(await r.frame.getId());
@@ -38,6 +38,6 @@ export async function locate(driver: WebDriver, path: string): Promise<Found | {
 
 /** The element of a path in the top document or a same-origin frame, else null. Does not switch frames. */
 export async function locateElement(driver: WebDriver, path: string): Promise<WebElement | null> {
-  const r = (await driver.executeScript(await locateScript(), path)) as Located;
+  const r = await driver.executeScript<Located>(await locateScript(), path);
   return r.kind === 'element' ? r.element : null;
 }

@@ -4,7 +4,7 @@ import pTimeout from 'p-timeout';
 import type { Site, SiteResult, Attempt } from '../types.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { errorMessage } from '../errors.ts';
-import { skippedResult } from '../report/summary.ts';
+import { skippedResult } from '../site-result.ts';
 import { Scheduler, type WorkItem } from './scheduler.ts';
 import type { Session, SessionFactory, SiteOutcome } from './session.ts';
 import type { Chunk } from '../types.ts';

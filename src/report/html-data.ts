@@ -115,7 +115,7 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
   return site;
 }
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return String(value ?? '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

@@ -60,15 +60,8 @@ export class CompositeReporter implements Reporter {
     this.reporters = reporters;
   }
   async onBegin(info: RunInfo): Promise<void> {
-    const errors = await settle(
-      this.reporters.map((r) => {
-        try {
-          return r.onBegin?.(info);
-        } catch (err) {
-          return Promise.reject(err);
-        }
-      }),
-    );
+    // An async wrapper turns a reporter's synchronous throw into a rejection like the others.
+    const errors = await settle(this.reporters.map(async (r) => await r.onBegin?.(info)));
     if (errors.length) throw new ReportWriteError(errors);
   }
   onSiteStart(start: SiteStart): void {
@@ -112,9 +105,9 @@ export class CompositeReporter implements Reporter {
   }
 }
 
-async function settle(values: Array<void | Promise<void>>): Promise<unknown[]> {
+async function settle(values: Promise<void>[]): Promise<unknown[]> {
   const outcomes = await Promise.allSettled(values);
-  return outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+  return outcomes.flatMap((o): unknown[] => (o.status === 'rejected' ? [o.reason] : []));
 }
 
 export { computeSummary, completeResults, skippedResult } from './summary.ts';

@@ -1,7 +1,11 @@
 // Pure helpers shared by the reporters: the run's verdict in numbers, partial-run filling,
 // and the human description of an expectation and a detection.
 import { FIELDS, type Detection, type Expectation, type Site, type SiteResult } from '../types.ts';
+import { skippedResult } from '../site-result.ts';
 import type { RunSummary } from './reporter.ts';
+
+// The reports' index lists it with the other result helpers.
+export { skippedResult };
 
 export type SummaryInput = {
   wallMs: number;
@@ -32,23 +36,6 @@ export function computeSummary(results: readonly SiteResult[], input: SummaryInp
   };
   if (input.interrupted) summary.interrupted = input.interrupted;
   return summary;
-}
-
-/** The result written for a site that never finished (Ctrl-C, run aborted). */
-export function skippedResult(site: Site, reason: string): SiteResult {
-  const result: SiteResult = {
-    id: site.id,
-    url: site.url,
-    status: 'skipped',
-    flaky: false,
-    attempts: [],
-    timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 },
-    message: reason,
-    tags: site.tags,
-  };
-  if (site.locale) result.locale = site.locale;
-  if (site.expect) result.expect = site.expect;
-  return result;
 }
 
 /**

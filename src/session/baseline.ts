@@ -11,7 +11,7 @@ const compared = ['login', 'step', 'username', 'password', 'submit'] as const;
 export async function readBaseline(file: string): Promise<Baseline> {
   let data: { results?: { id?: unknown; detection?: Detection }[] };
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(await readFile(file, 'utf8')) as typeof data;
   } catch (err) {
     throw new UsageError(`--baseline ${file}: ${(err as Error).message}`);
   }

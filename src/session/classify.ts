@@ -18,7 +18,7 @@ const lostPatterns = [
 
 export function isSessionLost(err: unknown): boolean {
   if (err instanceof wdError.NoSuchSessionError) return true;
-  const text = err instanceof Error ? `${err.name} ${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
+  const text = err instanceof Error ? `${err.name} ${err.message} ${causeText((err as { cause?: unknown }).cause)}` : String(err);
   return lostPatterns.some((p) => p.test(text));
 }
 
@@ -29,4 +29,9 @@ export function isTimeout(err: unknown): boolean {
 /** chromedriver's answer when the page's scripts never yield: the renderer is busy for good. */
 export function isRendererBusy(err: unknown): boolean {
   return /timed out receiving message from renderer/i.test(String((err as Error)?.message));
+}
+
+// A lost connection often shows only in the cause (an Error, or the code's string).
+function causeText(cause: unknown): string {
+  return cause instanceof Error || typeof cause === 'string' ? String(cause) : '';
 }

@@ -3,7 +3,7 @@
 // inside each cross-origin frame, which only the driver can enter. The top document's run
 // also compares the expected fields and outlines the detected ones when its answer is final,
 // so that a usual site costs one script run for all three.
-import { error as wdError, type WebDriver, type WebElement } from 'selenium-webdriver';
+import { error as wdError, type WebDriver } from 'selenium-webdriver';
 import { detectorScriptWithMeta, inspectScript } from '../detector/bundle.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { detectionOf } from '../detect/check-detection.ts';
@@ -104,8 +104,8 @@ async function detectInFrame(driver: WebDriver, scripts: InPageScripts, framePat
   try {
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
-    await driver.switchTo().frame(frame as WebElement);
-    return (await runDetector(driver, scripts, script)) as FrameAnswer;
+    await driver.switchTo().frame(frame);
+    return await runDetector(driver, scripts, script);
   } catch (err) {
     if (err instanceof DetectorFailed) throw err;
     return null;
@@ -138,7 +138,7 @@ const detectorAttempts = 3;
 async function runDetector(driver: WebDriver, scripts: InPageScripts, script: string, ...args: unknown[]): Promise<DetectionWithMeta | DetectorFailure> {
   for (let attempt = 1; attempt <= detectorAttempts; attempt++) {
     try {
-      const result = (await driver.executeScript(script, ...args)) as DetectionWithMeta | DetectorFailure | null;
+      const result = await driver.executeScript<DetectionWithMeta | DetectorFailure | null>(script, ...args);
       if (result) return result;
     } catch (err) {
       if (scripts.user) await userScriptFault(driver, err);

@@ -191,10 +191,9 @@ async function saveScreenshot(driver: WebDriver, site: Site, dir: string): Promi
 }
 
 /**
- * The viewport as PNG, base64. Chrome's DevTools capture with `optimizeForSpeed` (faster
- * compression, files about twice as big) took 98 ms where WebDriver's screenshot took 146 ms
- * (medians over 40 bundled pages through a 1-node local grid); any other browser
- * gets WebDriver's.
+ * The viewport as PNG, base64: Chrome's DevTools capture with `optimizeForSpeed` (faster
+ * compression, files about twice as big) is faster than WebDriver's screenshot (README,
+ * Performance); any other browser gets WebDriver's.
  */
 export async function capturePng(driver: WebDriver): Promise<string> {
   try {

@@ -1,4 +1,4 @@
-// The verdict of one site: the detection against the site's expectations (DESIGN.md
+// The verdict of one site: the detection against the site's expectations (README.md,
 // "Site lists"). Fields are compared by element identity in the page, since a label and the
 // detector name the same element with different selectors.
 import type { WebDriver } from 'selenium-webdriver';
@@ -42,10 +42,10 @@ export async function checkFields(driver: WebDriver, expect: Expectation, detect
   }
   if (pairs.length === 0) return sortChecks(checks);
   // One round trip for every pair in reach of the script; cross-origin frames go one by one.
-  const results = (await driver.executeScript(await samePairsScript(), pairs.map(([, a, b]) => [a, b]))) as (
-    | { same: boolean; expected: string; detected: string }
-    | { frame: true }
-  )[];
+  const results = await driver.executeScript<({ same: boolean; expected: string; detected: string } | { frame: true })[]>(
+    await samePairsScript(),
+    pairs.map(([, a, b]) => [a, b]),
+  );
   for (let i = 0; i < pairs.length; i++) {
     const [field, expected, detected] = pairs[i]!;
     const r = results[i]!;

@@ -72,18 +72,17 @@ export class WebDriverSession implements Session {
   }
 
   /**
-   * Clears what one site could leave for the next without navigating anywhere: a navigation to
-   * about:blank costs as much as loading a small page. The page's own storage (session and local
-   * storage, its beforeunload handler) is cleared in the page, usually by the site's detection
-   * run already; cookies and the origin's storage are cleared and extra windows closed through
-   * DevTools. Dialogs need nothing here: sessions are opened with unhandledPromptBehavior "dismiss".
-   * Through the grid, the DevTools part goes over a WebSocket: to the browser itself when its
-   * node runs on this machine, else the session's `se:cdp` at the hub. Three commands there cost
-   * less than one WebDriver command through the hub and the node.
+   * Clears what one site could leave for the next without navigating anywhere, which would cost
+   * a page load (README, Performance). The page's own storage (session and local storage, its
+   * beforeunload handler) is cleared in the page, usually by the site's detection run already;
+   * cookies and the origin's storage are cleared and extra windows closed through DevTools, over
+   * a WebSocket to the browser itself when its node runs on this machine, else the session's
+   * `se:cdp` at the hub: cheaper than WebDriver commands relayed by the hub and the node.
+   * Dialogs need nothing here: sessions are opened with unhandledPromptBehavior "dismiss".
    */
   async reset(): Promise<void> {
     // The in-page half, when the site's detection run did not get to do it (a site that failed before).
-    const origin = this.#clearedOrigin ?? originOf((await this.#driver.executeScript(await clearPageScript())) as string);
+    const origin = this.#clearedOrigin ?? originOf(await this.#driver.executeScript<string>(await clearPageScript()));
     this.#clearedOrigin = undefined;
     const devtools = await (this.#devtools ??= this.#connectDevTools());
     if (devtools && !devtools.socket.closed) {
@@ -108,7 +107,7 @@ export class WebDriverSession implements Session {
   async #connectDevTools(): Promise<ResetDevTools | false> {
     const routes: [DevToolsRoute, () => Promise<string>][] = [];
     if (this.debuggerAddress) routes.push(['browser devtools', () => browserDevToolsUrl(this.debuggerAddress!)]);
-    if (this.#cdpUrl) routes.push(['hub devtools', async () => this.#cdpUrl!]);
+    if (this.#cdpUrl) routes.push(['hub devtools', () => Promise.resolve(this.#cdpUrl!)]);
     for (const [route, url] of routes) {
       let socket: DevToolsSocket | undefined;
       try {

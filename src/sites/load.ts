@@ -1,4 +1,4 @@
-// Loading site lists (DESIGN.md "Site lists"): .json arrays, .jsonl lines, or folders of
+// Loading site lists (README.md, "Site lists"): .json arrays, .jsonl lines, or folders of
 // them. Everything is validated before anything runs, and every problem is reported at once.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ export async function loadSiteLists(paths: string[], options: LoadOptions): Prom
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (err) {
-      problems.push({ file: displayFile, line: 0, field: 'list', expected: `a readable file (${(err as NodeJS.ErrnoException).code ?? err})` });
+      problems.push({ file: displayFile, line: 0, field: 'list', expected: `a readable file (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
       continue;
     }
     // Editors on Windows save JSON with a byte-order mark; it is not content.

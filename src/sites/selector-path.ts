@@ -1,4 +1,4 @@
-// Node-side parsing and validation of selector paths (DESIGN.md "Site lists"): CSS segments
+// Node-side parsing and validation of selector paths (README.md, "Site lists"): CSS segments
 // joined by ` >>> `, each entering the open shadow root or iframe document of the element
 // matched so far.
 import { createParser } from 'css-selector-parser';

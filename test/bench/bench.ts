@@ -181,13 +181,14 @@ async function loopArm(arm: 'limit' | 'peer', hubUrl: string, listFile: string, 
   };
 }
 
-async function gridRunArm(hubUrl: string, listFile: string, rep: number, extra: { name?: string; args?: string[] } = {}): Promise<ArmRun & { results: SiteResult[] }> {
+async function gridRunArm(hubUrl: string, listFile: string, rep: number, extra: { name?: string; args?: string[]; errorsAllowed?: boolean } = {}): Promise<ArmRun & { results: SiteResult[] }> {
   const dir = join(out, `${extra.name ?? 'grid-run'}-${rep}`);
   await mkdir(dir, { recursive: true });
   const args = ['run', '--grid', hubUrl, '--sites', listFile, '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report', ...(extra.args ?? [])];
   const child = await runChild(join(repo, 'bin/grid-run.js'), args, { cwd: dir, env: { ...process.env, CI: 'true' }, log: join(dir, 'stderr.log') });
   await writeFile(join(dir, 'stdout.log'), child.stdout);
-  if (child.code !== 0 && child.code !== 1) throw new Error(`grid-run run exited with ${child.code}: see ${dir}`);
+  // Exit 3 with a results.json is a site's infrastructure error (a page load timed out on the busy machine): counted, not fatal, where allowed.
+  if (child.code !== 0 && child.code !== 1 && !(extra.errorsAllowed && child.code === 3)) throw new Error(`grid-run run exited with ${child.code}: see ${dir}`);
   const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { summary: { sessionsCreated: number; wallMs: number }; results: SiteResult[] };
   return {
     wallMs: child.wallMs,
@@ -211,8 +212,8 @@ async function gridRunArm(hubUrl: string, listFile: string, rep: number, extra: 
 async function detectorArms(hubUrl: string, listFile: string, idle: () => Promise<unknown>): Promise<void> {
   const example = join(repo, 'examples/detector/detector.ts');
   const arms = [
-    { name: 'builtin', args: [] as string[] },
-    { name: 'detector-file', args: ['--detector', example] },
+    { name: 'builtin', args: [] as string[], errorsAllowed: true },
+    { name: 'detector-file', args: ['--detector', example], errorsAllowed: true },
   ];
   const runs: Record<string, (ArmRun & { results: SiteResult[] })[]> = { builtin: [], 'detector-file': [] };
   for (let rep = 1; rep <= reps; rep++) {

@@ -25,14 +25,16 @@ export async function runChild(script: string, args: string[], options: { cwd: s
   let stdout = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   let polledKb = 0;
-  const poll = setInterval(async () => {
-    try {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      if (kb > polledKb) polledKb = kb;
-    } catch {
-      // gone between two polls
-    }
+  const poll = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8').then(
+      (status) => {
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        if (kb > polledKb) polledKb = kb;
+      },
+      () => {
+        // gone between two polls
+      },
+    );
   }, 50);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);

@@ -75,7 +75,7 @@ async function openGridSession(hub: string): Promise<WebDriverSession> {
 async function visit(driver: WebDriver, site: Site, script: string): Promise<{ login: boolean }> {
   await driver.get(site.url);
   if (site.steps.length > 0) await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? timeouts.pageLoad });
-  return (await driver.executeScript(script)) as { login: boolean };
+  return await driver.executeScript<{ login: boolean }>(script);
 }
 
 async function limit(hub: string, sites: Site[], slots: number): Promise<LoopReport> {

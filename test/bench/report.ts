@@ -93,20 +93,20 @@ export async function reportBench(dir: string, options: { sites: number; reps: n
     for (let rep = 0; rep < options.reps; rep++) {
       await chrome.driver.get('about:blank');
       await chrome.driver.get(url);
-      await chrome.driver.wait(async () => (await chrome.driver.executeScript('return document.documentElement.dataset.ready')) === '1', 60_000, 'the report drew its rows');
-      const [first, painted, fcp] = (await chrome.driver.executeScript(
+      await chrome.driver.wait(async () => (await chrome.driver.executeScript<string | undefined>('return document.documentElement.dataset.ready')) === '1', 60_000, 'the report drew its rows');
+      const [first, painted, fcp] = (await chrome.driver.executeScript<[number, number, number]>(
         "return [performance.getEntriesByName('grid-run:first-screen')[0].startTime, performance.getEntriesByName('grid-run:painted')[0].startTime, (performance.getEntriesByName('first-contentful-paint')[0] || { startTime: NaN }).startTime]",
-      )) as [number, number, number];
+      ));
       report.firstScreenMs.push(first);
       report.paintedMs.push(painted);
-      const marks = (await chrome.driver.executeScript("return performance.getEntriesByType('mark').map(function (m) { return [m.name, m.startTime]; }).concat([['responseEnd', performance.timing.responseEnd - performance.timing.navigationStart], ['domInteractive', performance.timing.domInteractive - performance.timing.navigationStart]])")) as [string, number][];
+      const marks = (await chrome.driver.executeScript<[string, number][]>("return performance.getEntriesByType('mark').map(function (m) { return [m.name, m.startTime]; }).concat([['responseEnd', performance.timing.responseEnd - performance.timing.navigationStart], ['domInteractive', performance.timing.domInteractive - performance.timing.navigationStart]])"));
       for (const [name, at] of marks) (report.marks[name] ??= []).push(Math.round(at));
       report.firstContentfulPaintMs.push(fcp);
       for (const [name, script] of filters) {
         // From the change until the frame after the filter's work has been painted.
-        const ms = (await chrome.driver.executeAsyncScript(
+        const ms = (await chrome.driver.executeAsyncScript<number>(
           `var done = arguments[arguments.length - 1]; var t = performance.now(); ${script} requestAnimationFrame(function () { setTimeout(function () { done(performance.now() - t); }, 0); });`,
-        )) as number;
+        ));
         (report.filterMs[name] ??= []).push(ms);
       }
     }

@@ -17,7 +17,9 @@ async function runBin(args: string[], nodeOptions: string, probe: string): Promi
       [bin, ...args],
       { env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${probe} ${nodeOptions}`.trim() } },
       (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') return reject(err);
+        // Typed as Error: @types/node builds ExecFileException with Omit, which the lint does not take for one.
+        const failure: Error | null = err;
+        if (failure && typeof err?.code !== 'number') return reject(failure);
         const probes = stderr
           .split('\n')
           .filter((line) => line.startsWith('probe '))

@@ -45,6 +45,9 @@ describe('detector on the bundled sites', function () {
       times.push(detectMs);
       const verdict = await judge(driver, site.expect, detection);
       if (verdict.status !== 'passed') assert.fail(`${verdict.message}\n      signals: ${detection.signals.join(', ')}`);
+      // A login step with an account field and no password yet is the first of two steps.
+      const e = site.expect!;
+      if (e.login && typeof e.username === 'string' && e.password === null) assert.equal(detection.step, 'username-first');
     });
   }
 

@@ -2,7 +2,9 @@
 // detect(), is bad input (exit 2) for run, dry-run and eval alike.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectionProblem } from '../../src/detect/check-detection.ts';
 import { bundleDetectorFile } from '../../src/detector/user-detector.ts';
@@ -41,9 +43,6 @@ describe('--detector FILE: bundling and bad modules', function () {
   });
 
   it('the config key detector is read by run like --detector', async () => {
-    const { mkdtemp, writeFile, cp } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'grid-run-detector-config-'));
     await cp(`${repo}/${fixtures}/no-detect.ts`, join(dir, 'mine.ts'));
     await writeFile(join(dir, 'grid-run.config.json'), JSON.stringify({ detector: 'mine.ts', sites: [`${repo}/sites/login.json`] }));

@@ -33,7 +33,7 @@ describe('sweep --provider docker (real engine)', function () {
     await engine.ping();
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     await new Promise((r) => child.once('spawn', r));
-    const deadOwner = currentOwner(child.pid!);
+    const deadOwner = currentOwner(child.pid);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const dead = await container('dead', { [labels.owner]: deadOwner });

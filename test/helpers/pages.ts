@@ -29,7 +29,7 @@ export const loginPage =
 
 export type CountingServer = PageServer & {
   /** Requests answered so far: a test waits on it to act "mid-run". */
-  served(): number;
+  served: () => number;
 };
 
 /**

@@ -29,7 +29,7 @@ describe('grid-run sweep --provider ec2 (aws-sdk-client-mock)', () => {
   before(async () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     await new Promise((r) => child.once('spawn', r));
-    deadOwner = currentOwner(child.pid!);
+    deadOwner = currentOwner(child.pid);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
   });

@@ -22,7 +22,7 @@ describe('detectInPage', function () {
   let chrome: LocalChrome;
   let pages: PageServer;
   let other: PageServer;
-  const outlineOf = (script: string) => chrome.driver.executeScript(`return getComputedStyle(${script}).outlineStyle;`) as Promise<string>;
+  const outlineOf = (script: string) => chrome.driver.executeScript<string>(`return getComputedStyle(${script}).outlineStyle;`);
 
   before(async () => {
     // Another host name is another origin: the frame is cross-origin for the page.

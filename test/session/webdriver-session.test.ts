@@ -71,7 +71,7 @@ describe('WebDriverSession (real grid)', function () {
       const screenshotDir = await mkdtemp(join(tmpdir(), `grid-run-shots-${screenshotsOf}-`));
       const options = { ...defaultSiteRunOptions, screenshotDir, screenshotsOf };
       const outlined = (path: string | null | undefined) =>
-        session.driver.executeScript(`return getComputedStyle(document.querySelector(arguments[0])).outlineStyle;`, path) as Promise<string>;
+        session.driver.executeScript<string>(`return getComputedStyle(document.querySelector(arguments[0])).outlineStyle;`, path);
       const passed = await runSite(session.driver, passing, options);
       // A passing site is outlined only when its screenshot is taken.
       assert.equal(await outlined(passed.detection?.password), screenshotsOf === 'all' ? 'solid' : 'none');
@@ -110,7 +110,7 @@ describe('WebDriverSession (real grid)', function () {
       await driver.executeScript(`window.open('${pages.url}/popup'); window.open('${pages.url}/popup');`);
       await driver.wait(async () => (await driver.getAllWindowHandles()).length === 3, 10_000);
       // The page's state is really there before the reset.
-      const before = (await driver.executeScript(probe)) as { cookie: string; local: number; session: number; databases: string[] };
+      const before = await driver.executeScript<{ cookie: string; local: number; session: number; databases: string[] }>(probe);
       assert.deepEqual(before, { cookie: 'visited=yes', local: 1, session: 1, databases: ['kept'] });
 
       await resetting.reset();
@@ -129,7 +129,7 @@ describe('WebDriverSession (real grid)', function () {
       const outcome = await resetting.run(site('messy', '/messy-popups', undefined), 1);
       assert.equal(outcome.status, 'passed', outcome.message);
       assert.equal((await session.driver.getAllWindowHandles()).length, 3, 'the page opened its popups');
-      const { cookie, local, session: kept } = (await session.driver.executeScript(probe)) as { cookie: string; local: number; session: number };
+      const { cookie, local, session: kept } = await session.driver.executeScript<{ cookie: string; local: number; session: number }>(probe);
       assert.deepEqual({ cookie, local, kept }, { cookie: 'visited=yes', local: 0, kept: 0 }, 'the detection run cleared the storage, not the cookie');
       await resetting.reset();
       assert.equal(resetting.lastResetVia, way);

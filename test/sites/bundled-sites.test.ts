@@ -128,7 +128,7 @@ async function findOnce(driver: WebDriver, selectorPath: string): Promise<string
   try {
     let rest = selectorPath;
     for (let depth = 0; depth < 5; depth++) {
-      const r = (await driver.executeScript(FIND_ONCE, rest)) as { result: string } | { frame: WebElement; rest: string };
+      const r = await driver.executeScript<{ result: string } | { frame: WebElement; rest: string }>(FIND_ONCE, rest);
       if ('result' in r) return r.result;
       await driver.switchTo().frame(r.frame);
       rest = r.rest;
@@ -166,7 +166,7 @@ const FIND_ONCE = `
 
 /** Names of visible password inputs in the page, its open shadow roots and same-origin frames. */
 async function visiblePasswordFields(driver: WebDriver): Promise<string[]> {
-  return (await driver.executeScript(`
+  return await driver.executeScript<string[]>(`
     const out = [];
     const visit = (root) => {
       for (const el of root.querySelectorAll('*')) {
@@ -182,5 +182,5 @@ async function visiblePasswordFields(driver: WebDriver): Promise<string[]> {
     };
     visit(document);
     return out;
-  `)) as string[];
+  `);
 }

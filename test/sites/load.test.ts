@@ -14,7 +14,7 @@ async function problems(...paths: string[]): Promise<string[]> {
   try {
     await loadSiteLists(paths, { cwd: repo });
   } catch (err) {
-    assert.ok(err instanceof InputError, `expected InputError, got ${err}`);
+    assert.ok(err instanceof InputError, `expected InputError, got ${String(err)}`);
     assert.equal(err.exitCode, ExitCode.usage);
     return err.message.split('\n');
   }

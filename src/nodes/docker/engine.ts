@@ -143,7 +143,7 @@ export class DockerodeEngine implements ContainerEngine {
 
   async logs(id: string, tail: number): Promise<string> {
     try {
-      const raw = (await this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+      const raw = (await this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }));
       return demux(raw);
     } catch (err) {
       return `(no log: ${errorMessage(err)})`;

@@ -178,11 +178,11 @@ export class DockerNodeProvider implements NodeProvider {
     if (!hurry) return this.remove(node);
     if (hurry.aborted) return now();
     return new Promise((resolve, reject) => {
-      const onHurry = () => now().then(resolve, reject);
+      const onHurry = () => void now().then(resolve, reject);
       hurry.addEventListener('abort', onHurry, { once: true });
       this.remove(node).then(
         () => (hurry.removeEventListener('abort', onHurry), resolve()),
-        (err: unknown) => (hurry.aborted ? undefined : reject(err)),
+        (err: Error) => (hurry.aborted ? undefined : reject(err)),
       );
     });
   }
