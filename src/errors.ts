@@ -15,11 +15,12 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  * results are incomplete (3) and outranks a test failure (1). Known failures still failing are
  * not in `failed`; fixed ones fail the run only with --strict-known.
  */
-export function runExitCode(counts: { failed: number; errors: number; fixed?: number; strictKnown?: boolean; interrupted?: string }): ExitCode {
+export function runExitCode(counts: { failed: number; errors: number; fixed?: number; strictKnown?: boolean; interrupted?: string; regressions?: number }): ExitCode {
   if (counts.interrupted === 'SIGINT') return ExitCode.sigint;
   if (counts.interrupted === 'SIGTERM') return ExitCode.sigterm;
   if (counts.errors > 0) return ExitCode.infrastructure;
-  if (counts.failed > 0) return ExitCode.testFailed;
+  // `--fail-on regressions`: only the sites that fail now and passed in the compared run count.
+  if ((counts.regressions ?? counts.failed) > 0) return ExitCode.testFailed;
   if (counts.strictKnown && (counts.fixed ?? 0) > 0) return ExitCode.testFailed;
   return ExitCode.ok;
 }

@@ -89,6 +89,30 @@ export type Attempt = {
   sessionId?: string;
   startedAt: string;
   durationMs: number;
+  /** The session could not be used again after this attempt (browser crashed, page wedged, node gone). */
+  sessionLost?: boolean;
+  /** The node itself was gone, not just the session: the site was requeued at no cost to it. */
+  nodeLost?: boolean;
+};
+
+/** What a verdict compares: the login answer, a field, or (against a baseline) the step. */
+/** What a verdict compares: the login answer, the step, a field, or an expect.present / expect.absent path. */
+export type VerdictField = 'login' | 'step' | FieldName | 'present' | 'absent';
+
+/**
+ * One comparison the verdict made, as it made it: every reporter prints these and judges
+ * nothing again. Fields are compared as elements in the page, so `match` may be true for two
+ * different selectors; `expectedElement`/`detectedElement` say how each read in the page.
+ */
+export type FieldVerdict = {
+  field: VerdictField;
+  expected: boolean | string | null;
+  detected: boolean | string | null;
+  match: boolean;
+  expectedElement?: string;
+  detectedElement?: string;
+  /** Set when the expectation was the baseline's accepted detection (record-only sites). */
+  against?: 'baseline';
 };
 
 export type SiteResult = {
@@ -106,6 +130,8 @@ export type SiteResult = {
   /** What produced `detection` (and would have, for a site that ended before detecting). */
   detector?: DetectorIdentity;
   expect?: Expectation;
+  /** The verdict's comparisons, in report order; absent in results.json files written before them. */
+  verdicts?: FieldVerdict[];
   message?: string;
   screenshot?: string;
   tags: string[];

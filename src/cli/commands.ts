@@ -8,7 +8,9 @@ import { registerPlan } from './plan.ts';
 import { registerRun } from './run.ts';
 import { registerScaleNodes } from './scale-nodes.ts';
 import { registerSweep } from './sweep.ts';
+import { registerReport } from './report.ts';
+import { registerCompare } from './compare.ts';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerSweep, registerEval];
+export const commands: RegisterCommand[] = [registerRun, registerPlan, registerDryRun, registerGrid, registerScaleNodes, registerSweep, registerEval, registerReport, registerCompare];

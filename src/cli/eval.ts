@@ -17,6 +17,12 @@ import type { CommandContext } from './context.ts';
 import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
 import { configFor } from './options.ts';
 import { extensionDetector } from '../extension/answer.ts';
+import { evalResult } from '../eval/results.ts';
+import { compareRuns, comparisonLines } from '../report/compare.ts';
+import { writeHtml } from '../report/html.ts';
+import { writeResults } from '../report/json.ts';
+import { loadResultsFile } from '../report/merge.ts';
+import { computeSummary } from '../report/summary.ts';
 
 type EvalOptions = {
   sites: string[];
@@ -28,6 +34,9 @@ type EvalOptions = {
   misses: number;
   offline: boolean;
   detector: string[];
+  report: string;
+  results: string;
+  compare?: string;
 };
 
 const positiveInt = (raw: string) => {
@@ -48,7 +57,10 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
     .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
     .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension\'s answer only)', (v: string, all: string[]) => [...all, v], [])
-    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n');
+    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses (of the first --detector)', 'report')
+    .option('--results <file>', 'results.json of this eval, of the first --detector (what --compare of a later eval or run reads)', 'results.json')
+    .option('--compare <file>', 'results.json of an earlier eval or run: what changed, and precision/recall old vs new')
+    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n');
   addExtensionOptions(command)
     .action(async (opts: EvalOptions, cmd: Command) => {
       if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
@@ -61,6 +73,8 @@ export function registerEval(program: Command, ctx: CommandContext): void {
       for (const name of names) detectors.push(await chooseDetector(name, ctx.cwd));
       const labels = detectorLabels(detectors.map((d) => d.identity));
       if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
+      const old = opts.compare ? await loadResultsFile(opts.compare, ctx.cwd) : undefined;
+      const startedAt = new Date();
       const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
       try {
         const sites = server.resolve(loaded);
@@ -89,6 +103,17 @@ export function registerEval(program: Command, ctx: CommandContext): void {
           for (const line of formatComparison(labels, reports, disagreements(labels, runs), { misses: opts.misses })) ctx.out(line);
         }
         ctx.out(`${pages} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        // The HTML report and results.json are the first detector's, as a run with it would write them.
+        const byId = new Map(sites.map((s) => [s.id, s]));
+        const results = runs[0]!.map((r) => ({ ...evalResult(byId.get(r.id)!, r), detector: detectors[0]!.identity }));
+        const sessions = new Set(runs[0]!.map((r) => r.session).filter(Boolean)).size;
+        const summary = computeSummary(results, { wallMs: Date.now() - started, concurrency: opts.concurrency, sessionsCreated: sessions });
+        const comparison = old && compareRuns(old.data.results, results, old.file);
+        if (comparison) for (const line of ['', ...comparisonLines(comparison)]) ctx.out(line);
+        const resultsFile = path.resolve(ctx.cwd, opts.results);
+        await writeResults(resultsFile, results, summary, new Map(), { startedAt, finishedAt: new Date() });
+        const html = await writeHtml(results, summary, { dir: opts.report, cwd: ctx.cwd, title: 'grid-run eval', startedAt, evaluation: reports[0]!, comparison });
+        ctx.out(`HTML report ${path.relative(ctx.cwd, html) || html}, results ${path.relative(ctx.cwd, resultsFile) || resultsFile}${detectors.length > 1 ? ` (detector ${labels[0]})` : ''}`);
         if (opts.json) {
           const file = path.resolve(ctx.cwd, opts.json);
           // One detector: the report itself, as before; several: one report each and where they part.

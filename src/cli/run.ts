@@ -10,6 +10,8 @@ import { startLocalGrid } from '../grid/local-grid.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
 import { createReporters, computeSummary, readResults } from '../report/index.ts';
+import { compareRuns } from '../report/compare.ts';
+import { loadResultsFile } from '../report/merge.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
@@ -61,6 +63,8 @@ export const runDefaults = {
   knownFailures: undefined as string | undefined,
   strictKnown: false,
   lastFailed: undefined as string | undefined,
+  compare: undefined as string | undefined,
+  failOn: undefined as 'regressions' | undefined,
   ...siteFilterDefaults,
   ...nodePoolDefaults,
   ...extensionDefaults,
@@ -121,12 +125,14 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('shard', "run only this share of the sites, like 2/3 (balanced by --history's durations, else by count)", 'i/n'))
     .addOption(option('knownFailures', 'file of known failures: "SITE-ID REASON" per line', 'file'))
     .addOption(option('strictKnown', 'a known failure that passes (fixed) fails the run'))
-    .addOption(option('lastFailed', 'run only the sites that failed or errored in this results.json', 'file'));
+    .addOption(option('lastFailed', 'run only the sites that failed or errored in this results.json', 'file'))
+    .addOption(option('compare', 'results.json of an earlier run: what changed goes into the console, JUnit and HTML reports', 'file'))
+    .addOption(option('failOn', 'regressions: with --compare, exit 1 only when a site fails that passed in the compared run', 'what'));
   addNodePoolOptions(addExtensionOptions(command))
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
-        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
+        'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n  grid-run run --compare main-results.json --fail-on regressions\n' +
         '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n  grid-run run --extension ./my-extension --sites my-sites.jsonl\n' +
         '  grid-run run --shard 2/3 --history results.json --reporter dot,github,junit,json\n' +
         '  grid-run run --last-failed results.json --known-failures known-failures.txt\n',
@@ -183,6 +189,9 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const sites = await selectForRun(loaded, { lastFailed: config.lastFailed, shard, history }, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
+  if (config.failOn && !config.compare) throw new UsageError('--fail-on regressions needs --compare OLD.json: the run whose passes count as the standard');
+  const old = config.compare ? await loadResultsFile(config.compare, ctx.cwd) : undefined;
+  const compareWith = old && { file: old.file, results: old.data.results };
   const { detector, extensions } = await chooseRunDetector(config, ctx.cwd);
   if (detector.identity.kind !== 'builtin') ctx.err(`grid-run: detector ${describeIdentity(detector.identity)}`);
   const at = (file: string) => resolve(ctx.cwd, file);
@@ -191,13 +200,15 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   if (reporters.has('junit')) outputs.push(['the JUnit file', dirname(at(config.junit)), at(config.junit)]);
   if (reporters.has('json')) outputs.push(['results.json', dirname(at(config.results)), at(config.results)]);
   await checkOutputsWritable(outputs);
-  const compared = reporters.has('github') && config.history ? await readResults(at(config.history)).catch(() => undefined) : undefined;
+  // The run GitHub's annotations put regressions first against: --compare's, else the history's.
+  const compared = !reporters.has('github') ? undefined : old ? { runId: old.data.runId, results: old.data.results } : config.history ? await readResults(at(config.history)).catch(() => undefined) : undefined;
   const createReporter = () =>
     createReporters({
       junit: reporters.has('junit') ? at(config.junit) : undefined,
       report: reporters.has('html') ? at(config.report) : undefined,
       results: reporters.has('json') ? at(config.results) : undefined,
       previousHistory: history,
+      compareWith,
       cwd: ctx.cwd,
       attachmentsRoot: ctx.env.GITLAB_CI === 'true' ? ctx.env.CI_PROJECT_DIR || ctx.cwd : undefined,
       console: reporters.has('list') ? { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' } : undefined,
@@ -206,7 +217,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
         ? {
             stream: ctx.stdout,
             summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
-            compared: compared && { label: `${config.history}${compared.runId ? ` (run ${compared.runId})` : ''}`, results: compared.results },
+            compared: compared && { label: `${config.compare ?? config.history}${compared.runId ? ` (run ${compared.runId})` : ''}`, results: compared.results },
             outputs: [
               ...(reporters.has('junit') ? [config.junit] : []),
               ...(reporters.has('html') ? [join(config.report, 'index.html')] : []),
@@ -343,7 +354,8 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     } catch (err) {
       throw new InfrastructureError(errorMessage(err), { cause: err });
     }
-    return runExitCode({ ...runSummary, interrupted: signalled });
+    const regressions = config.failOn === 'regressions' && compareWith ? compareRuns(compareWith.results, outcome.results, compareWith.file).newlyFailing.length : undefined;
+    return runExitCode({ ...runSummary, interrupted: signalled, regressions });
   } catch (err) {
     if (ctx.signal.aborted && !(err instanceof UsageError)) {
       ctx.err(`grid-run: interrupted (${String(ctx.signal.reason)}) before the run started`);

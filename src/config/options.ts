@@ -71,6 +71,9 @@ export const optionSpecs = {
   knownFailures: { type: 'string' },
   strictKnown: { type: 'boolean' },
   lastFailed: { type: 'string' },
+  compare: { type: 'string' },
+  failOn: { type: 'string', choices: ['regressions'] },
+  out: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof optionSpecs;

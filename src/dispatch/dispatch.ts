@@ -86,6 +86,8 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       startedAt: new Date(now() - outcome.timings.totalMs).toISOString(),
       durationMs: outcome.timings.totalMs,
     };
+    if (outcome.sessionLost) attempt.sessionLost = true;
+    if (nodeLost) attempt.nodeLost = true;
     list.push(attempt);
     const verdict = scheduler.complete(item, outcome.status, session?.node, { nodeLost });
     if (!verdict.final) {
@@ -116,6 +118,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
     };
     const known = knownOutcome(site.known, outcome.status);
     if (known) result.known = known;
+    if (outcome.verdicts) result.verdicts = outcome.verdicts;
     results.set(site.id, result);
     options.reporter?.onSiteEnd?.(result);
   };

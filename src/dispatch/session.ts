@@ -1,10 +1,12 @@
 // What the dispatcher needs of a browser session. It knows nothing of WebDriver, Docker or AWS.
-import type { Detection, DetectorIdentity, Site, SiteStatus } from '../types.ts';
+import type { Detection, DetectorIdentity, FieldVerdict, Site, SiteStatus } from '../types.ts';
 
 export type SiteOutcome = {
   status: Exclude<SiteStatus, 'skipped'>;
   message?: string;
   detection?: Detection;
+  /** The comparisons the verdict was made of (none for an error, or a record-only site without baseline). */
+  verdicts?: FieldVerdict[];
   /** What produced the detection. */
   detector?: DetectorIdentity;
   timings: { loadMs: number; stepsMs: number; detectMs: number; totalMs: number };

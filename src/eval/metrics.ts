@@ -13,6 +13,11 @@ export type PageRecord = {
   /** Labelled fields of a page expected to be a login page. */
   fields: FieldOutcome[];
   detectMs: number;
+  /** When the page was started, its page-load and its whole time, and the browser session: for the HTML report's pictures. */
+  startedAt?: string;
+  loadMs?: number;
+  totalMs?: number;
+  session?: string;
   error?: string;
   /** The detector failed on the page (threw, timed out, answered no Detection); counted as no login found. */
   failure?: string;

@@ -79,11 +79,17 @@ export async function evaluatePage(
   detectors: readonly Detector[] = [builtinDetector],
   options: Pick<EvaluateOptions, 'scriptTimeoutMs'> = {},
 ): Promise<{ records: PageRecord[]; spoiled: boolean }> {
-  const base = { id: site.id, tags: site.tags, locale: site.locale, expectedLogin: site.expect?.login };
-  const failedAll = (err: unknown) => detectors.map(() => ({ ...base, detectedLogin: false, fields: [], detectMs: 0, error: errorMessage(err).split('\n')[0] ?? 'error' }));
+  const started = performance.now();
+  const session = await driver.getSession().then((s) => s.getId(), () => undefined);
+  // When, how long and in which browser session: the HTML report's pictures.
+  const base = { id: site.id, tags: site.tags, locale: site.locale, expectedLogin: site.expect?.login, startedAt: new Date().toISOString(), ...(session ? { session } : {}) };
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  let loadMs = 0;
+  const failedAll = (err: unknown) => detectors.map(() => ({ ...base, detectedLogin: false, fields: [], detectMs: 0, loadMs, totalMs: round(performance.now() - started), error: errorMessage(err).split('\n')[0] ?? 'error' }));
   try {
     await driver.get(site.url);
     if (site.steps.length) await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? 10_000 });
+    loadMs = round(performance.now() - started);
   } catch (err) {
     return { records: failedAll(err), spoiled: false };
   }
@@ -107,6 +113,8 @@ export async function evaluatePage(
         detectedLogin: detection.login,
         fields: fields.map((f) => ({ field: f.field, correct: f.correct, expected: f.expected, detected: f.detected, expectedElement: f.expectedElement, detectedElement: f.detectedElement })),
         detectMs,
+        loadMs,
+        totalMs: round(performance.now() - started),
         detected: { username: detection.username, password: detection.password, submit: detection.submit, step: detection.step, confidence: detection.confidence, signals: detection.signals },
         ...(failure === undefined ? {} : { failure }),
       });

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary, SiteStart } from './reporter.ts';
 import { failsRun, fixedMessage, formatDuration, redactUrl } from './summary.ts';
+import { compareRuns, comparisonLines, type Comparison, type CompareWith } from './compare.ts';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
 
@@ -36,6 +37,8 @@ export type ConsoleOptions = {
   percentStep?: number;
   /** TTY: most node lines shown under the bar; the rest are folded into one line. */
   maxNodeLines?: number;
+  /** The earlier run to compare with at the end (`--compare`). */
+  compareWith?: CompareWith;
 };
 
 /** Plain mode unless the stream is a terminal and we were not told we are in CI. */
@@ -52,6 +55,7 @@ export class ConsoleReporter implements Reporter {
   #intervalMs: number;
   #percentStep: number;
   #maxNodeLines: number;
+  #compareWith?: CompareWith;
   #total = 0;
   #concurrency = 0;
   #startMs = 0;
@@ -74,6 +78,7 @@ export class ConsoleReporter implements Reporter {
     this.#intervalMs = options.intervalMs ?? 30_000;
     this.#percentStep = options.percentStep ?? 0.1;
     this.#maxNodeLines = options.maxNodeLines ?? 12;
+    this.#compareWith = options.compareWith;
     this.interactive = isInteractive(options.stream, options.ci);
   }
 
@@ -158,7 +163,8 @@ export class ConsoleReporter implements Reporter {
       this.#multibar = undefined;
       process.off('exit', this.#showCursor);
     }
-    for (const line of summaryLines(results, summary, this.#notices)) this.#write(line);
+    const comparison = this.#compareWith && compareRuns(this.#compareWith.results, results, this.#compareWith.file);
+    for (const line of summaryLines(results, summary, this.#notices, comparison)) this.#write(line);
   }
 
   #showCursor = (): void => {
@@ -238,7 +244,7 @@ export class ConsoleReporter implements Reporter {
   }
 }
 
-export function summaryLines(results: readonly SiteResult[], s: RunSummary, notices: readonly string[] = []): string[] {
+export function summaryLines(results: readonly SiteResult[], s: RunSummary, notices: readonly string[] = [], comparison?: Comparison): string[] {
   const lines: string[] = [];
   if (s.interrupted) lines.push(`Run interrupted: ${s.interrupted}. Unfinished sites are reported as skipped.`);
   const problems = results.filter((r) => failsRun(r, s.strictKnown));
@@ -258,6 +264,7 @@ export function summaryLines(results: readonly SiteResult[], s: RunSummary, noti
     lines.push('', `Notices (${notices.length}):`);
     for (const n of notices.slice(-20)) lines.push(`  ${oneLine(n)}`);
   }
+  if (comparison) lines.push('', ...comparisonLines(comparison));
   lines.push(
     '',
     `${s.total} sites: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped, ${s.flaky} flaky` +

@@ -1,10 +1,20 @@
-// report/index.html: one self-contained page (no network: CI artefact viewers and file:// alike),
-// one card per site with its outlined screenshot, filterable by status, tag and locale.
+// report/index.html: one self-contained page (no network: CI artefact viewers and file:// alike)
+// that stays fast at 10,000 sites. The sites travel as one JSON block and the page's script
+// draws only the rows in view; a click opens a site's details and only then loads its
+// screenshot. The pictures are inline SVG made here; the view is kept in the URL hash.
 import path from 'node:path';
 import type { SiteResult } from '../types.ts';
+import { FIELDS } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, formatDuration, mismatches, redactUrl } from './summary.ts';
+import { formatDuration, redactUrl } from './summary.ts';
+import { changesById, compareRuns, comparisonCounts, describeChanges, pct, type Comparison, type CompareWith } from './compare.ts';
+import type { Breakdown, EvalReport } from '../eval/metrics.ts';
+import { encodeSite, escapeHtml, relativeHref, scriptJson, StringTable } from './html-data.ts';
+
+export { escapeHtml };
+import { byLocale, byTag, groupTallies, histogramSvg, passRateSvg, timelineSvg } from './html-pictures.ts';
+import { CSS, SCRIPT } from './html-page.ts';
 
 export type HtmlOptions = {
   /** The report directory; screenshot links are made relative to it. */
@@ -15,40 +25,34 @@ export type HtmlOptions = {
   startedAt?: Date;
   /** `dir` and screenshot paths in results are resolved against this. */
   cwd?: string;
+  /** What changed since an earlier run (`--compare`): shown first, and a "change" filter. */
+  comparison?: Comparison;
+  /** `eval`: the metrics per locale and per tag, and the misses. */
+  evaluation?: EvalReport;
 };
 
-const STATUS_ORDER = { error: 0, failed: 1, skipped: 2, passed: 3 } as const;
-
-export function escapeHtml(value: string | number | boolean | null | undefined): string {
-  return String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
-
-/** A screenshot link that works from the report directory, also when the report is moved with it. */
-function screenshotHref(screenshot: string, opts: HtmlOptions): string {
-  const cwd = opts.cwd ?? process.cwd();
-  const rel = path.relative(path.resolve(cwd, opts.dir), path.resolve(cwd, screenshot));
-  return rel.split(path.sep).map(encodeURIComponent).join('/');
-}
+// Problems first, so a person opening the report sees what needs action without filtering.
+const STATUS_ORDER = { failed: 0, error: 1, skipped: 3, passed: 4 } as const;
 
 export function buildHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): string {
   return [...htmlPieces(results, summary, opts)].join('');
 }
 
-/** The report in pieces, one card each, so that a report of 10,000 sites is never one string. */
+/** The report in pieces, one site each, so that a report of 10,000 sites is never one string. */
 export function* htmlPieces(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): Generator<string> {
   const title = opts.title ?? 'grid-run report';
-  // Problems first, so a person opening the report sees what needs action without filtering.
-  const sorted = [...results].sort(
-    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  const changes = opts.comparison ? changesById(opts.comparison) : undefined;
+  // Changed passing sites come right after the failures and errors.
+  const rank = (r: SiteResult) => (r.status === 'passed' && (changes?.has(r.id) || r.flaky) ? 2 : STATUS_ORDER[r.status]);
+  const sorted = [...results].sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const tags = [...new Set(results.flatMap((r) => r.tags))].sort();
   const locales = [...new Set(results.map((r) => r.locale).filter((l): l is string => !!l))].sort();
+  const nodes = [...new Set(results.flatMap((r) => r.attempts.map((a) => a.node).filter((n): n is string => !!n)))].sort();
   const options = (values: string[]) => values.map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`).join('');
+  const cwd = opts.cwd ?? process.cwd();
+  const reportDir = path.resolve(cwd, opts.dir);
+  const starts = results.flatMap((r) => r.attempts.map((a) => Date.parse(a.startedAt))).filter(Number.isFinite);
+  const t0 = starts.length ? Math.min(...starts) : 0;
 
   const counts: Array<[string, number, string]> = [
     ['total', summary.total, ''],
@@ -67,6 +71,7 @@ export function* htmlPieces(results: readonly SiteResult[], summary: RunSummary,
     `slot utilisation ${escapeHtml(Math.round(summary.slotUtilisation * 100))}%`,
     `${escapeHtml(summary.sessionsCreated)} sessions`,
   ].filter(Boolean);
+  const ran = results.filter((r) => r.attempts.length > 0 && r.status !== 'skipped');
 
   yield `<!doctype html>
 <html lang="en">
@@ -81,121 +86,118 @@ export function* htmlPieces(results: readonly SiteResult[], summary: RunSummary,
 <header>
 <h1>${escapeHtml(title)}</h1>
 ${summary.interrupted ? `<p class="interrupted">Partial run: ${escapeHtml(summary.interrupted)}</p>` : ''}
-<ul class="counts">${counts
-    .map(([label, n, cls]) => `<li class="${cls}"><b>${escapeHtml(n)}</b> ${escapeHtml(label)}</li>`)
-    .join('')}</ul>
+<ul class="counts">${counts.map(([label, n, cls]) => `<li class="${cls}"><b>${escapeHtml(n)}</b> ${escapeHtml(label)}</li>`).join('')}</ul>
 <p class="meta">${meta.join(' · ')}</p>
+</header>
+`;
+  if (opts.comparison) yield comparisonSection(opts.comparison);
+  if (opts.evaluation) yield evaluationSection(opts.evaluation);
+  yield `<details class="pictures" open><summary>Pictures of the run</summary>
+<figure class="wide"><figcaption>Timeline: one lane per browser session; green passed, red failed, amber error; ▼ a retry or requeue, ✕ a lost session</figcaption>${timelineSvg(results)}</figure>
+<div class="row-of-pictures">${passRateSvg('Pass rate by locale', groupTallies(results, byLocale))}${passRateSvg('Pass rate by tag', groupTallies(results, byTag))}${histogramSvg('Page load', ran.map((r) => r.timings.loadMs))}${histogramSvg('Detection', ran.map((r) => r.timings.detectMs))}</div>
+</details>
 <form class="filters" id="filters">
 <label>Status <select name="status"><option value="">all</option><option value="passed">passed</option><option value="failed">failed</option><option value="error">error</option><option value="skipped">skipped</option><option value="flaky">flaky</option></select></label>
 <label>Tag <select name="tag"><option value="">all</option>${options(tags)}</select></label>
 <label>Locale <select name="locale"><option value="">all</option>${options(locales)}</select></label>
+<label>Node <select name="node"><option value="">all</option>${options(nodes)}</select></label>
+${opts.comparison ? `<label>Change <select name="change"><option value="">all</option><option value="any">any change</option><option value="newly-failing">newly failing</option><option value="fixed">fixed</option><option value="detection-changed">detection changed</option><option value="new">new</option><option value="flaky">flaky</option></select></label>` : ''}
 <label>Search <input name="q" type="search" placeholder="id or url"></label>
 <output id="shown">${results.length} of ${results.length} shown</output>
 </form>
-</header>
-<main id="sites">
-`;
-  for (let i = 0; i < sorted.length; i++) yield `${i ? '\n' : ''}${card(sorted[i]!, opts)}`;
-  yield `
-</main>
+<div class="head row"><span class="st">status</span><span class="id">site</span><span class="lc">locale</span><span class="tg">tags</span><span class="ms">time</span><span class="rs">reason</span></div>
+<main id="rows" aria-live="polite" style="height:${sorted.length * ROW_PX}px">${sorted.slice(0, FIRST_ROWS).map((r, i) => firstRow(r, i, changes)).join('')}</main>
+<script>requestAnimationFrame(function(){ setTimeout(function(){ performance.mark('grid-run:first-screen'); }, 0); });</script>
+<noscript><p>The site list needs JavaScript; results.json and junit.xml hold the same data.</p></noscript>
+<aside id="detail" hidden></aside>
+<script type="application/json" id="data">{"sites":[`;
+  const table = new StringTable();
+  const encode = { t0, changes, screenshotHref: (file: string) => relativeHref(reportDir, path.resolve(cwd, file)) };
+  for (let i = 0; i < sorted.length; i++) yield `${i ? ',' : ''}${scriptJson(encodeSite(sorted[i]!, table, encode))}`;
+  yield `],"strings":${scriptJson(table.strings)}}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>
 `;
 }
 
-function card(r: SiteResult, opts: HtmlOptions): string {
-  const rows: Array<[string, string]> = [];
-  const add = (k: string, v: Parameters<typeof escapeHtml>[0]) => {
-    if (v !== undefined && v !== null && v !== '') rows.push([k, escapeHtml(v)]);
-  };
-  add('url', r.url);
-  add('locale', r.locale);
-  add('tags', r.tags.join(', '));
-  add('node', r.node);
-  add('session', r.sessionId);
-  add('browser', r.browserVersion);
-  add('attempts', r.attempts.length ? r.attempts.map((a) => `#${a.attempt} ${a.status} ${formatDuration(a.durationMs)}`).join(', ') : '');
-  if (r.attempts.length) {
-    add('timings', `load ${formatDuration(r.timings.loadMs)} · steps ${formatDuration(r.timings.stepsMs)} · detect ${formatDuration(r.timings.detectMs)} · total ${formatDuration(r.timings.totalMs)}`);
-  }
-  add('expected', describeExpectation(r.expect));
-  add('detected', r.detection || r.attempts.length ? describeDetection(r.detection) : '');
-  if (r.detection?.signals.length) add('signals', r.detection.signals.join('; '));
+/** Row height in px; the page's script (html-page.ts) draws rows as tall. */
+const ROW_PX = 28;
+/** Rows written into the page itself, so the first screen is painted before the script has read the data. */
+const FIRST_ROWS = 40;
 
-  const problems = r.status === 'failed' ? mismatches(r.expect, r.detection) : [];
-  const flakyNotes = r.flaky
-    ? r.attempts.filter((a) => a.status !== 'passed').map((a) => `attempt ${a.attempt} ${a.status}: ${a.message ?? 'no message'}`)
-    : [];
-  const shot = r.screenshot
-    ? `<a class="shot" href="${escapeHtml(screenshotHref(r.screenshot, opts))}" target="_blank"><img loading="lazy" alt="${escapeHtml(`screenshot of ${r.id}`)}" src="${escapeHtml(screenshotHref(r.screenshot, opts))}"></a>`
-    : '<div class="shot none">no screenshot</div>';
-  const badge = r.flaky ? `${r.status} · flaky` : r.status;
-  return `<article class="site ${escapeHtml(r.status)}" data-status="${escapeHtml(r.status)}" data-flaky="${r.flaky ? '1' : ''}" data-tags="${escapeHtml(JSON.stringify(r.tags))}" data-locale="${escapeHtml(r.locale ?? '')}" data-search="${escapeHtml(`${r.id} ${r.url}`.toLowerCase())}">
-<div class="info">
-<h2><span class="badge ${escapeHtml(r.status)}">${escapeHtml(badge)}</span> <span class="id">${escapeHtml(r.id)}</span> <span class="time">${escapeHtml(formatDuration(finalAttemptMs(r)))}</span></h2>
-${r.message ? `<p class="message">${escapeHtml(r.message)}</p>` : ''}
-${problems.length ? `<ul class="problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
-${flakyNotes.length ? `<ul class="flaky-notes">${flakyNotes.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
-<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>
-</div>
-${shot}
-</article>`;
+/** A row as the page's script draws it (html-page.ts `row`), for the first screen. */
+function firstRow(r: SiteResult, i: number, changes: ReadonlyMap<string, readonly string[]> | undefined): string {
+  const marks = (changes?.get(r.id) ?? []).filter((c) => c !== 'flaky').map((c) => ` <span class="chg">${escapeHtml(c)}</span>`).join('');
+  return (
+    `<div class="row ${r.status}" style="top:${i * ROW_PX}px"><span class="st"><span class="badge ${r.status}">${r.status}</span>${r.flaky ? ' <span class="chg">flaky</span>' : ''}</span>` +
+    `<span class="id" title="${escapeHtml(r.id)}">${escapeHtml(r.id)}${marks}</span><span class="lc">${escapeHtml(r.locale ?? '')}</span><span class="tg">${escapeHtml(r.tags.join(', '))}</span>` +
+    `<span class="ms">${escapeHtml(formatDuration(r.attempts.at(-1)?.durationMs ?? r.timings.totalMs))}</span><span class="rs" title="${escapeHtml(r.message ?? '')}">${escapeHtml(r.message ?? '')}</span></div>`
+  );
 }
 
-const CSS = `
-:root{--ok:#1a7f37;--bad:#cf222e;--err:#9a6700;--skip:#6e7781;--flaky:#8250df;font-family:system-ui,sans-serif;color:#1f2328;background:#f6f8fa}
-body{margin:0}header{position:sticky;top:0;background:#fff;border-bottom:1px solid #d0d7de;padding:.5rem 1rem;z-index:1}
-h1{font-size:1.2rem;margin:.2rem 0}.meta{color:#59636e;font-size:.85rem;margin:.2rem 0}
-.interrupted{background:#fff8c5;border:1px solid #d4a72c;padding:.3rem .6rem;margin:.3rem 0}
-.counts{display:flex;gap:1rem;list-style:none;padding:0;margin:.3rem 0}.counts b{font-size:1.2rem}
-.counts .passed b{color:var(--ok)}.counts .failed b{color:var(--bad)}.counts .error b{color:var(--err)}.counts .skipped b{color:var(--skip)}.counts .flaky b{color:var(--flaky)}
-.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;font-size:.9rem}
-main{padding:1rem;display:grid;gap:.8rem}
-.site{display:grid;grid-template-columns:minmax(0,1fr) 320px;gap:1rem;background:#fff;border:1px solid #d0d7de;border-left:6px solid var(--skip);border-radius:6px;padding:.6rem .8rem}
-.site.passed{border-left-color:var(--ok)}.site.failed{border-left-color:var(--bad)}.site.error{border-left-color:var(--err)}
-.site[hidden]{display:none}
-h2{font-size:1rem;margin:0 0 .3rem;word-break:break-all}.time{color:#59636e;font-weight:normal;font-size:.85rem}
-.badge{color:#fff;border-radius:1em;padding:0 .5em;font-size:.8rem;background:var(--skip)}
-.badge.passed{background:var(--ok)}.badge.failed{background:var(--bad)}.badge.error{background:var(--err)}
-.message{margin:.2rem 0;font-family:ui-monospace,monospace;font-size:.85rem;white-space:pre-wrap}
-.problems{color:var(--bad);margin:.2rem 0}.flaky-notes{color:var(--flaky);margin:.2rem 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;font-size:.85rem;margin:.3rem 0}
-dt{color:#59636e}dd{margin:0;word-break:break-all;font-family:ui-monospace,monospace}
-.shot img{width:320px;max-height:240px;object-fit:contain;object-position:top;border:1px solid #d0d7de}
-.shot.none{color:#8c959f;font-size:.85rem;display:flex;align-items:center;justify-content:center;border:1px dashed #d0d7de;min-height:80px}
-@media (max-width:700px){.site{grid-template-columns:1fr}}
+function comparisonSection(c: Comparison): string {
+  const filterOf: Record<string, string> = { 'newly failing': 'newly-failing', fixed: 'fixed', 'detection changed': 'detection-changed', new: 'new', flaky: 'flaky' };
+  const items = comparisonCounts(c)
+    .map(([label, n]) => {
+      const f = filterOf[label];
+      return `<li class="${escapeHtml(f ?? 'removed')}">${f && n ? `<a href="#change=${f}">` : ''}<b>${n}</b> ${escapeHtml(label)}${f && n ? '</a>' : ''}</li>`;
+    })
+    .join('');
+  const m = c.metrics;
+  const rows: Array<[string, Breakdown | undefined, Breakdown | undefined]> = [];
+  for (const k of union(Object.keys(m.old.byLocale), Object.keys(m.new.byLocale))) rows.push([`locale ${k}`, m.old.byLocale[k], m.new.byLocale[k]]);
+  for (const k of union(Object.keys(m.old.byTag), Object.keys(m.new.byTag))) rows.push([`tag ${k}`, m.old.byTag[k], m.new.byTag[k]]);
+  const changed = c.detectionChanged.slice(0, 200).map((d) => `<li><a href="#site=${encodeURIComponent(d.id)}">${escapeHtml(d.id)}</a>: ${escapeHtml(describeChanges(d.changes))}</li>`).join('');
+  const removed = c.removed.slice(0, 200).map((id) => `<li>${escapeHtml(id)}</li>`).join('');
+  return `<section class="compare" id="compare"><h2>Compared with ${escapeHtml(c.oldFile)}</h2>
+<ul class="counts">${items}</ul>
+${metricsTable([['all labelled sites', m.old.overall, m.new.overall]], true)}
+${rows.length ? `<details><summary>By locale and by tag, old → new</summary>${metricsTable(rows, true)}</details>` : ''}
+${changed ? `<details><summary>Detection changed (${c.detectionChanged.length})</summary><ul>${changed}</ul></details>` : ''}
+${removed ? `<details><summary>Removed since (${c.removed.length})</summary><ul>${removed}</ul></details>` : ''}
+</section>
 `;
+}
 
-// No run data is interpolated into the script: it reads the escaped data-* attributes, so a
-// hostile site id cannot reach script context.
-const SCRIPT = `
-(function(){
-  var form = document.getElementById('filters');
-  var cards = Array.prototype.slice.call(document.querySelectorAll('article.site'));
-  var shown = document.getElementById('shown');
-  function apply(){
-    var status = form.status.value, tag = form.tag.value, locale = form.locale.value;
-    var q = form.q.value.trim().toLowerCase(), n = 0;
-    cards.forEach(function(c){
-      var ok = (!status || (status === 'flaky' ? c.dataset.flaky === '1' : c.dataset.status === status))
-        && (!tag || JSON.parse(c.dataset.tags).indexOf(tag) >= 0)
-        && (!locale || c.dataset.locale === locale)
-        && (!q || c.dataset.search.indexOf(q) >= 0);
-      c.hidden = !ok; if (ok) n++;
-    });
-    shown.textContent = n + ' of ' + cards.length + ' shown';
-    var p = new URLSearchParams();
-    ['status','tag','locale','q'].forEach(function(k){ if (form[k].value) p.set(k, form[k].value); });
-    history.replaceState(null, '', p.toString() ? '#' + p.toString() : location.pathname);
-  }
-  var init = new URLSearchParams(location.hash.slice(1));
-  ['status','tag','locale','q'].forEach(function(k){ if (init.get(k)) form[k].value = init.get(k); });
-  form.addEventListener('input', apply);
-  form.addEventListener('submit', function(e){ e.preventDefault(); });
-  apply();
-})();
+function evaluationSection(e: EvalReport): string {
+  const rows: Array<[string, Breakdown | undefined, Breakdown | undefined]> = [];
+  for (const [k, b] of Object.entries(e.byLocale)) rows.push([`locale ${k}`, undefined, b]);
+  for (const [k, b] of Object.entries(e.byTag)) rows.push([`tag ${k}`, undefined, b]);
+  const misses = e.misses
+    .slice(0, 500)
+    .map((m) => `<tr><td><a href="#site=${encodeURIComponent(m.id)}">${escapeHtml(m.id)}</a></td><td>${escapeHtml(m.kind)}</td><td>${escapeHtml(m.expected)}</td><td>${escapeHtml(m.detected)}</td></tr>`)
+    .join('');
+  return `<section class="evaluation" id="evaluation"><h2>Detector evaluation</h2>
+<p>detection time in the browser: median ${escapeHtml(e.timing.medianMs?.toFixed(1) ?? '-')} ms, p95 ${escapeHtml(e.timing.p95Ms?.toFixed(1) ?? '-')} ms over ${e.timing.pages} pages; ${e.errors.length} page(s) errored, not counted</p>
+${metricsTable([['all', undefined, e.overall]], false)}
+${rows.length ? `<details open><summary>By locale and by tag</summary>${metricsTable(rows, false)}</details>` : ''}
+${misses ? `<details open><summary>Misses (${e.misses.length}${e.misses.length > 500 ? ', first 500' : ''})</summary><table class="metrics misses"><thead><tr><th>site</th><th>what</th><th>expected</th><th>detected</th></tr></thead><tbody>${misses}</tbody></table></details>` : ''}
+</section>
 `;
+}
+
+function metricsTable(rows: Array<[string, Breakdown | undefined, Breakdown | undefined]>, compared: boolean): string {
+  const cell = (old: number | null | undefined, now: number | null | undefined) => (compared ? `${pct(old)} → ${pct(now)}` : pct(now));
+  const head = ['group', 'pages', 'precision', 'recall', 'F1', ...FIELDS.map((f) => `${f} accuracy`)];
+  const body = rows
+    .map(([name, o, n]) => {
+      const cells = [
+        compared ? `${o?.pages ?? 0} → ${n?.pages ?? 0}` : String(n?.pages ?? 0),
+        cell(o?.precision, n?.precision),
+        cell(o?.recall, n?.recall),
+        cell(o?.f1, n?.f1),
+        ...FIELDS.map((f) => cell(o?.fields[f].accuracy, n?.fields[f].accuracy)),
+      ];
+      return `<tr><th>${escapeHtml(name)}</th>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<table class="metrics"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
 
 export async function writeHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): Promise<string> {
   const file = path.resolve(opts.cwd ?? process.cwd(), opts.dir, 'index.html');
@@ -205,13 +207,17 @@ export async function writeHtml(results: readonly SiteResult[], summary: RunSumm
 
 export class HtmlReporter implements Reporter {
   #opts: HtmlOptions;
-  constructor(opts: HtmlOptions) {
-    this.#opts = { ...opts };
+  #compareWith?: CompareWith;
+  constructor(opts: HtmlOptions & { compareWith?: CompareWith }) {
+    const { compareWith, ...rest } = opts;
+    this.#opts = rest;
+    this.#compareWith = compareWith;
   }
   onBegin(info: RunInfo): void {
     this.#opts = { ...this.#opts, runId: info.runId, gridUrl: info.gridUrl, startedAt: info.startedAt };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
-    await writeHtml(results, summary, this.#opts);
+    const comparison = this.#compareWith ? compareRuns(this.#compareWith.results, results, this.#compareWith.file) : this.#opts.comparison;
+    await writeHtml(results, summary, { ...this.#opts, comparison });
   }
 }

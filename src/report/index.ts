@@ -8,6 +8,7 @@ import { JsonReporter } from './json.ts';
 import { JUnitReporter } from './junit.ts';
 import { DotReporter } from './dot.ts';
 import { GitHubReporter, type GitHubOptions } from './github.ts';
+import type { CompareWith } from './compare.ts';
 
 export type ReportersOptions = {
   /** JUnit XML file. */
@@ -28,6 +29,8 @@ export type ReportersOptions = {
   cwd?: string;
   /** JUnit attachments relative to this folder (GitLab's $CI_PROJECT_DIR) instead of absolute. */
   attachmentsRoot?: string;
+  /** The results of an earlier run (`--compare`): what changed goes into every report. */
+  compareWith?: CompareWith;
   /** More reporters (tests, plugins). */
   extra?: Reporter[];
 };
@@ -36,11 +39,12 @@ export function createReporters(options: ReportersOptions): CompositeReporter {
   const list: Reporter[] = [];
   // Files first, then the console: the summary is printed once every file is on disk.
   if (options.results) list.push(new JsonReporter(options.results, { previousHistory: options.previousHistory }));
-  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd, attachmentsRoot: options.attachmentsRoot }));
-  if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
+  const compareWith = options.compareWith;
+  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd, attachmentsRoot: options.attachmentsRoot, compareWith }));
+  if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd, compareWith }));
   if (options.extra) list.push(...options.extra);
   if (options.dot) list.push(new DotReporter(options.dot));
-  if (options.console) list.push(new ConsoleReporter(options.console));
+  if (options.console) list.push(new ConsoleReporter({ ...options.console, compareWith }));
   // After the console's summary: annotations are lines of their own, never the end of a line of dots.
   if (options.github) list.push(new GitHubReporter(options.github));
   return new CompositeReporter(list);
@@ -117,7 +121,8 @@ async function settle(values: Promise<void>[]): Promise<unknown[]> {
   return outcomes.flatMap((o): unknown[] => (o.status === 'rejected' ? [o.reason] : []));
 }
 
-export { computeSummary, completeResults, skippedResult, mismatches, failsRun } from './summary.ts';
+export { computeSummary, completeResults, skippedResult, failsRun } from './summary.ts';
+export { describeVerdict, problems } from './verdicts.ts';
 export type { SummaryInput } from './summary.ts';
 export { readHistory, mergeHistory, readResults, writeResults } from './json.ts';
 export { writeJUnit, buildJUnit } from './junit.ts';

@@ -2,11 +2,13 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
-import type { DetectorIdentity, Site, SiteResult } from '../types.ts';
+import { FIELDS, type DetectorIdentity, type Site, type SiteResult } from '../types.ts';
 import { identityProperties } from '../detector/identity.ts';
+import { changesById, compareRuns, comparisonCounts, type Comparison, type CompareWith } from './compare.ts';
 import type { Reporter, RunInfo, RunSummary, Shard } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, fixedMessage, mismatches, redactUrl, seconds } from './summary.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, fixedMessage, redactUrl, seconds } from './summary.ts';
+import { problems } from './verdicts.ts';
 
 export type JUnitOptions = {
   /** Suite name; CI shows it above the testcases. */
@@ -18,6 +20,8 @@ export type JUnitOptions = {
   startedAt?: Date;
   /** Screenshot paths are made absolute against this, as the Jenkins attachments plugin wants. */
   cwd?: string;
+  /** The earlier run to compare with: its counts and metrics become suite properties, each site's changes a property. */
+  compareWith?: CompareWith;
   /** The run's detector, as suite properties (`grid-run.detector`, `grid-run.detector.sha256`, ...). */
   detector?: DetectorIdentity;
   /**
@@ -59,6 +63,9 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   if (summary.known) suite.property('known.failing', String(summary.known));
   if (summary.fixed) suite.property('known.fixed', String(summary.fixed));
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
+  const comparison = options.compareWith && compareRuns(options.compareWith.results, results, options.compareWith.file);
+  if (comparison) for (const [name, value] of comparisonProperties(comparison)) suite.property(name, value);
+  const changes = comparison ? changesById(comparison) : undefined;
 
   // The suite holds a mark per site with the status the library counts, and no element: the
   // envelope gets its counts from the marks, and the testcases follow it one at a time.
@@ -94,7 +101,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
     const source = sources.get(r.id);
     // GitLab and others link a testcase to its `file`: the site list that declared it.
     if (source) tc.file(source.replace(/:\d+$/, ''));
-    addTestCase(tc, r, className(r, source), { cwd, attachmentsRoot: options.attachmentsRoot }, summary.strictKnown);
+    addTestCase(tc, r, className(r, source), { cwd, attachmentsRoot: options.attachmentsRoot }, summary.strictKnown, changes?.get(r.id));
     const el = tc.build(parent);
     // At the depth it has in the document (testsuites > testsuite > testcase), as the whole
     // document's build() would print it.
@@ -114,7 +121,19 @@ function caseKind(r: SiteResult, strictKnown = false): SiteResult['status'] {
   return r.status;
 }
 
-function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cwd: string; attachmentsRoot?: string }, strictKnown?: boolean): void {
+/** Suite properties of a comparison: `compare.newly-failing` = 2, `compare.new.login.f1` = 0.9667 ... */
+export function comparisonProperties(c: Comparison): Array<[string, string]> {
+  const props: Array<[string, string]> = [['compare.with', c.oldFile]];
+  for (const [label, n] of comparisonCounts(c)) props.push([`compare.${label.replaceAll(' ', '-')}`, String(n)]);
+  for (const [which, m] of [['old', c.metrics.old.overall], ['new', c.metrics.new.overall]] as const) {
+    const num = (v: number | null) => (v === null ? '' : String(Math.round(v * 10_000) / 10_000));
+    props.push([`compare.${which}.labelled`, String(m.pages)], [`compare.${which}.login.precision`, num(m.precision)], [`compare.${which}.login.recall`, num(m.recall)], [`compare.${which}.login.f1`, num(m.f1)]);
+    for (const f of FIELDS) props.push([`compare.${which}.${f}.accuracy`, num(m.fields[f].accuracy)]);
+  }
+  return props.filter(([, v]) => v !== '');
+}
+
+function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cwd: string; attachmentsRoot?: string }, strictKnown?: boolean, changes?: readonly string[]): void {
   tc.className(classname).name(r.id).time(seconds(finalAttemptMs(r)));
   const final = r.attempts.at(-1);
   const props: Array<[string, string | undefined]> = [
@@ -129,6 +148,7 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cw
     ['flaky', r.flaky ? 'true' : undefined],
     ['known', r.known ? `${r.known.state}: ${r.known.reason}` : undefined],
     ['screenshot', r.screenshot],
+    ['change', changes?.length ? changes.join(',') : undefined],
   ];
   for (const [name, value] of props) if (value !== undefined && value !== '') tc.property(name, value);
 
@@ -139,7 +159,7 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cw
   } else if (kind === 'skipped' && r.status === 'failed') {
     tc.skipped();
   } else if (r.status === 'failed') {
-    const lines = mismatches(r.expect, r.detection);
+    const lines = problems(r);
     const headline = r.message ?? lines[0] ?? 'detection did not match the expectation';
     tc.failure(clip(headline), 'DetectionMismatch').stacktrace(cdataSafe(detail));
   } else if (r.status === 'error') {
@@ -198,7 +218,7 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cw
 function detailText(r: SiteResult): string {
   const lines = [`site: ${r.id}`, `url: ${r.url}`];
   if (r.status === 'failed') {
-    lines.push(...mismatches(r.expect, r.detection));
+    lines.push(...problems(r));
     lines.push(`expected: ${describeExpectation(r.expect)}`, `detected: ${describeDetection(r.detection)}`);
   }
   // Node, session and screenshot are the testcase's properties (and its attachment); a single

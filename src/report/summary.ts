@@ -1,5 +1,5 @@
 // Pure helpers shared by the reporters: the run's verdict in numbers, partial-run filling,
-// and the human sentence for "expected vs detected" that JUnit, HTML and console all print.
+// and the human description of an expectation and a detection.
 import { FIELDS, type Detection, type Expectation, type Site, type SiteResult } from '../types.ts';
 import { skippedResult } from '../site-result.ts';
 import type { RunSummary } from './reporter.ts';
@@ -76,30 +76,6 @@ export function completeResults(sites: readonly Site[], results: readonly SiteRe
 }
 
 
-/**
- * One line per checked field that disagrees, e.g. `password: expected "#pw", detected none`.
- * Empty when expectation and detection agree (or nothing was checked).
- */
-export function mismatches(expect: Expectation | undefined, detection: Detection | undefined): string[] {
-  if (!expect) return [];
-  if (!detection) return ['nothing detected (the detector returned no answer)'];
-  const lines: string[] = [];
-  if (expect.login !== undefined && expect.login !== detection.login) {
-    lines.push(
-      expect.login
-        ? `login: expected a login form, detected none (step ${detection.step})`
-        : `login: expected no login form, detected one (step ${detection.step})`,
-    );
-  }
-  for (const f of FIELDS) {
-    const want = expect[f];
-    if (want === undefined) continue;
-    const got = detection[f];
-    if (want !== got) lines.push(`${f}: expected ${show(want)}, detected ${show(got)}`);
-  }
-  return lines;
-}
-
 /** `username=#email password=none submit=form button login=yes (0.92)` */
 export function describeDetection(d: Detection | undefined): string {
   if (!d) return 'no detection';
@@ -131,10 +107,6 @@ export function formatDuration(ms: number): string {
 
 export function finalAttemptMs(r: SiteResult): number {
   return r.attempts.at(-1)?.durationMs ?? r.timings.totalMs;
-}
-
-function show(v: string | null | undefined): string {
-  return v == null ? 'none' : JSON.stringify(v);
 }
 
 function round2(n: number): number {

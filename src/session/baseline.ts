@@ -1,7 +1,7 @@
 // Record-only sites (no `expect`) compared with the last accepted detection, like a snapshot.
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import type { Detection } from '../types.ts';
+import type { Detection, FieldVerdict } from '../types.ts';
 
 export type Baseline = ReadonlyMap<string, Detection>;
 
@@ -21,9 +21,7 @@ export async function readBaseline(file: string): Promise<Baseline> {
   return baseline;
 }
 
-/** What differs from the baseline, one phrase per field; empty when the same. */
-export function baselineDifferences(detection: Detection, accepted: Detection): string[] {
-  return compared
-    .filter((field) => detection[field] !== accepted[field])
-    .map((field) => `${field}: baseline ${JSON.stringify(accepted[field])}, now ${JSON.stringify(detection[field])}`);
+/** The detection against the accepted one, field by field (by value: the baseline names its own selectors). */
+export function baselineVerdicts(detection: Detection, accepted: Detection): FieldVerdict[] {
+  return compared.map((field) => ({ field, expected: accepted[field], detected: detection[field], match: detection[field] === accepted[field], against: 'baseline' as const }));
 }

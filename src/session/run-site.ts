@@ -14,7 +14,8 @@ import { outlineScript } from '../detector/bundle.ts';
 import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
-import { baselineDifferences, type Baseline } from './baseline.ts';
+import { baselineVerdicts, type Baseline } from './baseline.ts';
+import { verdictMessage } from '../report/verdicts.ts';
 
 export type SiteRunOptions = {
   pageLoadTimeoutMs: number;
@@ -89,10 +90,13 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
-    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection, same, presence);
+    let verdict = await judge(driver, site.expect, detection, same, presence);
     const accepted = site.expect ? undefined : options.baseline?.get(site.id);
-    const differences = accepted ? baselineDifferences(detection, accepted) : [];
-    if (differences.length > 0) verdict = { status: 'failed', message: `differs from the baseline: ${differences.join('; ')}` };
+    if (accepted) {
+      const verdicts = baselineVerdicts(detection, accepted);
+      const message = verdictMessage(verdicts);
+      verdict = message ? { status: 'failed', message, verdicts } : { status: 'passed', verdicts };
+    }
     // A page that is an HTTP error explains most failures better than the detector can.
     if (verdict.status === 'failed' && page && page.status >= 400) {
       verdict = { ...verdict, message: `${verdict.message} (the server answered HTTP ${page.status} for ${page.url})` };
@@ -104,7 +108,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
       if (!outlineNow) await driver.executeScript(await outlineScript(), detection);
       screenshot = await saveScreenshot(driver, site, options.screenshotDir);
     }
-    return { status: verdict.status, message: verdict.message, detection, timings, screenshot, page };
+    return { status: verdict.status, message: verdict.message, detection, verdicts: verdict.verdicts, timings, screenshot, page };
   };
   try {
     const outcome = await pTimeout(work(), {

@@ -5,11 +5,12 @@ import type { WebDriver } from 'selenium-webdriver';
 import { locate } from '../detector/driver-locate.ts';
 import { presenceScript, samePairsScript } from '../detector/bundle.ts';
 import type { PresenceCheck } from '../detect/presence.ts';
-import { FIELDS, type Detection, type Expectation, type FieldName } from '../types.ts';
+import { FIELDS, type Detection, type Expectation, type FieldName, type FieldVerdict } from '../types.ts';
+import { describeVerdict, verdictMessage } from '../report/verdicts.ts';
 import type { PageDetection } from './detect-in-page.ts';
 
-export type Verdict = { status: 'passed' | 'failed'; message?: string; recordOnly?: boolean };
-
+/** The site's verdict and the comparisons it was made of (SiteResult.verdicts). */
+export type Verdict = { status: 'passed' | 'failed'; message?: string; recordOnly?: boolean; verdicts: FieldVerdict[] };
 
 export type FieldCheck = {
   field: FieldName;
@@ -78,16 +79,16 @@ async function compareThroughFrames(driver: WebDriver, expected: string, detecte
   }
 }
 
-export function describeCheck(c: FieldCheck): string {
-  const side = (path: string | null, element: string) => (path === null ? 'none' : path === element ? path : `${shorten(path)} (${element})`);
-  return `${c.field}: expected ${side(c.expected, c.expectedElement)}, detected ${side(c.detected, c.detectedElement)}`;
+/** A field check as the verdict records it: the elements only where they read differently from the selectors. */
+export function fieldVerdict(c: FieldCheck): FieldVerdict {
+  const v: FieldVerdict = { field: c.field, expected: c.expected, detected: c.detected, match: c.correct };
+  if (c.expected !== null && c.expectedElement !== c.expected) v.expectedElement = c.expectedElement;
+  if (c.detected !== null && c.detectedElement !== c.detected) v.detectedElement = c.detectedElement;
+  return v;
 }
 
-/** Corpus labels are long `html > body > ...` paths; their tail is what a person reads. */
-function shorten(path: string): string {
-  if (path.length <= 60) return path;
-  const parts = path.split(' > ');
-  return `... > ${parts.slice(-2).join(' > ')}`;
+export function describeCheck(c: FieldCheck): string {
+  return describeVerdict(fieldVerdict(c));
 }
 
 export async function judge(
@@ -97,32 +98,34 @@ export async function judge(
   same?: PageDetection['same'],
   presence?: PresenceCheck[],
 ): Promise<Verdict> {
-  if (!expect) return { status: 'passed', recordOnly: true };
-  const problems: string[] = [];
-  if (expect.login !== undefined && expect.login !== detection.login) {
-    problems.push(
-      expect.login
-        ? `login: expected a login form, detected none (${detection.signals.slice(0, 3).join(', ')})`
-        : `login: expected no login form, detected one (step ${detection.step}, password ${detection.password ?? 'none'})`,
-    );
+  if (!expect) return { status: 'passed', recordOnly: true, verdicts: [] };
+  const verdicts: FieldVerdict[] = [];
+  if (expect.login !== undefined) {
+    const login: FieldVerdict = { field: 'login', expected: expect.login, detected: detection.login, match: expect.login === detection.login };
+    // What the page showed instead, for the message: the detector's reasons, or what it took for a login form.
+    if (!login.match) {
+      login.detectedElement = expect.login ? detection.signals.slice(0, 3).join(', ') : `step ${detection.step}, password ${detection.password ?? 'none'}`;
+    }
+    verdicts.push(login);
   }
   // With the login verdict wrong, field differences only repeat it.
-  if (problems.length === 0) {
-    for (const c of await checkFields(driver, expect, detection, same)) if (!c.correct) problems.push(describeCheck(c));
+  if (verdicts.every((v) => v.match)) {
+    for (const c of await checkFields(driver, expect, detection, same)) verdicts.push(fieldVerdict(c));
   }
-  problems.push(...(await presenceProblems(driver, expect, presence)));
-  return problems.length ? { status: 'failed', message: problems.join('; ') } : { status: 'passed' };
+  verdicts.push(...(await presenceVerdicts(driver, expect, presence)));
+  const message = verdictMessage(verdicts);
+  return message ? { status: 'failed', message, verdicts } : { status: 'passed', verdicts };
 }
 
 /**
- * What expect.present / expect.absent found wrong. `checked` holds the checks the detection's own
- * script run made; without them (a detection finished in a cross-origin frame) one more round
- * trip makes them, and a path into a cross-origin frame is followed by the driver.
+ * expect.present / expect.absent as verdicts, one per path. `checked` holds the checks the
+ * detection's own script run made; without them (a detection finished in a cross-origin frame)
+ * one more round trip makes them, and a path into a cross-origin frame is followed by the driver.
  */
-export async function presenceProblems(driver: WebDriver, expect: Expectation, checked?: PresenceCheck[]): Promise<string[]> {
+export async function presenceVerdicts(driver: WebDriver, expect: Expectation, checked?: PresenceCheck[]): Promise<FieldVerdict[]> {
   if (!expect.present?.length && !expect.absent?.length) return [];
   const checks = checked ?? (await driver.executeScript<PresenceCheck[]>(await presenceScript(), expect.present ?? [], expect.absent ?? []));
-  const problems: string[] = [];
+  const verdicts: FieldVerdict[] = [];
   for (const c of checks) {
     let found: boolean;
     if ('frame' in c) {
@@ -132,8 +135,7 @@ export async function presenceProblems(driver: WebDriver, expect: Expectation, c
         await driver.switchTo().defaultContent();
       }
     } else found = c.found;
-    if (c.want === 'present' && !found) problems.push(`expect.present: ${c.path} matches nothing`);
-    if (c.want === 'absent' && found) problems.push(`expect.absent: ${c.path} matches an element`);
+    verdicts.push({ field: c.want, expected: c.path, detected: found ? c.path : null, match: (c.want === 'present') === found });
   }
-  return problems;
+  return verdicts;
 }

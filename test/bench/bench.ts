@@ -1,8 +1,9 @@
 // `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
 // one site list, plus the reset question of issue 4, what one WebDriver or DevTools command
 // costs, a scheduler simulation and the CLI's memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
-// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,detector,extension,sim,memory]
-// (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check).
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,detector,extension,sim,memory,report]
+// [--only PART,...] [--report-sites 10000] (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check;
+// `--only report` measures the HTML report at 10,000 sites and nothing else).
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { runChild } from './child.ts';
 import { extraPhase, wholeRun, type CallsReport, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';
 import type { MemoryReport } from './memory.ts';
 import { benchSites } from './sites.ts';
+import { reportBench, reportMedians } from './report.ts';
 import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
 import { fmt, median, percentile, table } from './stats.ts';
 import { Builder } from 'selenium-webdriver';
@@ -53,10 +55,14 @@ const { values } = parseArgs({
     'memory-sites': { type: 'string', default: '10000' },
     'page-delay': { type: 'string', default: '0' },
     skip: { type: 'string', default: '' },
+    only: { type: 'string' },
+    'report-sites': { type: 'string', default: '10000' },
     out: { type: 'string' },
   },
 });
-const skip = new Set(values.skip.split(',').filter(Boolean));
+const PARTS = ['browsers', 'limit', 'grid-run', 'peer', 'reset', 'profile', 'calls', 'detector', 'extension', 'sim', 'memory', 'report'];
+const only = values.only?.split(',').filter(Boolean);
+const skip = new Set(only ? PARTS.filter((p) => !only.includes(p)) : values.skip.split(',').filter(Boolean));
 const reps = Number(values.reps);
 const nodes = Number(values.nodes);
 const slotsPerNode = Number(values.slots);
@@ -78,11 +84,12 @@ const targets: string[] = [];
 if (['browsers', 'reset', 'profile', 'calls', 'detector', 'extension'].some((part) => !skip.has(part))) await browserArms();
 if (!skip.has('sim')) simulation();
 if (!skip.has('memory')) await memory();
+if (!skip.has('report')) await htmlReport();
 
 const loadAtEnd = loadavg();
 if (targets.length) {
   log('');
-  log('## Targets (issue 6)');
+  log('## Targets (issues 6 and 13)');
   for (const line of targets) log(`- ${line}`);
 }
 log('');
@@ -412,6 +419,22 @@ function simulation(): void {
   targets.push(`simulated makespan <= 1.15 x lower bound, 5% of nodes dying: median ${fmt(median(real(dead)), 'x')}, worst ${fmt(Math.max(...real(dead)), 'x')} ${Math.max(...real(dead)) <= 1.15 ? 'MET' : median(real(dead)) <= 1.15 ? 'MET in the median, MISSED in the worst seed' : 'MISSED'}`);
   log(table(['policy', 'no failures', `${Math.round(simNodes * 0.05)} of ${simNodes} nodes die`], rows));
   log('targets (the real dispatcher with history): <= 1.05 without failures, <= 1.15 with');
+}
+
+async function htmlReport(): Promise<void> {
+  const sites = Number(values['report-sites']);
+  const r = await reportBench(join(out, 'report-bench'), { sites, reps });
+  record.report = r;
+  const m = reportMedians(r);
+  log('');
+  log(`## HTML report at ${sites} passing sites (headless Chromium through selenium-webdriver, from file://, ${reps} loads, medians)`);
+  log(`size ${fmt(r.bytes / 2 ** 20)} MB (index.html, the whole report: no screenshot of a passing site)`);
+  log(`first screen of rows painted ${fmt(m.firstScreenMs)} ms; every site read and the rows drawn and painted ${fmt(m.paintedMs)} ms (first contentful paint ${fmt(median(r.firstContentfulPaintMs))} ms)`);
+  log(`page marks (medians, ms from navigation start): ${Object.entries(r.marks).map(([k, v]) => `${k.replace('grid-run:', '')} ${fmt(median(v))}`).join(', ')}`);
+  log(`filter applied and painted: ${Object.entries(r.filterMs).map(([k, v]) => `${k} ${fmt(median(v))} ms`).join(', ')}`);
+  targets.push(`HTML report painted within 2 s at ${sites} sites: ${fmt(m.paintedMs)} ms ${m.paintedMs <= 2000 ? 'MET' : 'MISSED'}`);
+  targets.push(`HTML report filter within 200 ms: slowest filter's median ${fmt(m.filterMs)} ms ${m.filterMs <= 200 ? 'MET' : 'MISSED'}`);
+  targets.push(`HTML report under 4 MB at ${sites} passing sites: ${fmt(r.bytes / 2 ** 20)} MB ${r.bytes < 4 * 2 ** 20 ? 'MET' : 'MISSED'}`);
 }
 
 async function memory(): Promise<void> {

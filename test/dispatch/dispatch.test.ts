@@ -167,6 +167,12 @@ describe('dispatch', () => {
     const s5 = results.find((r) => r.id === 's5')!;
     assert.equal(s5.status, 'error', 'a lost session on a live node is charged to the site');
     assert.ok(s5.attempts.filter((a) => a.message === 'tab crashed').length === 2, JSON.stringify(s5.attempts));
+    // The attempts say what the report's timeline draws: a lost session, and whether its node went with it.
+    assert.deepEqual(s5.attempts.map((a) => [a.sessionLost, a.nodeLost]), [[true, undefined], [true, undefined]]);
+    // s3 kills one or two nodes, as the slots happen to take it; each of those attempts lost its node.
+    const flags = s3.attempts.map((a) => [a.sessionLost, a.nodeLost]);
+    assert.deepEqual(flags, [...flags.slice(0, -1).map(() => [true, true]), [undefined, undefined]]);
+    assert.ok(flags.length >= 2);
     assert.ok(asked.length >= 3);
   });
 

@@ -19,7 +19,8 @@ describe('grid-run eval', function () {
 
   it('prints and writes precision, recall, field accuracy, breakdowns and misses', async () => {
     const json = path.join(dir, 'eval.json');
-    const run = await runCli(['eval', '--sites', LIST, '--json', json, '--concurrency', '1'], { cwd: repo });
+    const outputs = ['--report', path.join(dir, 'report'), '--results', path.join(dir, 'results.json')];
+    const run = await runCli(['eval', '--sites', LIST, '--json', json, '--concurrency', '1', ...outputs], { cwd: repo });
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(await readFile(json, 'utf8')) as EvalReport & { pages: PageRecord[] };
     const o = report.overall;
@@ -44,6 +45,26 @@ describe('grid-run eval', function () {
     assert.match(run.stdout, /pages 6: login precision 66\.7%, recall 66\.7%, F1 66\.7%, false logins 1\/3 \(33\.3%\)/);
     assert.match(run.stdout, /username 1\/2 \(50\.0%\), password 2\/2 \(100\.0%\), submit 2\/2 \(100\.0%\)/);
     assert.match(run.stdout, /eval\/honeypot-username-label: username: expected input\[name=website\]/);
+
+    // The same HTML report as run's, with the tables per locale and tag and the misses.
+    const html = await readFile(path.join(dir, 'report', 'index.html'), 'utf8');
+    assert.match(html, /<section class="evaluation"/);
+    assert.match(html, /<tr><th>all<\/th><td>6<\/td><td>66\.7%<\/td><td>66\.7%<\/td><td>66\.7%<\/td><td>50\.0%<\/td><td>100\.0%<\/td><td>100\.0%<\/td><\/tr>/);
+    assert.match(html, /<tr><th>locale fr<\/th>/);
+    assert.match(html, /<tr><th>tag mislabelled<\/th>/);
+    assert.equal(html.match(/<tr><td><a href="#site=/g)?.length, 3, 'one row per miss');
+    // Its results.json: each page with the verdict run would give it.
+    const results = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')).results as { id: string; status: string; verdicts?: { field: string; match: boolean }[] }[];
+    assert.equal(results.length, 7);
+    assert.deepEqual(results.filter((r) => r.status === 'failed').map((r) => r.id).sort(), ['eval/honeypot-username-label', 'eval/login-labelled-negative', 'eval/newsletter-labelled-login']);
+    assert.deepEqual(results.find((r) => r.id === 'eval/honeypot-username-label')!.verdicts!.filter((v) => !v.match).map((v) => v.field), ['username']);
+
+    // Again, compared with the first: nothing changed.
+    const again = await runCli(['eval', '--sites', LIST, '--concurrency', '1', '--report', path.join(dir, 'report2'), '--results', path.join(dir, 'results2.json'), '--compare', path.join(dir, 'results.json')], { cwd: repo });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /: 0 newly failing, 0 fixed, 0 detection changed, 0 new, 0 removed, 0 flaky$/m);
+    assert.match(again.stdout, /labelled sites 6 -> 6: login precision 66\.7% -> 66\.7%/);
+    assert.match(await readFile(path.join(dir, 'report2', 'index.html'), 'utf8'), /<section class="compare"/);
   });
 
   it('exits 2 for a bad list, before starting a browser', async () => {

@@ -24,7 +24,8 @@ describe('grid-run eval with two detectors', function () {
   async function evalPair(name: string, ...detectors: string[]) {
     const json = path.join(dir, `${name}.json`);
     const args = detectors.flatMap((d) => ['--detector', d]);
-    const run = await runCli(['eval', ...args, '--sites', 'examples/detector/sites.jsonl', '--json', json, '--concurrency', '1'], { cwd: repo });
+    const outputs = ['--report', path.join(dir, `${name}-report`), '--results', path.join(dir, `${name}-results.json`)];
+    const run = await runCli(['eval', ...args, '--sites', 'examples/detector/sites.jsonl', '--json', json, '--concurrency', '1', ...outputs], { cwd: repo });
     assert.equal(run.code, 0, run.stderr);
     return { run, written: JSON.parse(await readFile(json, 'utf8')) as Written };
   }

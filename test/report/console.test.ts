@@ -76,7 +76,7 @@ describe('console reporter', () => {
     }
     const lines = stream.text.split('\n');
     assert.equal(lines.filter((l) => l.startsWith('progress:')).length, 3, '0% by time, 10% and 20% by count');
-    assert.ok(lines.includes('FAIL  site-1: detected a login form where none is expected'));
+    assert.ok(lines.includes('FAIL  site-1: login: expected no login form, detected one (step full, password #pass)'));
     assert.ok(lines.includes('ERROR site-2: page load timed out after 20000ms on node-a'));
     assert.ok(!stream.text.includes('\x1b['), 'no escape codes in CI');
 

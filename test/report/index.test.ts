@@ -4,7 +4,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CompositeReporter, createReporters, ReportWriteError } from '../../src/report/index.ts';
 import type { Reporter } from '../../src/report/reporter.ts';
-import { completeResults, computeSummary, mismatches } from '../../src/report/summary.ts';
+import { completeResults, computeSummary } from '../../src/report/summary.ts';
+import { describeVerdict, problems, verdictMessage } from '../../src/report/verdicts.ts';
+import type { FieldVerdict } from '../../src/types.ts';
 import { readHistory } from '../../src/report/json.ts';
 import { sampleResults, sampleRunInfo, sampleSites, tempDirEach } from './fixtures.ts';
 
@@ -96,18 +98,19 @@ describe('summary helpers', () => {
     assert.equal(s.slotUtilisation, 0.2);
   });
 
-  it('describes mismatches a person can act on', () => {
-    assert.deepEqual(
-      mismatches(
-        { login: true, username: '#u', password: null, submit: 'button' },
-        { login: false, step: 'none', username: null, password: '#p', submit: 'button', confidence: 0.1, signals: [] },
-      ),
-      [
-        'login: expected a login form, detected none (step none)',
-        'username: expected "#u", detected none',
-        'password: expected none, detected "#p"',
-      ],
-    );
-    assert.deepEqual(mismatches(undefined, undefined), []);
+  it('words the verdict\'s own comparisons, and only the failed ones', () => {
+    const verdicts: FieldVerdict[] = [
+      { field: 'login', expected: true, detected: true, match: true },
+      { field: 'username', expected: '#u', detected: null, match: false },
+      { field: 'password', expected: 'input[name=pw]', detected: '#pw2', match: false, expectedElement: 'input#pw', detectedElement: 'input#pw2' },
+      { field: 'submit', expected: 'form button', detected: 'button#go', match: true, expectedElement: 'button#go' },
+    ];
+    assert.deepEqual(problems({ verdicts }), ['username: expected #u, detected none', 'password: expected input[name=pw] (input#pw), detected #pw2 (input#pw2)']);
+    assert.equal(verdictMessage(verdicts), 'username: expected #u, detected none; password: expected input[name=pw] (input#pw), detected #pw2 (input#pw2)');
+    assert.equal(describeVerdict({ field: 'login', expected: true, detected: false, match: false, detectedElement: 'no password field' }), 'login: expected a login form, detected none (no password field)');
+    assert.equal(verdictMessage([{ field: 'step', expected: 'full', detected: 'none', match: false, against: 'baseline' }]), 'differs from the baseline: step: baseline "full", now "none"');
+    // A result from before verdicts were recorded has no problems to show; its message still says why.
+    assert.deepEqual(problems({}), []);
+    assert.equal(verdictMessage(verdicts.filter((v) => v.match)), undefined);
   });
 });

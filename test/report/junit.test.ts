@@ -52,14 +52,15 @@ describe('junit reporter', () => {
     assert.equal(doc.testsuites.tests, '5');
   });
 
-  it('uses <failure> for a detection mismatch with expected vs detected', () => {
+  it('uses <failure> for a detection mismatch with the verdict\'s problems, and no other', () => {
     const tc = byName.get('shop/signup')!;
     assert.ok(tc.failure, 'has failure');
     assert.equal(tc.error, undefined);
     assert.equal(tc.failure.type, 'DetectionMismatch');
-    assert.match(tc.failure.message, /detected a login form where none is expected/);
-    assert.match(tc.failure['#text'], /login: expected no login form, detected one/);
-    assert.match(tc.failure['#text'], /password: expected "#pass2", detected "#pass"/);
+    assert.equal(tc.failure.message, 'login: expected no login form, detected one (step full, password #pass)');
+    assert.match(tc.failure['#text'], /\nlogin: expected no login form, detected one \(step full, password #pass\)\n/);
+    // The verdict never compared the password (the login answer was already wrong): no password problem.
+    assert.doesNotMatch(tc.failure['#text'], /password: expected/);
   });
 
   it('uses <error> for an infrastructure error, never <failure>', () => {

@@ -1,6 +1,9 @@
 // `grid-run run` end to end on a real local Selenium Grid with headless Chromium.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { By } from 'selenium-webdriver';
+import { startLocalChrome } from '../../src/session/local-chrome.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
@@ -39,7 +42,21 @@ describe('grid-run run (real grid)', function () {
     assert.equal(r.code, results.some((x) => x.status !== 'passed') ? 1 : 0);
     assert.ok(results.every((x) => x.status !== 'error'), 'no infrastructure error on the bundled sites');
     const html = await readFile(join(dir, 'report', 'index.html'), 'utf8');
-    assert.ok(results.every((x) => html.includes(x.id)));
+    assert.ok(results.every((x) => html.includes(JSON.stringify(x.id))));
+    // The report of a real run, in a browser: every site listed, one timeline lane per session.
+    const chrome = await startLocalChrome();
+    try {
+      await chrome.driver.get(pathToFileURL(join(dir, 'report', 'index.html')).href);
+      assert.equal(await chrome.driver.findElement(By.id('shown')).getText(), `${results.length} of ${results.length} shown`);
+      const lanes = await chrome.driver.executeScript<string[]>('return [...document.querySelectorAll("#timeline g.lane")].map(g => g.dataset.session)');
+      const sessions = new Set(results.flatMap((x) => x.attempts.map((a) => a.sessionId ?? '')));
+      assert.equal(sessions.size, 2, 'one session per slot of the 2 x 1 grid');
+      assert.equal(lanes.length, sessions.size);
+      assert.deepEqual(new Set(lanes), sessions);
+      assert.equal(await chrome.driver.executeScript('return document.querySelectorAll("svg.rates, svg.histogram").length'), 4, 'pass rates by locale and tag, load and detection times');
+    } finally {
+      await chrome.stop();
+    }
   });
 
   describe('on a grid it did not start', () => {
@@ -88,6 +105,49 @@ describe('grid-run run (real grid)', function () {
       assert.ok(results.some((x) => x.node !== killed.uri && Date.parse(x.attempts.at(-1)!.startedAt) > killed.at), 'work went on on the other nodes');
     });
 
+  });
+
+  describe('--compare and --fail-on regressions', () => {
+    let grid: LocalGrid;
+    before(async () => {
+      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-')) });
+    });
+    after(async () => grid?.stop());
+
+    const old = (statuses: Record<string, 'passed' | 'failed'>) => ({
+      results: Object.entries(statuses).map(([id, status]) => ({ id, url: 'http://x/', status, flaky: false, attempts: [], timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 }, tags: [] })),
+    });
+
+    it('exits 0 when the failing site failed before too, 1 when it passed before; the console and JUnit say what changed', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'grid-run-compare-'));
+      // compare/wrong expects no login form on a login page: it fails in every run.
+      const list = await writeList(dir, [
+        { id: 'compare/ok', url: `${pages.url}/login?ok`, expect: { login: true } },
+        { id: 'compare/wrong', url: `${pages.url}/login?wrong`, expect: { login: false } },
+      ]);
+      const args = ['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none', '--compare', 'old.json', '--fail-on', 'regressions'];
+      const env = { PATH: process.env.PATH, CI: 'true' };
+      await writeFile(join(dir, 'old.json'), JSON.stringify(old({ 'compare/ok': 'failed', 'compare/wrong': 'failed', 'compare/gone': 'passed' })));
+      const same = await runCli(args, { cwd: dir, env });
+      assert.equal(same.code, 0, same.stdout);
+      assert.match(same.stdout, /^Compared with old\.json: 0 newly failing, 1 fixed, 0 detection changed, 0 new, 1 removed, 0 flaky$/m);
+      const junit = await readJUnit(join(dir, 'junit.xml'));
+      assert.equal(junit.properties['compare.fixed'], '1');
+      assert.equal(junit.cases.find((c) => c.name === 'compare/ok')?.properties.change, 'fixed');
+
+      await writeFile(join(dir, 'old.json'), JSON.stringify(old({ 'compare/ok': 'passed', 'compare/wrong': 'passed' })));
+      const worse = await runCli(args, { cwd: dir, env });
+      assert.equal(worse.code, 1, worse.stdout);
+      assert.match(worse.stdout, /^Compared with old\.json: 1 newly failing, 0 fixed/m);
+      assert.match(worse.stdout, /^ {2}newly failing:\n {4}compare\/wrong$/m);
+      assert.match(await readFile(join(dir, 'report', 'index.html'), 'utf8'), /<select name="change">/);
+    });
+
+    it('refuses --fail-on without --compare, before starting anything (exit 2)', async () => {
+      const r = await runCli(['run', '--grid', grid.hubUrl, '--fail-on', 'regressions'], { env: { PATH: process.env.PATH } });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--fail-on regressions needs --compare OLD\.json/);
+    });
   });
 
   describe('hostile pages', () => {

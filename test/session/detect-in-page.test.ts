@@ -78,6 +78,12 @@ describe('detectInPage', function () {
     assert.equal(detection.login, true);
     assert.equal(detection.password, '#login >>> #pw');
     assert.equal(same, undefined);
-    assert.deepEqual(await judge(chrome.driver, expect, detection, same), { status: 'passed' });
+    assert.deepEqual(await judge(chrome.driver, expect, detection, same), {
+      status: 'passed',
+      verdicts: [
+        { field: 'login', expected: true, detected: true, match: true },
+        { field: 'password', expected: '#login >>> #pw', detected: '#login >>> #pw', match: true, expectedElement: 'input#pw', detectedElement: 'input#pw' },
+      ],
+    });
   });
 });

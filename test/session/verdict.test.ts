@@ -45,18 +45,27 @@ describe('judge', function () {
   });
 
   it('passes record-only without expectations', async () => {
-    assert.deepEqual(await judge(chrome.driver, undefined, detection({})), { status: 'passed', recordOnly: true });
+    assert.deepEqual(await judge(chrome.driver, undefined, detection({})), { status: 'passed', recordOnly: true, verdicts: [] });
   });
 
   it('passes when two different selectors name the same element', async () => {
     const v = await judge(chrome.driver, { login: true, username: 'input[name=user]', password: 'html > body > div > form > input:nth-of-type(2)', submit: 'form button' }, detection({}));
-    assert.deepEqual(v, { status: 'passed' });
+    assert.deepEqual(v, {
+      status: 'passed',
+      verdicts: [
+        { field: 'login', expected: true, detected: true, match: true },
+        { field: 'username', expected: 'input[name=user]', detected: '#user', match: true, expectedElement: 'input#user', detectedElement: 'input#user' },
+        { field: 'password', expected: 'html > body > div > form > input:nth-of-type(2)', detected: '#pw', match: true, expectedElement: 'input#pw', detectedElement: 'input#pw' },
+        { field: 'submit', expected: 'form button', detected: '#go', match: true, expectedElement: 'button#go', detectedElement: 'button#go' },
+      ],
+    });
   });
 
   it('fails naming the expected and the detected element', async () => {
     const v = await judge(chrome.driver, { password: 'input[name=pw]' }, detection({ password: '#pw2' }));
     assert.equal(v.status, 'failed');
     assert.equal(v.message, 'password: expected input[name=pw] (input#pw), detected #pw2 (input#pw2)');
+    assert.deepEqual(v.verdicts, [{ field: 'password', expected: 'input[name=pw]', detected: '#pw2', match: false, expectedElement: 'input#pw', detectedElement: 'input#pw2' }]);
   });
 
   it('checks only the fields the expectation names', async () => {
@@ -74,6 +83,8 @@ describe('judge', function () {
   it('reports a wrong login verdict before any field', async () => {
     const v = await judge(chrome.driver, { login: false, password: '#pw' }, detection({ password: '#pw2' }));
     assert.match(v.message ?? '', /^login: expected no login form, detected one/);
+    // The fields were not compared: the verdict holds the login comparison alone.
+    assert.deepEqual(v.verdicts, [{ field: 'login', expected: false, detected: true, match: false, detectedElement: 'step full, password #pw2' }]);
     const w = await judge(chrome.driver, { login: true }, detection({ login: false, step: 'none', username: null, password: null, submit: null }));
     assert.match(w.message ?? '', /^login: expected a login form, detected none/);
   });
