@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what grid-run needs outside npm: Debian's Chromium and ChromeDriver and a Java 17+
-# runtime for the Selenium server. On Debian as root it installs what is missing; elsewhere it
+# runtime for the Selenium server (and python3-junitparser for the tests). On Debian as root it installs what is missing; elsewhere it
 # prints exactly what to install.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+# The tests read grid-run's JUnit files with a real JUnit consumer, Debian's junitparser.
+/usr/bin/python3 -c 'import junitparser' >/dev/null 2>&1 || missing+=(python3-junitparser)
 if ! command -v java >/dev/null 2>&1 || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then
   missing+=(default-jre-headless)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "grid-run setup: chromium, chromium-driver and Java 17+ are present"
+  echo "grid-run setup: chromium, chromium-driver, Java 17+ and python3-junitparser are present"
   exit 0
 fi
 

@@ -12,13 +12,15 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
  * The exit code of a run that got to the end: an infrastructure error on any site means the
- * results are incomplete (3) and outranks a test failure (1).
+ * results are incomplete (3) and outranks a test failure (1). Known failures still failing are
+ * not in `failed`; fixed ones fail the run only with --strict-known.
  */
-export function runExitCode(counts: { failed: number; errors: number; interrupted?: string }): ExitCode {
+export function runExitCode(counts: { failed: number; errors: number; fixed?: number; strictKnown?: boolean; interrupted?: string }): ExitCode {
   if (counts.interrupted === 'SIGINT') return ExitCode.sigint;
   if (counts.interrupted === 'SIGTERM') return ExitCode.sigterm;
   if (counts.errors > 0) return ExitCode.infrastructure;
   if (counts.failed > 0) return ExitCode.testFailed;
+  if (counts.strictKnown && (counts.fixed ?? 0) > 0) return ExitCode.testFailed;
   return ExitCode.ok;
 }
 

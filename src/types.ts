@@ -14,6 +14,10 @@ export type Expectation = {
   username?: string | null;
   password?: string | null;
   submit?: string | null;
+  /** Selector paths that must match an element after detection (an extension's injected button, say). */
+  present?: string[];
+  /** Selector paths that must match nothing after detection. */
+  absent?: string[];
 };
 
 export type Site = {
@@ -36,6 +40,8 @@ export type Site = {
   root?: string;
   /** Where the entry came from, as the list wrote it in its own `source` field (corpora do). */
   origin?: string;
+  /** Marked as a known failure: the reason, usually a ticket (`"TICKET-123: reason"`). */
+  known?: string;
 };
 
 /** The fields a detection names and an expectation can check, in the order reports show them. */
@@ -104,4 +110,12 @@ export type SiteResult = {
   screenshot?: string;
   tags: string[];
   locale?: string;
+  /** Set for a site marked as a known failure that ran to a verdict (see sites/known.ts). */
+  known?: KnownOutcome;
 };
+
+/**
+ * A known failure's outcome: `failing` still fails (reported, does not fail the run); `fixed`
+ * passed (remove it from the known failures; fails the run only with --strict-known).
+ */
+export type KnownOutcome = { reason: string; state: 'failing' | 'fixed' };

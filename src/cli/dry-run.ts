@@ -12,11 +12,11 @@ import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './defaults.ts';
 import { configFor, option } from './options.ts';
-import { chooseDetector } from '../detector/detector.ts';
 import { describeIdentity } from '../detector/identity.ts';
+import { addExtensionOptions, chooseRunDetector, extensionDefaults } from './extension-options.ts';
 
 export function registerDryRun(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command('dry-run')
     .description('Run the detector on one site in a local Chromium (no grid): what it found, timings, verdict, screenshot.')
     .argument('<target>', 'an http(s) URL, a local .html file, or the id of a site in the site lists')
@@ -25,23 +25,26 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${defaultSiteRunOptions.scriptTimeoutMs})`, 'ms'))
     .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run instead of the built-in detector (default builtin)', 'file'))
     .option('--screenshot <file>', 'where to write the screenshot', '.grid-run/dry-run')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON');
+  addExtensionOptions(command)
     .addHelpText(
       'after',
       '\nExit codes: 0 login form found (or expectations met), 1 not, 2 bad usage, 3 Chromium/chromedriver could not run.\n\n' +
-        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n  grid-run dry-run sites/forms/simple.html --detector ./my-detector.ts\n',
+        'Examples:\n  grid-run dry-run https://example.com/login\n  grid-run dry-run bundled/forms/email-login\n  grid-run dry-run sites/forms/simple.html --json\n  grid-run dry-run sites/forms/simple.html --detector ./my-detector.ts\n' +
+        '  grid-run dry-run examples/sites/login.html --extension examples/extension\n',
     )
     .action(async (target: string, opts: { screenshot: string; json?: boolean }, cmd: Command) => {
       const config = configFor(cmd, ctx, {
         sites: [bundledSites] as string[],
         pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
         scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
-        detector: 'builtin',
+        detector: undefined as string | undefined,
+        ...extensionDefaults,
       });
       const teardown: (() => Promise<void>)[] = [];
       try {
         const { site, needsServer } = await resolveTarget(target, config.sites, ctx.cwd);
-        const detector = await chooseDetector(config.detector, ctx.cwd);
+        const { detector, extensions } = await chooseRunDetector(config, ctx.cwd);
         let resolved = site;
         if (needsServer) {
           const server: StaticServer = await startStaticServer({ roots: [dirname(site.localPath!)] });
@@ -49,12 +52,12 @@ export function registerDryRun(program: Command, ctx: CommandContext): void {
           [resolved] = server.resolve([site]) as [Site];
         }
         // GRID_RUN_CHROMIUM / GRID_RUN_CHROMEDRIVER point at another build of either.
-        const chrome = await startLocalChrome({ chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER });
+        const chrome = await startLocalChrome({ chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER, extensions: extensions?.crxs });
         teardown.push(() => chrome.stop());
         const outcome = await runSite(chrome.driver, resolved, {
           pageLoadTimeoutMs: config.pageLoadTimeout,
           scriptTimeoutMs: config.scriptTimeout,
-          siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + 10_000,
+          siteTimeoutMs: config.pageLoadTimeout + config.scriptTimeout * 3 + (extensions ? config.extensionTimeout : 0) + 10_000,
           screenshotDir: resolve(ctx.cwd, opts.screenshot),
           screenshotsOf: 'all',
           detector,

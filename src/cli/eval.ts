@@ -14,6 +14,9 @@ import { UsageError } from '../errors.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import type { CommandContext } from './context.ts';
+import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
+import { configFor } from './options.ts';
+import { extensionDetector } from '../extension/answer.ts';
 
 type EvalOptions = {
   sites: string[];
@@ -33,7 +36,7 @@ const positiveInt = (raw: string) => {
 };
 
 export function registerEval(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command('eval')
     .description('Run the detector over labelled site lists and report precision/recall per field, tag and locale.')
     .requiredOption('--sites <list...>', 'site lists (.json, .jsonl) or folders of them')
@@ -44,14 +47,18 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--public-host <host>', 'host name put into page URLs when it differs from --static-host')
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
     .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
-    .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin)', (v: string, all: string[]) => [...all, v], [])
-    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n')
-    .action(async (opts: EvalOptions) => {
+    .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension\'s answer only)', (v: string, all: string[]) => [...all, v], [])
+    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n');
+  addExtensionOptions(command)
+    .action(async (opts: EvalOptions, cmd: Command) => {
       if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
       const loaded = await loadSiteLists(opts.sites, { cwd: ctx.cwd });
       if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
-      const detectors: Detector[] = [];
-      for (const name of opts.detector.length ? opts.detector : ['builtin']) detectors.push(await chooseDetector(name, ctx.cwd));
+      // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
+      const extensions = await extensionRun(configFor(cmd, ctx, extensionDefaults), ctx.cwd);
+      const detectors: Detector[] = extensions ? [extensionDetector(extensions.answer)] : [];
+      const names = opts.detector.length || extensions ? opts.detector : ['builtin'];
+      for (const name of names) detectors.push(await chooseDetector(name, ctx.cwd));
       const labels = detectorLabels(detectors.map((d) => d.identity));
       if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
       const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
@@ -60,7 +67,7 @@ export function registerEval(program: Command, ctx: CommandContext): void {
         const started = Date.now();
         const runs = await evaluate(sites, {
           concurrency: opts.concurrency,
-          startBrowser: browserFactory(opts.grid, opts.offline),
+          startBrowser: browserFactory(opts.grid, opts.offline, extensions?.crxs),
           detectors,
           signal: ctx.signal,
           onPage: (_r, done, total) => {

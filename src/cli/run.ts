@@ -9,24 +9,28 @@ import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { startLocalGrid } from '../grid/local-grid.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
-import { createReporters, computeSummary } from '../report/index.ts';
+import { createReporters, computeSummary, readResults } from '../report/index.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
-import { chooseDetector } from '../detector/detector.ts';
 import { describeIdentity } from '../detector/identity.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites, embeddedGrid } from './defaults.ts';
 import { configFor, option } from './options.ts';
-import { addSiteOptions, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
+import { addSiteOptions, lastFailedIds, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
+import { REPORTERS, defaultReporters, parseReporters } from './reporters.ts';
+import { parseShard, shardOf } from '../plan/shard.ts';
+import type { Shard } from '../report/reporter.ts';
 import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
 import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 import { startReaper, type Reaper } from '../reaper/client.ts';
 import { currentOwner } from '../reaper/owner.ts';
+import { addExtensionOptions, chooseRunDetector, extensionDefaults } from './extension-options.ts';
+import { extensionsCapability } from '../session/chrome-flags.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -51,9 +55,15 @@ export const runDefaults = {
   scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
   siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
   screenshots: 'failures' as 'all' | 'failures' | 'none',
-  detector: 'builtin',
+  detector: undefined as string | undefined,
+  reporter: undefined as string | undefined,
+  shard: undefined as string | undefined,
+  knownFailures: undefined as string | undefined,
+  strictKnown: false,
+  lastFailed: undefined as string | undefined,
   ...siteFilterDefaults,
   ...nodePoolDefaults,
+  ...extensionDefaults,
 };
 
 export type RunConfig = Readonly<typeof runDefaults>;
@@ -106,13 +116,20 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('scriptTimeout', `detection script timeout in ms (default ${runDefaults.scriptTimeout})`, 'ms'))
     .addOption(option('siteTimeout', `bound on one site, all included, in ms (default ${runDefaults.siteTimeout})`, 'ms'))
     .addOption(option('screenshots', `which sites get an outlined screenshot in the report: all, failures or none (default ${runDefaults.screenshots})`, 'when'))
-    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run in the page instead of the built-in detector (default builtin)', 'file'));
-  addNodePoolOptions(command)
+    .addOption(option('detector', 'an ES module (.js or .ts) exporting detect(), run in the page instead of the built-in detector (default builtin; with --extension, run after the extension has had its time)', 'file'))
+    .addOption(option('reporter', `outputs, comma-separated: ${REPORTERS.join(', ')} (default: dot in CI, else list; github on GitHub Actions; junit, html, json)`, 'names'))
+    .addOption(option('shard', "run only this share of the sites, like 2/3 (balanced by --history's durations, else by count)", 'i/n'))
+    .addOption(option('knownFailures', 'file of known failures: "SITE-ID REASON" per line', 'file'))
+    .addOption(option('strictKnown', 'a known failure that passes (fixed) fails the run'))
+    .addOption(option('lastFailed', 'run only the sites that failed or errored in this results.json', 'file'));
+  addNodePoolOptions(addExtensionOptions(command))
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
         'Examples:\n  grid-run run\n  grid-run run --grid http://hub:4444 --sites sites/ --junit results.xml\n  grid-run run --history results.json --retries 1\n' +
-        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n',
+        '  grid-run run --provider docker --nodes 4 --slots 2\n  grid-run run --detector ./my-detector.ts --sites my-sites.jsonl\n  grid-run run --extension ./my-extension --sites my-sites.jsonl\n' +
+        '  grid-run run --shard 2/3 --history results.json --reporter dot,github,junit,json\n' +
+        '  grid-run run --last-failed results.json --known-failures known-failures.txt\n',
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const config = configFor(cmd, ctx, runDefaults);
@@ -160,17 +177,57 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   // Everything the user could have got wrong is checked before anything starts.
-  const { sites, history } = await loadSiteInputs(config, ctx);
+  const reporters = new Set(config.reporter ? parseReporters(config.reporter) : defaultReporters(ctx.env));
+  const shard = config.shard ? parseShard(config.shard) : undefined;
+  const { sites: loaded, history } = await loadSiteInputs(config, ctx);
+  const sites = await selectForRun(loaded, { lastFailed: config.lastFailed, shard, history }, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
   const provider = await checkProvider(config, runId, ctx.env);
-  const detector = await chooseDetector(config.detector, ctx.cwd);
+  const { detector, extensions } = await chooseRunDetector(config, ctx.cwd);
   if (detector.identity.kind !== 'builtin') ctx.err(`grid-run: detector ${describeIdentity(detector.identity)}`);
   const at = (file: string) => resolve(ctx.cwd, file);
-  await checkOutputsWritable([
-    ['the JUnit file', dirname(at(config.junit)), at(config.junit)],
-    ['results.json', dirname(at(config.results)), at(config.results)],
-    ['the HTML report', at(config.report), at(config.report)],
-  ]);
+  // The report folder also holds the screenshots the JUnit attachments name.
+  const outputs: [what: string, dir: string, shown: string][] = [['the HTML report', at(config.report), at(config.report)]];
+  if (reporters.has('junit')) outputs.push(['the JUnit file', dirname(at(config.junit)), at(config.junit)]);
+  if (reporters.has('json')) outputs.push(['results.json', dirname(at(config.results)), at(config.results)]);
+  await checkOutputsWritable(outputs);
+  const compared = reporters.has('github') && config.history ? await readResults(at(config.history)).catch(() => undefined) : undefined;
+  const createReporter = () =>
+    createReporters({
+      junit: reporters.has('junit') ? at(config.junit) : undefined,
+      report: reporters.has('html') ? at(config.report) : undefined,
+      results: reporters.has('json') ? at(config.results) : undefined,
+      previousHistory: history,
+      cwd: ctx.cwd,
+      attachmentsRoot: ctx.env.GITLAB_CI === 'true' ? ctx.env.CI_PROJECT_DIR || ctx.cwd : undefined,
+      console: reporters.has('list') ? { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' } : undefined,
+      dot: reporters.has('dot') ? ctx.stdout : undefined,
+      github: reporters.has('github')
+        ? {
+            stream: ctx.stdout,
+            summaryFile: ctx.env.GITHUB_STEP_SUMMARY || undefined,
+            compared: compared && { label: `${config.history}${compared.runId ? ` (run ${compared.runId})` : ''}`, results: compared.results },
+            outputs: [
+              ...(reporters.has('junit') ? [config.junit] : []),
+              ...(reporters.has('html') ? [join(config.report, 'index.html')] : []),
+              ...(reporters.has('json') ? [config.results] : []),
+            ],
+          }
+        : undefined,
+    });
+  if (sites.length === 0) {
+    // A shard with no share, or nothing failed last time: the reports of an empty run, so a
+    // merge still finds this shard and CI its files.
+    const reporter = createReporter();
+    const summary = computeSummary([], { wallMs: 0, concurrency: 0, sessionsCreated: 0, strictKnown: config.strictKnown });
+    try {
+      await reporter.onBegin({ runId, gridUrl: 'none (no site to run)', sites: [], chunks: [], concurrency: 0, startedAt, shard, detector: detector.identity });
+      await reporter.onEnd([], summary);
+    } catch (err) {
+      throw new InfrastructureError(errorMessage(err), { cause: err });
+    }
+    return runExitCode(summary);
+  }
 
   const teardown = new Teardown();
   // What the run starts outside this process (grid processes, containers) is told to a reaper
@@ -227,6 +284,11 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
 
     const summary = await hub.summary();
+    if (extensions && !summary.nodes.some((n) => n.allowsExtensions)) {
+      throw new InfrastructureError(
+        `no node of the grid at ${hub.url} can run extensions: none has ${extensionsCapability}: true in its stereotype (grid-run's grid/node.toml and node image have it; a node without it would run the sites without the extension)`,
+      );
+    }
     const concurrency = config.concurrency ?? summary.freeSlots;
     if (concurrency < 1) {
       throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s)); give --concurrency to queue anyway`);
@@ -235,15 +297,8 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       runnable.map((s) => s.id),
       { chunks: config.chunks, chunkSize: config.chunkSize, defaultChunks: concurrency, history },
     );
-    const reporter = createReporters({
-      junit: at(config.junit),
-      report: at(config.report),
-      results: at(config.results),
-      previousHistory: history,
-      cwd: ctx.cwd,
-      console: { stream: ctx.stdout, ci: ctx.env.CI === 'true' || ctx.env.CI === '1' },
-    });
-    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt, detector: detector.identity });
+    const reporter = createReporter();
+    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt, shard, detector: detector.identity });
 
     const slots = Math.min(concurrency, runnable.length);
     // The detector is bundled while the sessions open, not once the first of them is waiting for it
@@ -267,6 +322,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           baseline,
           detector,
         },
+        extensions: extensions?.crxs,
       }),
       reporter,
       signal: ctx.signal,
@@ -280,6 +336,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       concurrency: slots,
       sessionsCreated: outcome.sessionsCreated,
       interrupted,
+      strictKnown: config.strictKnown,
     });
     try {
       await reporter.onEnd(outcome.results, runSummary);
@@ -297,4 +354,25 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     // A teardown that failed leaves the rest to the reaper: it sees the pipe close without `done`.
     if (await teardown.run(ctx.err, ctx.hurry)) reaper?.done();
   }
+}
+
+/** --last-failed, then --shard: the sites this run takes of the loaded (and filtered) ones. */
+async function selectForRun(
+  sites: Site[],
+  options: { lastFailed?: string; shard?: Shard; history: ReadonlyMap<string, number> },
+  ctx: CommandContext,
+): Promise<Site[]> {
+  let selected = sites;
+  if (options.lastFailed) {
+    const failed = await lastFailedIds(options.lastFailed, ctx);
+    selected = selected.filter((s) => failed.has(s.id));
+    ctx.err(`grid-run: --last-failed: ${selected.length} site(s), of the ${failed.size} that failed or errored in ${options.lastFailed}`);
+  }
+  if (options.shard) {
+    const { current, total } = options.shard;
+    const mine = new Set(shardOf(selected.map((s) => s.id), options.shard, options.history));
+    ctx.err(`grid-run: shard ${current}/${total}: ${mine.size} of ${selected.length} site(s)`);
+    selected = selected.filter((s) => mine.has(s.id));
+  }
+  return selected;
 }

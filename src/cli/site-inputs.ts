@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError, errorMessage } from '../errors.ts';
-import { readHistory } from '../report/index.ts';
+import { failsRun, readHistory, readResults } from '../report/index.ts';
+import { markKnown, readKnownFailures } from '../sites/known.ts';
 import { filterSites, type SiteFilter } from '../sites/filter.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import type { Site } from '../types.ts';
@@ -17,6 +18,8 @@ export type SiteInputsConfig = {
   grepInvert?: string;
   tag?: readonly string[];
   locale?: string;
+  /** A known-failures file: `SITE-ID REASON` per line. */
+  knownFailures?: string;
 };
 
 export const siteFilterDefaults = {
@@ -36,8 +39,10 @@ export function addSiteOptions(cmd: Command): Command {
 }
 
 export async function loadSiteInputs(config: SiteInputsConfig, ctx: CommandContext): Promise<{ sites: Site[]; history: Map<string, number> }> {
-  const loaded = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
+  let loaded = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
   if (loaded.length === 0) throw new UsageError(`no sites in ${config.sites.join(', ')}`);
+  // Checked against every site of the lists, not the filtered ones: a filter does not make an entry stale.
+  if (config.knownFailures) loaded = markKnown(loaded, await readKnownFailures(resolve(ctx.cwd, config.knownFailures), ctx.cwd, loaded));
   const filter: SiteFilter = { grep: config.grep, grepInvert: config.grepInvert, tags: config.tag ? [...config.tag] : undefined, locale: config.locale };
   const sites = filterSites(loaded, filter);
   if (sites.length === 0) {
@@ -57,4 +62,17 @@ export async function loadSiteInputs(config: SiteInputsConfig, ctx: CommandConte
     }
   }
   return { sites, history };
+}
+
+/**
+ * The ids that failed the run recorded in a results.json (`--last-failed`): failed and errored
+ * sites; a known failure still failing did not fail that run and is not among them.
+ */
+export async function lastFailedIds(file: string, ctx: CommandContext): Promise<Set<string>> {
+  try {
+    const data = await readResults(resolve(ctx.cwd, file));
+    return new Set(data.results.filter((r) => failsRun(r, data.summary?.strictKnown)).map((r) => r.id));
+  } catch (err) {
+    throw new UsageError(`--last-failed: ${errorMessage(err)}`);
+  }
 }

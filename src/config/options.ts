@@ -61,9 +61,16 @@ export const optionSpecs = {
   scriptTimeout: { type: 'integer', min: 100, max: 600_000 },
   siteTimeout: { type: 'integer', min: 100, max: 3_600_000 },
   detector: { type: 'string' },
+  extension: { type: 'strings' },
+  extensionTimeout: { type: 'integer', min: 100, max: 600_000 },
   screenshots: { type: 'string', choices: ['all', 'failures', 'none'] },
   olderThan: { type: 'string' },
   json: { type: 'boolean' },
+  reporter: { type: 'string' },
+  shard: { type: 'string' },
+  knownFailures: { type: 'string' },
+  strictKnown: { type: 'boolean' },
+  lastFailed: { type: 'string' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof optionSpecs;

@@ -4,12 +4,16 @@ import { outlineFields } from './outline.ts';
 import { FIELDS, type FieldName } from '../types.ts';
 import { describeElement, resolveSelectorPath } from './resolve.ts';
 import { isVisible } from './visibility.ts';
+import { checkPresence, type PresenceCheck } from './presence.ts';
+import { readContract, type ContractRead } from './contract.ts';
+import type { Detection } from '../types.ts';
 import { detectionOf, detectionProblem } from './check-detection.ts';
 import { joinSelectorPath } from './path-split.ts';
 import { collectScopes, type CrossOriginFrame } from './roots.ts';
 import { uniqueSelector } from './unique-selector.ts';
 
-export { detect, detectWithMeta, explain, outlineFields };
+export { detect, detectWithMeta, explain, outlineFields, checkPresence };
+export type { PresenceCheck };
 
 export type Located =
   | { kind: 'element'; element: Element; describe: string; visible: boolean; count: number }
@@ -29,7 +33,7 @@ export type SameResult = { same: boolean; expected: string; detected: string } |
 
 export type InspectOptions = {
   /** The site's expected fields: each one the detection also names is compared in the page. */
-  expect?: Partial<Record<FieldName, string | null>>;
+  expect?: Partial<Record<FieldName, string | null>> & { present?: string[]; absent?: string[] };
   /** Outline the detected fields for a screenshot. */
   outline?: boolean;
   /**
@@ -42,7 +46,10 @@ export type InspectOptions = {
 /** What the browser knows of the page: its final URL and its navigation's HTTP status (0: not known). */
 export type PageInfo = { url: string; status: number };
 
-export type Inspection = DetectionWithMeta & { page: PageInfo; same?: Partial<Record<FieldName, SameResult>> };
+/** The expectations checked in the page along with a final detection. */
+export type InPageChecks = { same?: Partial<Record<FieldName, SameResult>>; presence?: PresenceCheck[] };
+
+export type Inspection = DetectionWithMeta & { page: PageInfo } & InPageChecks;
 
 /**
  * Everything a site needs from its page in one script run: the detection, the page it ran in,
@@ -99,14 +106,38 @@ function finishInspection(detection: DetectionWithMeta, options: InspectOptions)
   const inspection: Inspection = { ...detection, page: pageInfo() };
   // Not final while cross-origin frames are left to look into: the driver goes on in them.
   if (detection.login || detection.crossOriginFrames.length === 0) {
-    const compared = FIELDS.filter((f) => typeof options.expect?.[f] === 'string' && detection[f] !== null);
-    if (compared.length > 0) {
-      const results = samePairs(compared.map((f) => [options.expect![f] as string, detection[f] as string]));
-      inspection.same = Object.fromEntries(compared.map((f, i) => [f, results[i]]));
-    }
+    Object.assign(inspection, checksInPage(detection, options.expect));
     if (options.outline) outlineFields(detection);
   }
   if (options.clearStorage) clearPage();
+  return inspection;
+}
+
+/** The expected fields compared with a final detection, and the present/absent paths checked. */
+function checksInPage(detection: Detection, expect: InspectOptions['expect']): InPageChecks {
+  const checks: InPageChecks = {};
+  const compared = FIELDS.filter((f) => typeof expect?.[f] === 'string' && detection[f] !== null);
+  if (compared.length > 0) {
+    const results = samePairs(compared.map((f) => [expect![f] as string, detection[f] as string]));
+    checks.same = Object.fromEntries(compared.map((f, i) => [f, results[i]]));
+  }
+  if (expect?.present?.length || expect?.absent?.length) checks.presence = checkPresence(expect.present, expect.absent);
+  return checks;
+}
+
+export type ContractInspection = ContractRead & { page: PageInfo } & InPageChecks;
+
+/**
+ * An extension's answer under the contract (contract.ts) and, once it is there, the site's
+ * expectations checked against it in the same script run.
+ */
+export function inspectContract(options: Pick<InspectOptions, 'expect' | 'clearStorage'>): ContractInspection {
+  const read = readContract(document);
+  const inspection: ContractInspection = { ...read, page: pageInfo() };
+  if (read.state === 'answered') {
+    Object.assign(inspection, checksInPage(read.detection, options.expect));
+    if (options.clearStorage) clearPage();
+  }
   return inspection;
 }
 

@@ -45,6 +45,16 @@ export async function inspectScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.inspectPage(arguments[0] || {});`;
 }
 
+/** Script taking `{ expect }` as arguments[0]: an extension's answer and the checks on it (inspectContract, entry.ts). */
+export async function contractScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.inspectContract(arguments[0] || {});`;
+}
+
+/** Script taking `[present, absent]` (selector paths) as arguments: see checkPresence (presence.ts). */
+export async function presenceScript(): Promise<string> {
+  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.checkPresence(arguments[0], arguments[1]);`;
+}
+
 /** Script taking a Detection as arguments[0]: outlines its fields (see outline.ts). */
 export async function outlineScript(): Promise<string> {
   return `${await detectorBundle()}\n${BUNDLE_GLOBAL}.outlineFields(arguments[0]);`;

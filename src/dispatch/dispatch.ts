@@ -5,6 +5,7 @@ import type { Site, SiteResult, Attempt } from '../types.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { errorMessage } from '../errors.ts';
 import { skippedResult } from '../site-result.ts';
+import { knownOutcome } from '../sites/known.ts';
 import { Scheduler, type WorkItem } from './scheduler.ts';
 import type { Session, SessionFactory, SiteOutcome } from './session.ts';
 import type { Chunk } from '../types.ts';
@@ -113,6 +114,8 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchResult
       tags: site.tags,
       locale: site.locale,
     };
+    const known = knownOutcome(site.known, outcome.status);
+    if (known) result.known = known;
     results.set(site.id, result);
     options.reporter?.onSiteEnd?.(result);
   };

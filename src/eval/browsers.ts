@@ -12,12 +12,12 @@ import type { EvalBrowser } from './run-eval.ts';
  */
 export const OFFLINE_ARGS = ['--proxy-server=http://127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'];
 
-export function browserFactory(grid: string | undefined, offline: boolean): () => Promise<EvalBrowser> {
+export function browserFactory(grid: string | undefined, offline: boolean, extensions: readonly string[] = []): () => Promise<EvalBrowser> {
   const extra = offline ? OFFLINE_ARGS : [];
-  if (!grid) return () => startLocalChrome({ args: extra });
+  if (!grid) return () => startLocalChrome({ args: extra, extensions });
   return async () => {
     try {
-      const driver = await new Builder().usingServer(grid).withCapabilities(gridCapabilities(extra)).build();
+      const driver = await new Builder().usingServer(grid).withCapabilities(gridCapabilities(extra, extensions)).build();
       return { driver, stop: () => driver.quit().catch(() => undefined) };
     } catch (err) {
       throw new InfrastructureError(`eval: could not open a session on the grid at ${grid}: ${errorMessage(err).split('\n')[0]}`, { cause: err });

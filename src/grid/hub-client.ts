@@ -15,6 +15,8 @@ export type GridNode = {
   browserVersion?: string;
   /** Ids of the sessions running on the node. */
   sessionIds: string[];
+  /** Its stereotype carries `grid-run:extensions: true`: its Chromium can run the user's extensions. */
+  allowsExtensions?: boolean;
 };
 
 export type GridStatus = {
@@ -40,7 +42,7 @@ export interface HubClient {
   removeNode(nodeId: string): Promise<void>;
 }
 
-type RawSlot = { session?: { sessionId?: string } | null; stereotype?: { browserName?: string; browserVersion?: string } };
+type RawSlot = { session?: { sessionId?: string } | null; stereotype?: { browserName?: string; browserVersion?: string; 'grid-run:extensions'?: unknown } };
 type RawNode = {
   id: string;
   uri: string;
@@ -144,6 +146,7 @@ function toGridNode(raw: RawNode): GridNode {
     busySlots: slots.filter((s) => s.session != null).length,
     sessionIds: slots.flatMap((s) => (s.session?.sessionId ? [s.session.sessionId] : [])),
     browserVersion: slots.find((s) => s.stereotype?.browserVersion)?.stereotype?.browserVersion,
+    allowsExtensions: slots.length > 0 && slots.every((s) => s.stereotype?.['grid-run:extensions'] === true),
   };
 }
 

@@ -49,6 +49,11 @@ export type LocalGridState = {
 export type LocalGrid = LocalGridState & {
   /** Stops every process; once `hurry` aborts, without the grace period. */
   stop: (hurry?: AbortSignal) => Promise<void>;
+  /**
+   * Starts one more node on the same bus; `config` replaces the rendered grid/node.toml (the
+   * extension tests' node of another kind).
+   */
+  addNode: (slots: number, config?: string) => Promise<GridProcess>;
 };
 
 export const stateFileName = 'grid.json';
@@ -115,10 +120,10 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     return proc;
   };
 
-  const addNode = async (slots: number): Promise<GridProcess> => {
+  const addNode = async (slots: number, text?: string): Promise<GridProcess> => {
     const nodePort = await pickPort(host);
     const config = join(stateDir, `node-${nodePort}.toml`);
-    await writeFile(config, await renderNodeConfig(slots));
+    await writeFile(config, text ?? (await renderNodeConfig(slots)));
     return launch('node', nodePort, ['--config', config]);
   };
 
@@ -131,7 +136,7 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     await stop();
     throw err;
   }
-  return { ...state, stop };
+  return { ...state, stop, addNode };
 }
 
 /**

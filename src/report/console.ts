@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import type { SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary, SiteStart } from './reporter.ts';
-import { formatDuration, redactUrl } from './summary.ts';
+import { failsRun, fixedMessage, formatDuration, redactUrl } from './summary.ts';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
 
@@ -125,7 +125,9 @@ export class ConsoleReporter implements Reporter {
     else if (result.status === 'error') c.errors++;
     else c.skipped++;
     if (result.flaky) c.flaky++;
-    if (result.status === 'failed' || result.status === 'error') {
+    if (result.known) {
+      this.#log(knownLine(result));
+    } else if (result.status === 'failed' || result.status === 'error') {
       this.#log(`${result.status === 'failed' ? 'FAIL ' : 'ERROR'} ${result.id}: ${oneLine(result.message ?? result.status)}`);
     } else if (result.flaky) {
       this.#log(`FLAKY ${result.id}: passed on attempt ${result.attempts.at(-1)?.attempt ?? '?'}`);
@@ -239,12 +241,18 @@ export class ConsoleReporter implements Reporter {
 export function summaryLines(results: readonly SiteResult[], s: RunSummary, notices: readonly string[] = []): string[] {
   const lines: string[] = [];
   if (s.interrupted) lines.push(`Run interrupted: ${s.interrupted}. Unfinished sites are reported as skipped.`);
-  const problems = results.filter((r) => r.status === 'failed' || r.status === 'error');
+  const problems = results.filter((r) => failsRun(r, s.strictKnown));
   if (problems.length) {
     lines.push('', `${problems.length} site(s) need attention:`);
     const shown = problems.slice(0, 20);
-    for (const r of shown) lines.push(`  ${r.status === 'failed' ? 'FAIL ' : 'ERROR'} ${r.id}: ${oneLine(r.message ?? r.status)}`);
+    for (const r of shown) lines.push(`  ${r.known ? knownLine(r) : `${r.status === 'failed' ? 'FAIL ' : 'ERROR'} ${r.id}: ${oneLine(r.message ?? r.status)}`}`);
     if (problems.length > shown.length) lines.push(`  … and ${problems.length - shown.length} more (see the JUnit or HTML report)`);
+  }
+  const known = results.filter((r) => r.known && !problems.includes(r));
+  if (known.length) {
+    lines.push('', `Known failures (${s.known} still failing, ${s.fixed} fixed):`);
+    for (const r of known.slice(0, 20)) lines.push(`  ${knownLine(r)}`);
+    if (known.length > 20) lines.push(`  … and ${known.length - 20} more`);
   }
   if (notices.length) {
     lines.push('', `Notices (${notices.length}):`);
@@ -252,10 +260,17 @@ export function summaryLines(results: readonly SiteResult[], s: RunSummary, noti
   }
   lines.push(
     '',
-    `${s.total} sites: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped, ${s.flaky} flaky`,
+    `${s.total} sites: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped, ${s.flaky} flaky` +
+      (s.known || s.fixed ? `, ${s.known} known failures, ${s.fixed} fixed` : ''),
     `wall ${formatDuration(s.wallMs)}, ${s.sitesPerMinute} sites/min, slot utilisation ${Math.round(s.slotUtilisation * 100)}%, ${s.sessionsCreated} sessions created`,
   );
   return lines;
+}
+
+/** `KNOWN id: reason: message` for one still failing, `FIXED id: ...` for one that passed. */
+function knownLine(r: SiteResult): string {
+  if (r.known?.state === 'fixed') return `FIXED ${r.id}: ${fixedMessage(r)}`;
+  return `KNOWN ${r.id}: known failure (${r.known?.reason}), still failing: ${oneLine(r.message ?? r.status)}`;
 }
 
 function oneLine(s: string): string {

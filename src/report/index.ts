@@ -6,6 +6,8 @@ import type { Clock, OutStream } from './console.ts';
 import { HtmlReporter } from './html.ts';
 import { JsonReporter } from './json.ts';
 import { JUnitReporter } from './junit.ts';
+import { DotReporter } from './dot.ts';
+import { GitHubReporter, type GitHubOptions } from './github.ts';
 
 export type ReportersOptions = {
   /** JUnit XML file. */
@@ -16,22 +18,31 @@ export type ReportersOptions = {
   results?: string;
   /** History the run was planned with, blended into results.json's `history`. */
   previousHistory?: ReadonlyMap<string, number>;
-  /** Omit to print nothing (e.g. `--quiet`). */
+  /** The `list` reporter: a live bar on a terminal, plain lines in CI. */
   console?: { stream: OutStream; ci: boolean; clock?: Clock; intervalMs?: number };
+  /** The `dot` reporter: one character per site. */
+  dot?: OutStream;
+  /** The `github` reporter: annotations and the job summary. */
+  github?: GitHubOptions;
   /** Resolves relative screenshot paths. */
   cwd?: string;
+  /** JUnit attachments relative to this folder (GitLab's $CI_PROJECT_DIR) instead of absolute. */
+  attachmentsRoot?: string;
   /** More reporters (tests, plugins). */
   extra?: Reporter[];
 };
 
 export function createReporters(options: ReportersOptions): CompositeReporter {
   const list: Reporter[] = [];
-  // Files first, console last: the summary is printed once every file is on disk.
+  // Files first, then the console: the summary is printed once every file is on disk.
   if (options.results) list.push(new JsonReporter(options.results, { previousHistory: options.previousHistory }));
-  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd }));
+  if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd, attachmentsRoot: options.attachmentsRoot }));
   if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd }));
   if (options.extra) list.push(...options.extra);
+  if (options.dot) list.push(new DotReporter(options.dot));
   if (options.console) list.push(new ConsoleReporter(options.console));
+  // After the console's summary: annotations are lines of their own, never the end of a line of dots.
+  if (options.github) list.push(new GitHubReporter(options.github));
   return new CompositeReporter(list);
 }
 
@@ -106,7 +117,7 @@ async function settle(values: Promise<void>[]): Promise<unknown[]> {
   return outcomes.flatMap((o): unknown[] => (o.status === 'rejected' ? [o.reason] : []));
 }
 
-export { computeSummary, completeResults, skippedResult, mismatches } from './summary.ts';
+export { computeSummary, completeResults, skippedResult, mismatches, failsRun } from './summary.ts';
 export type { SummaryInput } from './summary.ts';
 export { readHistory, mergeHistory, readResults, writeResults } from './json.ts';
 export { writeJUnit, buildJUnit } from './junit.ts';

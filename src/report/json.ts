@@ -1,7 +1,7 @@
 // results.json: the full record of a run, and the timing history the planner reads next time.
 import { readFile } from 'node:fs/promises';
 import type { SiteResult } from '../types.ts';
-import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
+import type { Reporter, RunInfo, RunSummary, Shard } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { finalAttemptMs, redactUrl } from './summary.ts';
 
@@ -13,6 +13,8 @@ export type ResultsFile = {
   gridUrl?: string;
   startedAt?: string;
   finishedAt: string;
+  /** Set with --shard: which share of the list this file holds, so a merge can name a missing one. */
+  shard?: Shard;
   summary: RunSummary;
   results: SiteResult[];
   /**
@@ -53,7 +55,7 @@ export function mergeHistory(
   return merged;
 }
 
-export type ResultsMeta = { runId?: string; gridUrl?: string; startedAt?: Date; finishedAt?: Date };
+export type ResultsMeta = { runId?: string; gridUrl?: string; startedAt?: Date; finishedAt?: Date; shard?: Shard };
 
 export function buildResultsFile(
   results: readonly SiteResult[],
@@ -64,6 +66,7 @@ export function buildResultsFile(
   const file: ResultsFile = {
     format: RESULTS_FORMAT,
     finishedAt: (meta.finishedAt ?? new Date()).toISOString(),
+    ...(meta.shard ? { shard: { ...meta.shard } } : {}),
     summary,
     results: [...results],
     history: Object.fromEntries([...mergeHistory(previousHistory, results)].sort(([a], [b]) => (a < b ? -1 : 1))),
@@ -162,7 +165,7 @@ export class JsonReporter implements Reporter {
     this.#options = options;
   }
   onBegin(info: RunInfo): void {
-    this.#meta = { runId: info.runId, gridUrl: info.gridUrl, startedAt: info.startedAt };
+    this.#meta = { runId: info.runId, gridUrl: info.gridUrl, startedAt: info.startedAt, shard: info.shard };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
     const finishedAt = (this.#options.now ?? (() => new Date()))();

@@ -4,9 +4,9 @@ import { createRequire } from 'node:module';
 import type { Builder, TestCase } from 'junit-report-builder';
 import type { DetectorIdentity, Site, SiteResult } from '../types.ts';
 import { identityProperties } from '../detector/identity.ts';
-import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
+import type { Reporter, RunInfo, RunSummary, Shard } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { describeDetection, describeExpectation, finalAttemptMs, mismatches, redactUrl } from './summary.ts';
+import { describeDetection, describeExpectation, finalAttemptMs, fixedMessage, mismatches, redactUrl, seconds } from './summary.ts';
 
 export type JUnitOptions = {
   /** Suite name; CI shows it above the testcases. */
@@ -20,6 +20,12 @@ export type JUnitOptions = {
   cwd?: string;
   /** The run's detector, as suite properties (`grid-run.detector`, `grid-run.detector.sha256`, ...). */
   detector?: DetectorIdentity;
+  /**
+   * GitLab resolves attachments inside the job's artifacts, rooted at $CI_PROJECT_DIR: with this
+   * set, attachment paths are written relative to it instead of absolute (Jenkins' convention).
+   */
+  attachmentsRoot?: string;
+  shard?: Shard;
 };
 
 // The package is CommonJS (module.exports = builder) but its types declare an ES default
@@ -41,7 +47,7 @@ export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, 
 export function* junitPieces(results: readonly SiteResult[], summary: RunSummary, options: JUnitOptions = {}): Generator<string> {
   // The export is a shared singleton builder: never add to it, always start a new one.
   const builder = junit.newBuilder();
-  const suite = builder.testSuite().name(options.suiteName ?? 'grid-run').time(summary.wallMs / 1000);
+  const suite = builder.testSuite().name(options.suiteName ?? 'grid-run').time(seconds(summary.wallMs));
   builder.name(options.suiteName ?? 'grid-run');
   if (options.startedAt) suite.timestamp(options.startedAt);
   if (options.runId) suite.property('run.id', options.runId);
@@ -49,15 +55,19 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   suite.property('sessions.created', String(summary.sessionsCreated));
   suite.property('flaky', String(summary.flaky));
   for (const [name, value] of options.detector ? identityProperties(options.detector) : []) suite.property(name, value);
+  if (options.shard) suite.property('shard', `${options.shard.current}/${options.shard.total}`);
+  if (summary.known) suite.property('known.failing', String(summary.known));
+  if (summary.fixed) suite.property('known.fixed', String(summary.fixed));
   if (summary.interrupted) suite.property('interrupted', summary.interrupted);
 
   // The suite holds a mark per site with the status the library counts, and no element: the
   // envelope gets its counts from the marks, and the testcases follow it one at a time.
   for (const r of results) {
     const mark = suite.testCase();
-    if (r.status === 'failed') mark.failure();
-    else if (r.status === 'error') mark.error();
-    else if (r.status === 'skipped') mark.skipped();
+    const kind = caseKind(r, summary.strictKnown);
+    if (kind === 'failed') mark.failure();
+    else if (kind === 'error') mark.error();
+    else if (kind === 'skipped') mark.skipped();
     mark.build = (parent: XmlElement): XmlElement => parent;
   }
   const envelope = builder.build();
@@ -84,7 +94,7 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
     const source = sources.get(r.id);
     // GitLab and others link a testcase to its `file`: the site list that declared it.
     if (source) tc.file(source.replace(/:\d+$/, ''));
-    addTestCase(tc, r, className(r, source), cwd);
+    addTestCase(tc, r, className(r, source), { cwd, attachmentsRoot: options.attachmentsRoot }, summary.strictKnown);
     const el = tc.build(parent);
     // At the depth it has in the document (testsuites > testsuite > testcase), as the whole
     // document's build() would print it.
@@ -94,8 +104,18 @@ export function* junitPieces(results: readonly SiteResult[], summary: RunSummary
   yield envelope.slice(close + 1);
 }
 
-function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string): void {
-  tc.className(classname).name(r.id).time(finalAttemptMs(r) / 1000);
+/**
+ * What a site is in JUnit: a known failure still failing is skipped (it must not fail the CI
+ * job, and Jenkins and GitLab show a skip's message); a fixed one fails with --strict-known.
+ */
+function caseKind(r: SiteResult, strictKnown = false): SiteResult['status'] {
+  if (r.known?.state === 'failing') return 'skipped';
+  if (r.known?.state === 'fixed' && strictKnown) return 'failed';
+  return r.status;
+}
+
+function addTestCase(tc: TestCase, r: SiteResult, classname: string, paths: { cwd: string; attachmentsRoot?: string }, strictKnown?: boolean): void {
+  tc.className(classname).name(r.id).time(seconds(finalAttemptMs(r)));
   const final = r.attempts.at(-1);
   const props: Array<[string, string | undefined]> = [
     ['url', r.url],
@@ -107,12 +127,18 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
     ['locale', r.locale],
     ['tags', r.tags.length ? r.tags.join(',') : undefined],
     ['flaky', r.flaky ? 'true' : undefined],
+    ['known', r.known ? `${r.known.state}: ${r.known.reason}` : undefined],
     ['screenshot', r.screenshot],
   ];
   for (const [name, value] of props) if (value !== undefined && value !== '') tc.property(name, value);
 
   const detail = detailText(r);
-  if (r.status === 'failed') {
+  const kind = caseKind(r, strictKnown);
+  if (r.known?.state === 'fixed' && kind === 'failed') {
+    tc.failure(clip(fixedMessage(r)), 'FixedKnownFailure').stacktrace(cdataSafe(detail));
+  } else if (kind === 'skipped' && r.status === 'failed') {
+    tc.skipped();
+  } else if (r.status === 'failed') {
     const lines = mismatches(r.expect, r.detection);
     const headline = r.message ?? lines[0] ?? 'detection did not match the expectation';
     tc.failure(clip(headline), 'DetectionMismatch').stacktrace(cdataSafe(detail));
@@ -123,14 +149,19 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
   }
 
   const out = [describeDetection(r.detection), `expected: ${describeExpectation(r.expect)}`];
+  if (r.known?.state === 'failing') out.unshift(`known failure (${r.known.reason}), still failing: ${oneLineOf(r.message ?? 'failed')}`);
+  if (r.known?.state === 'fixed') out.unshift(fixedMessage(r));
   if (r.detection?.signals.length) out.push(`signals: ${r.detection.signals.join('; ')}`);
   out.push(
-    `timings: load ${r.timings.loadMs}ms, steps ${r.timings.stepsMs}ms, detect ${r.timings.detectMs}ms, total ${r.timings.totalMs}ms`,
+    `timings: load ${Math.round(r.timings.loadMs)}ms, steps ${Math.round(r.timings.stepsMs)}ms, detect ${Math.round(r.timings.detectMs)}ms, total ${Math.round(r.timings.totalMs)}ms`,
   );
   if (r.attempts.length > 1) {
-    for (const a of r.attempts) out.push(`attempt ${a.attempt}: ${a.status} in ${a.durationMs}ms${a.node ? ` on ${a.node}` : ''}`);
+    for (const a of r.attempts) out.push(`attempt ${a.attempt}: ${a.status} in ${Math.round(a.durationMs)}ms${a.node ? ` on ${a.node}` : ''}`);
   }
-  if (r.screenshot) out.push(`[[ATTACHMENT|${path.resolve(cwd, r.screenshot)}]]`);
+  if (r.screenshot) {
+    const file = path.resolve(paths.cwd, r.screenshot);
+    out.push(`[[ATTACHMENT|${paths.attachmentsRoot ? path.relative(paths.attachmentsRoot, file) : file}]]`);
+  }
   out.push('');
   if (r.status !== 'skipped' || r.attempts.length) tc.standardOutput(cdataSafe(out.join('\n')));
 
@@ -140,7 +171,8 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
   // the library's counting (tests/failures/errors/skipped) and escaping, with no string surgery.
   // Gated on the dispatcher's verdict so JUnit's flaky count always equals the summary's.
   const earlier = r.status === 'passed' && r.flaky ? r.attempts.slice(0, -1).filter((a) => a.status !== 'passed') : [];
-  const skipReason = r.status === 'skipped' ? (r.message ?? 'not run') : undefined;
+  const skipReason =
+    r.known?.state === 'failing' ? `known failure: ${r.known.reason}` : r.status === 'skipped' ? (r.message ?? 'not run') : undefined;
   if (!earlier.length && !skipReason) return;
   const build = tc.build.bind(tc);
   tc.build = (parent: XmlElement): XmlElement => {
@@ -153,7 +185,7 @@ function addTestCase(tc: TestCase, r: SiteResult, classname: string, cwd: string
       // Surefire writes flakyError for an infrastructure error followed by a pass.
       const kind = a.status === 'error' ? 'flakyError' : 'flakyFailure';
       const msg = `attempt ${a.attempt} ${a.status === 'error' ? 'errored' : 'failed'}: ${a.message ?? 'no message'}`;
-      const where = [a.node && `node ${a.node}`, a.sessionId && `session ${a.sessionId}`, `${a.durationMs}ms`]
+      const where = [a.node && `node ${a.node}`, a.sessionId && `session ${a.sessionId}`, `${Math.round(a.durationMs)}ms`]
         .filter(Boolean)
         .join(', ');
       const f = el.ele(kind, { message: clip(msg), type: kind === 'flakyError' ? 'InfrastructureError' : 'DetectionMismatch' });
@@ -169,14 +201,13 @@ function detailText(r: SiteResult): string {
     lines.push(...mismatches(r.expect, r.detection));
     lines.push(`expected: ${describeExpectation(r.expect)}`, `detected: ${describeDetection(r.detection)}`);
   }
-  if (r.node) lines.push(`node: ${r.node}`);
-  if (r.sessionId) lines.push(`session: ${r.sessionId}`);
-  for (const a of r.attempts) {
+  // Node, session and screenshot are the testcase's properties (and its attachment); a single
+  // attempt is the message itself. Repeating them here made a failed site 1.9 KB instead of 1.6.
+  for (const a of r.attempts.length > 1 ? r.attempts : []) {
     lines.push(
-      `attempt ${a.attempt}: ${a.status} in ${a.durationMs}ms${a.node ? ` on ${a.node}` : ''}${a.message ? ` - ${a.message}` : ''}`,
+      `attempt ${a.attempt}: ${a.status} in ${Math.round(a.durationMs)}ms${a.node ? ` on ${a.node}` : ''}${a.message ? ` - ${a.message}` : ''}`,
     );
   }
-  if (r.screenshot) lines.push(`screenshot: ${r.screenshot}`);
   return lines.join('\n');
 }
 
@@ -194,6 +225,10 @@ function className(r: SiteResult, source: string | undefined): string {
 // (messages, detector signals) could hold several and break the document.
 function cdataSafe(s: string): string {
   return s.replaceAll(']]>', ']] >');
+}
+
+function oneLineOf(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' | ');
 }
 
 // CI tables show the message attribute on one line; the full text is in the element body.
@@ -226,6 +261,7 @@ export class JUnitReporter implements Reporter {
       gridUrl: info.gridUrl,
       startedAt: info.startedAt,
       detector: info.detector,
+      shard: info.shard,
     };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {

@@ -11,12 +11,23 @@ export type RunInfo = {
   startedAt: Date;
   /** What detects the login form on every site of the run. */
   detector?: DetectorIdentity;
+  /** This run's share of the list with --shard: shard `current` of `total` (1-based). */
+  shard?: Shard;
 };
+
+export type Shard = { current: number; total: number };
 
 export type RunSummary = {
   total: number;
   passed: number;
+  /** Failed sites that fail the run: known failures still failing are counted in `known` instead. */
   failed: number;
+  /** Known failures that still fail. */
+  known: number;
+  /** Known failures that passed: to be removed from the known failures. */
+  fixed: number;
+  /** With --strict-known a fixed known failure fails the run. */
+  strictKnown?: boolean;
   errors: number;
   skipped: number;
   flaky: number;

@@ -13,6 +13,8 @@ export type SummaryInput = {
   concurrency: number;
   sessionsCreated: number;
   interrupted?: string;
+  /** --strict-known: a fixed known failure fails the run. */
+  strictKnown?: boolean;
 };
 
 /** Counts come from final statuses only, so a site retried or requeued is counted once. */
@@ -25,7 +27,9 @@ export function computeSummary(results: readonly SiteResult[], input: SummaryInp
   const summary: RunSummary = {
     total: results.length,
     passed: count('passed'),
-    failed: count('failed'),
+    failed: results.filter((r) => r.status === 'failed' && r.known?.state !== 'failing').length,
+    known: results.filter((r) => r.known?.state === 'failing').length,
+    fixed: results.filter((r) => r.known?.state === 'fixed').length,
     errors: count('error'),
     skipped: count('skipped'),
     flaky: results.filter((r) => r.flaky).length,
@@ -35,7 +39,28 @@ export function computeSummary(results: readonly SiteResult[], input: SummaryInp
     sessionsCreated: input.sessionsCreated,
   };
   if (input.interrupted) summary.interrupted = input.interrupted;
+  if (input.strictKnown) summary.strictKnown = true;
   return summary;
+}
+
+/**
+ * A site that counts against the run: an error, a failure not marked as known, or with
+ * --strict-known a known failure that passed (fixed, to be removed from the known failures).
+ */
+export function failsRun(r: SiteResult, strictKnown = false): boolean {
+  if (r.status === 'error') return true;
+  if (r.status === 'failed') return r.known?.state !== 'failing';
+  return strictKnown && r.known?.state === 'fixed';
+}
+
+/** The line a fixed known failure is reported with. */
+export function fixedMessage(r: SiteResult): string {
+  return `fixed: passes now, remove it from the known failures (${r.known?.reason})`;
+}
+
+/** Seconds with at most 3 decimals: JUnit readers show `time` as given (0.8533999999999999). */
+export function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
 }
 
 /**

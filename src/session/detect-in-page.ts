@@ -48,6 +48,8 @@ export type PageDetection = {
   page?: PageInfo;
   /** The expected fields compared with the detection in the page (judge() does the rest). */
   same?: Inspection['same'];
+  /** expect.present / expect.absent checked in the same script run. */
+  presence?: Inspection['presence'];
 };
 
 /**
@@ -69,10 +71,10 @@ export async function detectInPage(driver: WebDriver, options: DetectInPageOptio
   const inspectOptions = { expect: options.expect, outline: options.outline ?? false, clearStorage: options.clearStorage ?? false };
   const top = (await runDetector(driver, scripts, await scripts.inspect(), inspectOptions)) as Inspection | DetectorFailure;
   if ('failure' in top) throw new DetectorFailed(top.failure, { page: top.page });
-  const { page, same } = top;
+  const { page, same, presence } = top;
   let detectMs = top.elapsedMs;
   let detection = detectionOf(top);
-  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same };
+  if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same, presence };
   const script = await scripts.frame();
   for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
     const inner = await detectInFrame(driver, scripts, framePath, script);

@@ -3,11 +3,11 @@
 // sessions to it meanwhile (SessionNotCreatedError ... Connection error).
 import { setTimeout as sleep } from 'node:timers/promises';
 import pTimeout from 'p-timeout';
-import { Builder, Capabilities } from 'selenium-webdriver';
-import type { HubClient } from '../grid/hub-client.ts';
+import { Builder, Capabilities, type WebDriver } from 'selenium-webdriver';
+import type { GridNode, HubClient } from '../grid/hub-client.ts';
 import type { Session, SessionFactory } from '../dispatch/session.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
-import { chromeArgs } from './chrome-flags.ts';
+import { chromeArgsFor, extensionsCapability } from './chrome-flags.ts';
 import { WebDriverSession } from './webdriver-session.ts';
 import { isLoopbackHost } from '../grid/loopback.ts';
 import type { SiteRunOptions } from './run-site.ts';
@@ -23,16 +23,20 @@ export type GridSessionOptions = {
   /** Bound on one new-session request (it may wait in the hub's queue). */
   requestTimeoutMs?: number;
   extraArgs?: string[];
+  /** Packed extensions (CRX3, base64) every session loads: see src/extension/load.ts. */
+  extensions?: readonly string[];
 };
 
-export function gridCapabilities(extraArgs: string[] = []): Capabilities {
+export function gridCapabilities(extraArgs: string[] = [], extensions: readonly string[] = []): Capabilities {
+  const withExtensions = extensions.length > 0;
   return new Capabilities({
     browserName: 'chrome',
     unhandledPromptBehavior: 'dismiss',
     pageLoadStrategy: 'normal',
     // Nodes of grid-run's own image enforce these in their stereotype; other nodes
     // (the official docker-selenium images) get them from the request.
-    'goog:chromeOptions': { args: [...chromeArgs, ...extraArgs] },
+    'goog:chromeOptions': { args: [...chromeArgsFor(withExtensions), ...extraArgs], ...(withExtensions ? { extensions: [...extensions] } : {}) },
+    ...(withExtensions ? { [extensionsCapability]: true } : {}),
   });
 }
 
@@ -68,29 +72,44 @@ export class GridSessionFactory implements SessionFactory {
     let backoff = this.#options.backoffMs ?? 1000;
     let attempts = 0;
     let last = '';
-    while (!signal.aborted) {
-      attempts++;
-      // A node killed without deregistering stays UP at the hub until its health check fails,
-      // and the hub keeps routing new sessions to it; take such nodes off the hub first.
-      if (attempts > 1 || this.#lost > 0) await removeDeadNodes(hub);
-      try {
-        const requestTimeoutMs = this.#options.requestTimeoutMs ?? 120_000;
-        const driver = await pTimeout(new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs)).build(), {
-          milliseconds: requestTimeoutMs,
-          message: `new session request got no answer in ${requestTimeoutMs / 1000} s`,
-        });
-        const session = await driver.getSession();
-        const caps = await driver.getCapabilities();
-        const id = session.getId();
-        const node = await locateNode(hub, id);
-        const info = { id, node, browserVersion: caps.get('browserVersion') as string | undefined, hubUrl: hub.url, debuggerAddress: localDebuggerAddress(node, caps.get('goog:chromeOptions')) };
-        return new WebDriverSession(driver, info, this.#options.run);
-      } catch (err) {
-        last = errorMessage(err).split('\n')[0] ?? '';
-        if (Date.now() + backoff > deadline) break;
-        await sleep(backoff, undefined, { signal }).catch(() => undefined);
-        backoff = Math.min(backoff * 2, this.#options.maxBackoffMs ?? 10_000);
+    const refused: WebDriver[] = [];
+    try {
+      while (!signal.aborted) {
+        attempts++;
+        // A node killed without deregistering stays UP at the hub until its health check fails,
+        // and the hub keeps routing new sessions to it; take such nodes off the hub first.
+        if (attempts > 1 || this.#lost > 0) await removeDeadNodes(hub);
+        try {
+          const requestTimeoutMs = this.#options.requestTimeoutMs ?? 120_000;
+          const driver = await pTimeout(new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs, this.#options.extensions)).build(), {
+            milliseconds: requestTimeoutMs,
+            message: `new session request got no answer in ${requestTimeoutMs / 1000} s`,
+          });
+          const session = await driver.getSession();
+          const caps = await driver.getCapabilities();
+          const id = session.getId();
+          const node = await locateNode(hub, id);
+          if (this.#options.extensions?.length && !node?.allowsExtensions) {
+            // The grid's slot matcher compares only the capabilities a stereotype has, so a node
+            // without grid-run:extensions takes the request too, and its Chromium would run the
+            // sites without the extension. The session is kept until one lands elsewhere, so
+            // that the hub does not hand out the same slot again.
+            refused.push(driver);
+            last = `the session landed on ${node?.uri ?? 'a node the hub does not list'}, whose stereotype lacks ${extensionsCapability}: true (it would ignore the extension)`;
+            if (refused.length > refusedAtMost) break;
+            continue;
+          }
+          const info = { id, node: node?.uri, browserVersion: caps.get('browserVersion') as string | undefined, hubUrl: hub.url, debuggerAddress: localDebuggerAddress(node?.uri, caps.get('goog:chromeOptions')) };
+          return new WebDriverSession(driver, info, this.#options.run);
+        } catch (err) {
+          last = errorMessage(err).split('\n')[0] ?? '';
+          if (Date.now() + backoff > deadline) break;
+          await sleep(backoff, undefined, { signal }).catch(() => undefined);
+          backoff = Math.min(backoff * 2, this.#options.maxBackoffMs ?? 10_000);
+        }
       }
+    } finally {
+      await Promise.all(refused.map((d) => d.quit().catch(() => undefined)));
     }
     throw new InfrastructureError(`could not open a browser session on ${hub.url} (${attempts} attempts in ${Math.round(budget / 1000)} s): ${last}`);
   }
@@ -131,11 +150,14 @@ async function removeDeadNodes(hub: HubClient): Promise<void> {
   }
 }
 
-/** The URI of the node holding `sessionId`, from the hub's /status. */
-async function locateNode(hub: HubClient, sessionId: string): Promise<string | undefined> {
+/** Sessions on nodes without the extensions capability held at once, at the most, before giving up. */
+const refusedAtMost = 16;
+
+/** The node holding `sessionId`, from the hub's /status. */
+async function locateNode(hub: HubClient, sessionId: string): Promise<GridNode | undefined> {
   try {
     const status = await hub.status();
-    return status.nodes.find((n) => n.sessionIds.includes(sessionId))?.uri;
+    return status.nodes.find((n) => n.sessionIds.includes(sessionId));
   } catch {
     return undefined;
   }

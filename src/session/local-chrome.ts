@@ -4,13 +4,15 @@ import pTimeout from 'p-timeout';
 import { Builder, type WebDriver } from 'selenium-webdriver';
 import chrome from 'selenium-webdriver/chrome.js';
 import { InfrastructureError, errorMessage } from '../errors.ts';
-import { chromeArgs, chromedriverBinary, chromiumBinary } from './chrome-flags.ts';
+import { chromeArgsFor, chromedriverBinary, chromiumBinary } from './chrome-flags.ts';
 
 export type LocalChromeOptions = {
   chromium?: string;
   chromedriver?: string;
-  /** Extra Chromium flags (e.g. --load-extension). */
+  /** Extra Chromium flags. */
   args?: string[];
+  /** Packed extensions (CRX3, base64) to install: see src/extension/load.ts. */
+  extensions?: readonly string[];
   /** Bound on start-up; chromedriver itself has no timeout for a browser that hangs. */
   startTimeoutMs?: number;
 };
@@ -26,7 +28,9 @@ export async function startLocalChrome(options: LocalChromeOptions = {}): Promis
     }
   }
   const chromeOptions = new chrome.Options().setChromeBinaryPath(binary);
-  chromeOptions.addArguments(...chromeArgs, ...(options.args ?? []));
+  const extensions = options.extensions ?? [];
+  chromeOptions.addArguments(...chromeArgsFor(extensions.length > 0), ...(options.args ?? []));
+  if (extensions.length > 0) chromeOptions.addExtensions(...extensions.map((crx) => Buffer.from(crx, 'base64')));
   const service = new chrome.ServiceBuilder(driverPath).setLoopback(true);
   const builder = new Builder().forBrowser('chrome').setChromeOptions(chromeOptions).setChromeService(service);
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;

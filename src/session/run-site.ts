@@ -85,11 +85,11 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
       }
       return { status: 'failed', message: `detector ${detector.identity.name}: ${err.message}`, timings, page: err.page, screenshot, sessionLost: err.sessionLost };
     }
-    const { detection, detectMs, page, same } = found;
+    const { detection, detectMs, page, same, presence } = found;
     timings.detectMs = detectMs;
 
     phase = 'checking expectations';
-    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection, same);
+    let verdict: { status: 'passed' | 'failed'; message?: string } = await judge(driver, site.expect, detection, same, presence);
     const accepted = site.expect ? undefined : options.baseline?.get(site.id);
     const differences = accepted ? baselineDifferences(detection, accepted) : [];
     if (differences.length > 0) verdict = { status: 'failed', message: `differs from the baseline: ${differences.join('; ')}` };

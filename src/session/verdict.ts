@@ -3,7 +3,8 @@
 // detector name the same element with different selectors.
 import type { WebDriver } from 'selenium-webdriver';
 import { locate } from '../detector/driver-locate.ts';
-import { samePairsScript } from '../detector/bundle.ts';
+import { presenceScript, samePairsScript } from '../detector/bundle.ts';
+import type { PresenceCheck } from '../detect/presence.ts';
 import { FIELDS, type Detection, type Expectation, type FieldName } from '../types.ts';
 import type { PageDetection } from './detect-in-page.ts';
 
@@ -89,7 +90,13 @@ function shorten(path: string): string {
   return `... > ${parts.slice(-2).join(' > ')}`;
 }
 
-export async function judge(driver: WebDriver, expect: Expectation | undefined, detection: Detection, same?: PageDetection['same']): Promise<Verdict> {
+export async function judge(
+  driver: WebDriver,
+  expect: Expectation | undefined,
+  detection: Detection,
+  same?: PageDetection['same'],
+  presence?: PresenceCheck[],
+): Promise<Verdict> {
   if (!expect) return { status: 'passed', recordOnly: true };
   const problems: string[] = [];
   if (expect.login !== undefined && expect.login !== detection.login) {
@@ -103,5 +110,30 @@ export async function judge(driver: WebDriver, expect: Expectation | undefined, 
   if (problems.length === 0) {
     for (const c of await checkFields(driver, expect, detection, same)) if (!c.correct) problems.push(describeCheck(c));
   }
+  problems.push(...(await presenceProblems(driver, expect, presence)));
   return problems.length ? { status: 'failed', message: problems.join('; ') } : { status: 'passed' };
+}
+
+/**
+ * What expect.present / expect.absent found wrong. `checked` holds the checks the detection's own
+ * script run made; without them (a detection finished in a cross-origin frame) one more round
+ * trip makes them, and a path into a cross-origin frame is followed by the driver.
+ */
+export async function presenceProblems(driver: WebDriver, expect: Expectation, checked?: PresenceCheck[]): Promise<string[]> {
+  if (!expect.present?.length && !expect.absent?.length) return [];
+  const checks = checked ?? (await driver.executeScript<PresenceCheck[]>(await presenceScript(), expect.present ?? [], expect.absent ?? []));
+  const problems: string[] = [];
+  for (const c of checks) {
+    let found: boolean;
+    if ('frame' in c) {
+      try {
+        found = !('missing' in (await locate(driver, c.path)));
+      } finally {
+        await driver.switchTo().defaultContent();
+      }
+    } else found = c.found;
+    if (c.want === 'present' && !found) problems.push(`expect.present: ${c.path} matches nothing`);
+    if (c.want === 'absent' && found) problems.push(`expect.absent: ${c.path} matches an element`);
+  }
+  return problems;
 }

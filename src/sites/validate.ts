@@ -87,9 +87,16 @@ export function validateSite(node: Node, ctx: EntryContext, problems: InputProbl
     site.root = path.dirname(ctx.file);
   }
   if (value.locale !== undefined) site.locale = value.locale as string;
-  if (value.expect !== undefined) site.expect = { ...(value.expect as Expectation) };
+  if (value.expect !== undefined) {
+    const expect: Expectation = { ...(value.expect as Expectation) };
+    // Plain arrays: jsonc-parser's have no prototype worth keeping either.
+    if (expect.present) expect.present = [...expect.present];
+    if (expect.absent) expect.absent = [...expect.absent];
+    site.expect = expect;
+  }
   if (value.timeoutMs !== undefined) site.timeoutMs = value.timeoutMs as number;
   if (value.source !== undefined) site.origin = value.source as string;
+  if (value.known !== undefined) site.known = value.known as string;
   return site;
 }
 
@@ -132,6 +139,15 @@ function checkExpect(expect: Record<string, unknown>, report: Report): void {
     else if (expect.login === false) {
       report(['expect', field], `null or left out, since login is false (a page without a login form has no login ${field})`);
     }
+  }
+  for (const list of ['present', 'absent'] as const) {
+    const paths = expect[list];
+    if (!Array.isArray(paths)) continue;
+    paths.forEach((selector, i) => {
+      if (typeof selector !== 'string' || selector === '') return; // the schema reports it
+      const problem = validateSelectorPath(selector);
+      if (problem !== null) report(['expect', list, i], `a selector path: ${problem}`);
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 // `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
 // one site list, plus the reset question of issue 4, what one WebDriver or DevTools command
 // costs, a scheduler simulation and the CLI's memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
-// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,detector,sim,memory]
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,detector,extension,sim,memory]
 // (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check).
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -18,6 +18,9 @@ import type { MemoryReport } from './memory.ts';
 import { benchSites } from './sites.ts';
 import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
 import { fmt, median, percentile, table } from './stats.ts';
+import { Builder } from 'selenium-webdriver';
+import { gridCapabilities } from '../../src/session/grid-sessions.ts';
+import { loadExtensions } from '../../src/extension/load.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -72,7 +75,7 @@ log(`outputs and logs: ${out}`);
 const record: Record<string, unknown> = { startedAt: new Date().toISOString(), loadAtStart, cores: cpus().length };
 const targets: string[] = [];
 
-if (['browsers', 'reset', 'profile', 'calls', 'detector'].some((part) => !skip.has(part))) await browserArms();
+if (['browsers', 'reset', 'profile', 'calls', 'detector', 'extension'].some((part) => !skip.has(part))) await browserArms();
 if (!skip.has('sim')) simulation();
 if (!skip.has('memory')) await memory();
 
@@ -151,6 +154,7 @@ async function browserArms(): Promise<void> {
       await callsArm(grid.hubUrl, list.listFile);
     }
     if (!skip.has('detector')) await detectorArms(grid.hubUrl, list.listFile, idle);
+    if (!skip.has('extension')) await extensionArms(grid.hubUrl, list.listFile, idle);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -280,6 +284,51 @@ function printArms(runs: Record<ArmName, ArmRun[]>, sites: number): void {
   const working = med('grid-run', 'workingMs');
   log(`grid-run's slots, each from its session's first site to the run's last site (what the limit's clock sees of the limit, whose sessions open before it; mean over the sessions, median over the reps): ${fmt(working, 's')} = ${fmt(working / limit, 'x')} the limit; opening the sessions and the process's start and end cost the other ${fmt(gridRun - working, 's')}`);
   for (const arm of ['limit'] as const) if (runs[arm][0]?.note) log(`${arm}: ${runs[arm].map((r) => r.note).join('; ')}`);
+}
+
+/**
+ * Issue 12: the same run with the built-in detector and with an extension that answers at once
+ * (test/bench/extension), interleaved, per site from results.json; then what the extension adds
+ * to opening a session, sessions opened one at a time, alternating.
+ */
+async function extensionArms(hubUrl: string, listFile: string, idle: () => Promise<unknown>): Promise<void> {
+  const extension = here('./extension');
+  const arms = { builtin: [] as number[][], extension: [] as number[][] };
+  const walls = { builtin: [] as number[], extension: [] as number[] };
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const arm of ['builtin', 'extension'] as const) {
+      await idle();
+      const dir = join(out, `${arm}-${rep}`);
+      await mkdir(dir, { recursive: true });
+      const args = ['run', '--grid', hubUrl, '--sites', listFile, '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report', ...(arm === 'extension' ? ['--extension', extension] : [])];
+      const child = await runChild(join(repo, 'bin/grid-run.js'), args, { cwd: dir, env: { ...process.env, CI: 'true' }, log: join(dir, 'stderr.log') });
+      if (child.code !== 0 && child.code !== 1) throw new Error(`grid-run run (${arm}) exited with ${child.code}: see ${dir}`);
+      const { results } = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: SiteResult[] };
+      arms[arm].push(results.filter((r) => r.status !== 'error').map((r) => r.timings.totalMs));
+      walls[arm].push(child.wallMs);
+      note(`rep ${rep} ${arm}: ${fmt(child.wallMs, 's')}, ${results.filter((r) => r.status === 'error').length} errors`);
+    }
+  }
+  const [crx] = await loadExtensions([extension], repo);
+  const opens = { builtin: [] as number[], extension: [] as number[] };
+  for (let i = 0; i < 8; i++) {
+    for (const arm of ['builtin', 'extension'] as const) {
+      await idle();
+      const started = performance.now();
+      const driver = await new Builder().usingServer(hubUrl).withCapabilities(gridCapabilities([], arm === 'extension' ? [crx!.crx] : [])).build();
+      opens[arm].push(performance.now() - started);
+      await driver.quit();
+    }
+  }
+  record.extension = { arms, walls, opens };
+  log('');
+  log(`## An extension run against the built-in detector (issue 12): the same ${arms.builtin[0]?.length ?? 0} sites and grid, ${reps} run(s) each, interleaved; ms`);
+  log('per site: timings.totalMs of each site in results.json (load, steps, detection or the extension\'s answer, judging), all runs pooled; session open: one new session at a time, 8 of each, alternating');
+  const row = (arm: 'builtin' | 'extension') => {
+    const sites = arms[arm].flat();
+    return [arm, fmt(median(sites)), fmt(percentile(sites, 0.9)), fmt(sites.reduce((a, b) => a + b, 0) / sites.length), walls[arm].map((w) => fmt(w, 's')).join(' / '), fmt(median(opens[arm])), fmt(percentile(opens[arm], 0.9))];
+  };
+  log(table(['detector', 'per site median', 'p90', 'mean', 'run wall', 'session open median', 'p90'], [row('builtin'), row('extension')]));
 }
 
 async function resetArm(hubUrl: string, listFile: string, count: number): Promise<void> {

@@ -124,3 +124,42 @@ export function tempDirEach(prefix: string): { readonly path: string } {
   });
   return holder;
 }
+
+/** A site as a real run reports it: a passing one, or (failed) one with its message and screenshot. */
+export function realisticResult(i: number, failed: boolean): SiteResult {
+  const id = `corpus/site-${String(i).padStart(5, '0')}-login`;
+  const node = 'http://10.0.3.17:5555';
+  const sessionId = '13120dfd11c3478484a4200049726b46';
+  const message = 'login: expected no login form, detected one (step full, password input[name="pw"])';
+  const totalMs = 1234.5678 + (i % 997);
+  return {
+    id,
+    url: `https://www.example-${i}.com/account/login?return=%2F`,
+    status: failed ? 'failed' : 'passed',
+    flaky: false,
+    attempts: [{ attempt: 1, status: failed ? 'failed' : 'passed', ...(failed ? { message } : {}), node, sessionId, startedAt: '2026-12-02T01:03:17.322Z', durationMs: totalMs }],
+    timings: { loadMs: 812.3, stepsMs: 0.3, detectMs: 41.2, totalMs },
+    node,
+    sessionId,
+    browserVersion: '156.0.8078.114',
+    detection: {
+      login: true,
+      step: 'full',
+      username: 'input[name="user"]',
+      password: 'input[name="pw"]',
+      submit: 'form > button',
+      confidence: 0.95,
+      signals: ['score 9.5', 'one-password +4', 'autocomplete-username +1.5', 'one-text-field +1.5', 'login-button +2.5'],
+    },
+    expect: { login: !failed },
+    ...(failed ? { message, screenshot: `report/screenshots/${id.replaceAll('/', '_')}-784cx2.png` } : {}),
+    tags: ['i18n'],
+    locale: 'fr',
+  };
+}
+
+export function realisticRun(count: number, failedEvery: number): { results: SiteResult[]; sites: Site[] } {
+  const results = Array.from({ length: count }, (_, i) => realisticResult(i, i % failedEvery === 0));
+  const sites = results.map((r, i) => ({ id: r.id, url: r.url, tags: r.tags, steps: [], source: `sites/corpus.jsonl:${i + 1}` }));
+  return { results, sites };
+}

@@ -63,8 +63,8 @@ describe('site lists: validation', () => {
 
   it('unknown fields, naming them and the likely intended one', async () => {
     assert.deepEqual(await problems(`${B}/unknown-field.json`), [
-      `${B}/unknown-field.json:5: timeout: unknown field, did you mean "timeoutMs"? (known: id, url, locale, tags, expect, steps, timeoutMs, source)`,
-      `${B}/unknown-field.json:6: expect.usrname: unknown field, did you mean "username"? (known: login, username, password, submit)`,
+      `${B}/unknown-field.json:5: timeout: unknown field, did you mean "timeoutMs"? (known: id, url, locale, tags, expect, steps, timeoutMs, known, source)`,
+      `${B}/unknown-field.json:6: expect.usrname: unknown field, did you mean "username"? (known: login, username, password, submit, present, absent)`,
     ]);
   });
 
@@ -123,6 +123,16 @@ describe('site lists: validation', () => {
       `${B}/bad-selector.json:9: expect.submit: a selector path: selector '#a, #b': a selector list (comma) cannot name one element; use one selector`,
       `${B}/bad-selector.json:11: steps[0].click: a selector path: selector 'button:': not a valid CSS selector (Expected pseudo-class name at character 7)`,
       `${B}/bad-selector.json:11: steps[1].waitFor: a selector path: a selector path must not be empty`,
+    ]);
+  });
+
+  it('expect.present and expect.absent: arrays of valid selector paths, each item at its line', async () => {
+    assert.deepEqual(await problems(`${B}/bad-present-absent.json`), [
+      `${B}/bad-present-absent.json:7: expect.present[1]: a selector path: selector 'button[': not a valid CSS selector (Expected attribute name at character 7)`,
+      `${B}/bad-present-absent.json:8: expect.absent: an array of selector paths that must match nothing after detection, got "#banner"`,
+      `${B}/bad-present-absent.json:15: expect.present[0]: a selector path (a non-empty string), got 3`,
+      `${B}/bad-present-absent.json:15: expect.present[1]: a selector path (a non-empty string), got ""`,
+      `${B}/bad-present-absent.json:16: expect.absent[0]: a selector path: selector '#a, #b': a selector list (comma) cannot name one element; use one selector`,
     ]);
   });
 

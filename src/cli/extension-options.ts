@@ -1,0 +1,41 @@
+// --extension and --extension-timeout, shared by run, dry-run and eval: the user's extensions,
+// checked and packed before anything starts (a bad path is exit 2), and how long their answer
+// is awaited on each page.
+import type { Command } from 'commander';
+import { afterExtension, defaultExtensionTimeoutMs, extensionDetector } from '../extension/answer.ts';
+import { chooseDetector, type Detector } from '../detector/detector.ts';
+import { answeringIdentity, loadExtensions } from '../extension/load.ts';
+import type { DetectorIdentity } from '../types.ts';
+import { option } from './options.ts';
+
+export const extensionDefaults = {
+  extension: undefined as string[] | undefined,
+  extensionTimeout: defaultExtensionTimeoutMs,
+};
+
+export function addExtensionOptions(cmd: Command): Command {
+  return cmd
+    .addOption(option('extension', 'an unpacked extension folder or a .crx to load into every browser (repeatable); its answer under the extension contract is the detection', 'path'))
+    .addOption(option('extensionTimeout', `how long to wait for the extension's answer on each page, in ms (default ${defaultExtensionTimeoutMs})`, 'ms'));
+}
+
+/** What a run with extensions gives its sessions: the packed files, and how their answer is read. */
+export type ExtensionRun = { crxs: string[]; answer: { timeoutMs: number; identity: DetectorIdentity } };
+
+export async function extensionRun(config: { extension?: readonly string[]; extensionTimeout: number }, cwd: string): Promise<ExtensionRun | undefined> {
+  if (!config.extension?.length) return undefined;
+  const loaded = await loadExtensions(config.extension, cwd);
+  return { crxs: loaded.map((e) => e.crx), answer: { timeoutMs: config.extensionTimeout, identity: answeringIdentity(loaded) } };
+}
+
+/**
+ * The run's extensions and what judges each page: the extension's answer, or, with a detector
+ * given as well (`--detector FILE` or `builtin`), that detector after the extension's time.
+ * Without extensions, the detector given or the built-in one.
+ */
+export async function chooseRunDetector(config: { extension?: readonly string[]; extensionTimeout: number; detector?: string }, cwd: string): Promise<{ extensions?: ExtensionRun; detector: Detector }> {
+  const extensions = await extensionRun(config, cwd);
+  if (!extensions) return { detector: await chooseDetector(config.detector, cwd) };
+  if (config.detector === undefined) return { extensions, detector: extensionDetector(extensions.answer) };
+  return { extensions, detector: afterExtension(extensions.answer, await chooseDetector(config.detector, cwd)) };
+}
