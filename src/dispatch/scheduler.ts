@@ -10,7 +10,7 @@ export type WorkItem = {
   attempt: number;
 };
 
-export type Verdict =
+export type Completion =
   | { final: true }
   | { final: false; reason: 'retry' | 'requeue' };
 
@@ -72,7 +72,7 @@ export class Scheduler {
    * the latter with the node it met excluded. An error because the node itself died
    * (`nodeLost`) is charged to the node: it goes back without using up the site's attempts.
    */
-  complete(item: WorkItem, status: 'passed' | 'failed' | 'error', node?: string, cause: { nodeLost?: boolean } = {}): Verdict {
+  complete(item: WorkItem, status: 'passed' | 'failed' | 'error', node?: string, cause: { nodeLost?: boolean } = {}): Completion {
     this.#inFlight--;
     const a = this.#attemptsOf(item.siteId);
     a.total++;

@@ -2,7 +2,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { UsageError } from '../errors.ts';
-import type { Clock } from './registration.ts';
+import type { WaitClock } from './registration.ts';
 import { checkId, hubEndpoint, type NodeProvider, type ProviderName } from './provider.ts';
 import { DockerodeEngine, type ContainerEngine } from './docker/engine.ts';
 import { DockerNodeProvider } from './docker/provider.ts';
@@ -48,7 +48,7 @@ export type ProviderDeps = {
   engine?: ContainerEngine;
   ec2Client?: Ec2Api;
   hubClient?: HubClient;
-  clock?: Clock;
+  clock?: WaitClock;
 };
 
 export function createProvider(config: NodePoolConfig, deps: ProviderDeps = {}): { provider: NodeProvider; hub: HubClient } {

@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GridNode, HubClient } from '../grid/hub-client.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 
-export type Clock = { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
+export type WaitClock = { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
 
-export const systemClock: Clock = {
+export const systemWaitClock: WaitClock = {
   now: () => Date.now(),
   sleep: (ms, signal) => sleep(ms, undefined, { signal }),
 };
@@ -37,7 +37,7 @@ export type RegistrationWait = {
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal;
-  clock?: Clock;
+  clock?: WaitClock;
   /** Asked on every round: a reason when the node can no longer come up (container exited). */
   gone?: () => Promise<string | undefined>;
   /** For the error: what the node is and where its log is. */
@@ -46,7 +46,7 @@ export type RegistrationWait = {
 
 /** Resolves with the hub's entry once the node is UP there with its slots. */
 export async function waitRegistered(hub: HubClient, uri: () => string | undefined, wait: RegistrationWait): Promise<GridNode> {
-  const clock = wait.clock ?? systemClock;
+  const clock = wait.clock ?? systemWaitClock;
   const deadline = clock.now() + wait.timeoutMs;
   let last = 'the hub does not list it yet';
   for (;;) {
@@ -74,7 +74,7 @@ export async function waitRegistered(hub: HubClient, uri: () => string | undefin
   }
 }
 
-export type DrainWait = { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; clock?: Clock; describe: string };
+export type DrainWait = { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; clock?: WaitClock; describe: string };
 
 /**
  * Asks the hub to drain the node and waits until it runs no session. A drained Selenium node
@@ -82,7 +82,7 @@ export type DrainWait = { timeoutMs: number; intervalMs?: number; signal?: Abort
  */
 export async function drainAndWait(hub: HubClient, uri: string | undefined, wait: DrainWait): Promise<void> {
   if (!uri) return;
-  const clock = wait.clock ?? systemClock;
+  const clock = wait.clock ?? systemWaitClock;
   const node = await findHubNode(hub, uri);
   if (!node) return;
   if (node.availability !== 'DRAINING') await hub.drain(node.id);

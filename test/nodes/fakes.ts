@@ -1,6 +1,6 @@
 // In-memory stand-ins for the hub and the clock, shared by the node provider tests.
 import type { GridNode, GridStatus, GridSummary, HubClient } from '../../src/grid/hub-client.ts';
-import type { Clock } from '../../src/nodes/registration.ts';
+import type { WaitClock } from '../../src/nodes/registration.ts';
 
 export class FakeHub implements HubClient {
   readonly url = 'http://10.0.0.5:4444';
@@ -32,7 +32,7 @@ export class FakeHub implements HubClient {
 }
 
 /** Time moves only when someone sleeps; `onSleep` lets a test change the world meanwhile. */
-export class FakeClock implements Clock {
+export class FakeClock implements WaitClock {
   t = 1_700_000_000_000;
   sleeps: number[] = [];
   onSleep: (() => void) | undefined;

@@ -7,7 +7,7 @@ import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
 import { canListen } from '../../grid/ports.ts';
 import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
-import { deregister, drainAndWait, systemClock, waitRegistered, type Clock } from '../registration.ts';
+import { deregister, drainAndWait, systemWaitClock, waitRegistered, type WaitClock } from '../registration.ts';
 import type { ContainerEngine, ContainerSummary } from './engine.ts';
 
 export type DockerProviderOptions = {
@@ -30,7 +30,7 @@ export type DockerProviderOptions = {
   shmSizeBytes?: number;
   readyTimeoutMs?: number;
   drainTimeoutMs?: number;
-  clock?: Clock;
+  clock?: WaitClock;
   log?: (line: string) => void;
 };
 
@@ -60,7 +60,7 @@ export class DockerNodeProvider implements NodeProvider {
       shmSizeBytes: 2 * 1024 ** 3,
       readyTimeoutMs: 120_000,
       drainTimeoutMs: 600_000,
-      clock: systemClock,
+      clock: systemWaitClock,
       log: () => undefined,
       ...options,
       nodeHost,

@@ -18,7 +18,7 @@ import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
 import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
-import { deregister, drainAndWait, systemClock, waitRegistered, type Clock } from '../registration.ts';
+import { deregister, drainAndWait, systemWaitClock, waitRegistered, type WaitClock } from '../registration.ts';
 import { awsErrorCode, awsErrorKind, explainAwsError } from './errors.ts';
 import { renderUserData } from './user-data.ts';
 
@@ -63,7 +63,7 @@ export type Ec2ProviderOptions = {
   /** Seconds between the running-waiter's polls. */
   waiterDelay?: { min: number; max: number };
   newToken?: () => string;
-  clock?: Clock;
+  clock?: WaitClock;
   log?: (line: string) => void;
 };
 
@@ -104,7 +104,7 @@ export class Ec2NodeProvider implements NodeProvider {
       retryBaseMs: 1000,
       waiterDelay: { min: 5, max: 15 },
       newToken: () => randomUUID(),
-      clock: systemClock,
+      clock: systemWaitClock,
       log: () => undefined,
       ...options,
     };
