@@ -51,6 +51,7 @@ export type Merged = { results: SiteResult[]; summary: RunSummary; history: Map<
 
 /** One run's worth of results from several files; a site in two files is an error naming both. */
 export function mergeResults(inputs: readonly LoadedResults[]): Merged {
+  checkShards(inputs);
   const from = new Map<string, string>();
   const results: SiteResult[] = [];
   for (const { file, data } of inputs) {
@@ -88,6 +89,28 @@ export function mergeResults(inputs: readonly LoadedResults[]): Merged {
     runIds: inputs.map((i) => i.data.runId).filter((x): x is string => !!x),
     startedAt: starts.length ? new Date(Math.min(...starts)) : undefined,
   };
+}
+
+/**
+ * Shards (`run --shard i/n`) merge only whole: every file a shard of the same n, each share once,
+ * none missing; a missing shard is named, since a merged report without it would pass for complete.
+ */
+function checkShards(inputs: readonly LoadedResults[]): void {
+  const sharded = inputs.filter((i) => i.data.shard);
+  if (sharded.length === 0) return;
+  const plain = inputs.find((i) => !i.data.shard);
+  if (plain) throw new UsageError(`${plain.file} holds no shard, while ${sharded[0]!.file} is shard ${sharded[0]!.data.shard!.current}/${sharded[0]!.data.shard!.total}: merge the shards of one run`);
+  const total = sharded[0]!.data.shard!.total;
+  const byIndex = new Map<number, string>();
+  for (const { file, data } of sharded) {
+    const { current, total: n } = data.shard!;
+    if (n !== total) throw new UsageError(`${file} is shard ${current}/${n}, ${sharded[0]!.file} is of ${total}: merge the shards of one run`);
+    const other = byIndex.get(current);
+    if (other !== undefined) throw new UsageError(`shard ${current}/${total} is in both ${other} and ${file}`);
+    byIndex.set(current, file);
+  }
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length) throw new UsageError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: the files hold ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${total}`).join(', ')}`);
 }
 
 /**

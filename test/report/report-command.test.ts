@@ -52,6 +52,23 @@ describe('grid-run report', () => {
     await assert.rejects(readFile(path.join(tmp.path, 'merged', 'index.html')));
   });
 
+  it('names a shard that is missing from the files (exit 2, nothing written), and merges the shards when all are there', async () => {
+    const all = sampleResults();
+    await write('s1.json', all.slice(0, 2), { shard: { current: 1, total: 3 } });
+    await write('s2.json', all.slice(2, 4), { shard: { current: 2, total: 3 } });
+    await write('s3.json', all.slice(4), { shard: { current: 3, total: 3 } });
+    const partial = await runCli(['report', 's1.json', 's3.json', '--out', 'merged'], { cwd: tmp.path });
+    assert.equal(partial.code, 2);
+    assert.equal(partial.stderr.trim(), 'grid-run: shard 2/3 missing: the files hold 1/3, 3/3');
+    await assert.rejects(readFile(path.join(tmp.path, 'merged', 'index.html')));
+    const twice = await runCli(['report', 's1.json', 's2.json', 's1.json', '--out', 'merged'], { cwd: tmp.path });
+    assert.equal(twice.code, 2);
+    const whole = await runCli(['report', 's1.json', 's2.json', 's3.json', '--out', 'merged'], { cwd: tmp.path });
+    assert.equal(whole.code, 0, whole.stderr);
+    const merged = JSON.parse(await readFile(path.join(tmp.path, 'merged', 'results.json'), 'utf8'));
+    assert.deepEqual(merged.results.map((x: SiteResult) => x.id), all.map((x) => x.id));
+  });
+
   it('reads a results.json written before verdicts were recorded', async () => {
     const old = sampleResults().map(({ verdicts: _v, ...rest }) => rest);
     await write('old.json', old);
