@@ -4,6 +4,7 @@ import type { SiteResult } from '../types.ts';
 import type { Reporter, RunSummary } from './reporter.ts';
 import type { OutStream } from './console.ts';
 import { summaryLines } from './console.ts';
+import { compareRuns, type CompareWith } from './compare.ts';
 
 const WIDTH = 80;
 
@@ -21,8 +22,10 @@ export class DotReporter implements Reporter {
   #stream: OutStream;
   #column = 0;
   #notices: string[] = [];
-  constructor(stream: OutStream) {
+  #compareWith?: CompareWith;
+  constructor(stream: OutStream, options: { compareWith?: CompareWith } = {}) {
     this.#stream = stream;
+    this.#compareWith = options.compareWith;
   }
   onSiteEnd(result: SiteResult): void {
     if (this.#column === WIDTH) {
@@ -38,6 +41,7 @@ export class DotReporter implements Reporter {
   onEnd(results: SiteResult[], summary: RunSummary): void {
     if (this.#column > 0) this.#stream.write('\n');
     this.#column = 0;
-    for (const line of summaryLines(results, summary, this.#notices)) this.#stream.write(line + '\n');
+    const comparison = this.#compareWith && compareRuns(this.#compareWith.results, results, this.#compareWith.file);
+    for (const line of summaryLines(results, summary, this.#notices, comparison)) this.#stream.write(line + '\n');
   }
 }

@@ -43,7 +43,7 @@ export function createReporters(options: ReportersOptions): CompositeReporter {
   if (options.junit) list.push(new JUnitReporter(options.junit, { cwd: options.cwd, attachmentsRoot: options.attachmentsRoot, compareWith }));
   if (options.report) list.push(new HtmlReporter({ dir: options.report, cwd: options.cwd, compareWith }));
   if (options.extra) list.push(...options.extra);
-  if (options.dot) list.push(new DotReporter(options.dot));
+  if (options.dot) list.push(new DotReporter(options.dot, { compareWith }));
   if (options.console) list.push(new ConsoleReporter({ ...options.console, compareWith }));
   // After the console's summary: annotations are lines of their own, never the end of a line of dots.
   if (options.github) list.push(new GitHubReporter(options.github));
