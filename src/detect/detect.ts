@@ -106,7 +106,7 @@ function confidenceOf(v: GroupVerdict, login: boolean): number {
   return Math.round((login ? p : 1 - p) * 100) / 100;
 }
 
-/** Every group's score and reasons, best first: for tuning and for `dry-run --explain`. */
+/** Every group's score and reasons, best first: for tuning the scores by hand (explainScript). */
 export function explain(doc: Document = document): { container: string; kind: string; score: number; visible: boolean; signals: string[] }[] {
   const scopes = collectScopes(doc, uniqueSelector);
   const verdicts = collect(scopes).groups.map(scoreGroup);
