@@ -7,6 +7,8 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import { HttpHubClient } from '../../src/grid/hub-client.ts';
+import { waitFor } from '../../src/grid/wait.ts';
 import { SUMMARY_LIMIT_BYTES } from '../../src/report/github.ts';
 import { runCli } from '../helpers/cli.ts';
 import { parseWithJunitparser } from '../helpers/junitparser.ts';
@@ -26,6 +28,12 @@ describe('grid-run run in CI (real grid)', function () {
   after(async () => {
     await grid?.stop();
     await pages?.close();
+  });
+  // Each case is a CI job of its own: it starts on an idle grid, not one whose node has yet to
+  // report the previous run's sessions as closed (grid-run then refuses a grid with no free slot).
+  beforeEach(async () => {
+    const hub = new HttpHubClient(grid.hubUrl, { timeoutMs: 2000 });
+    await waitFor(async () => ((await hub.summary()).freeSlots === 2 ? true : undefined), { what: 'both slots of the test grid free', timeoutMs: 60_000, intervalMs: 200 });
   });
 
   // Every page is a login form: `login: false` fails, `login: true` passes.
