@@ -96,15 +96,16 @@ export function mergeResults(inputs: readonly LoadedResults[]): Merged {
  * none missing; a missing shard is named, since a merged report without it would pass for complete.
  */
 function checkShards(inputs: readonly LoadedResults[]): void {
-  const sharded = inputs.filter((i) => i.data.shard);
-  if (sharded.length === 0) return;
+  const sharded = inputs.flatMap(({ file, data }) => (data.shard ? [{ file, shard: data.shard }] : []));
+  const first = sharded[0];
+  if (!first) return;
   const plain = inputs.find((i) => !i.data.shard);
-  if (plain) throw new UsageError(`${plain.file} holds no shard, while ${sharded[0]!.file} is shard ${sharded[0]!.data.shard!.current}/${sharded[0]!.data.shard!.total}: merge the shards of one run`);
-  const total = sharded[0]!.data.shard!.total;
+  if (plain) throw new UsageError(`${plain.file} holds no shard, while ${first.file} is shard ${first.shard.current}/${first.shard.total}: merge the shards of one run`);
+  const total = first.shard.total;
   const byIndex = new Map<number, string>();
-  for (const { file, data } of sharded) {
-    const { current, total: n } = data.shard!;
-    if (n !== total) throw new UsageError(`${file} is shard ${current}/${n}, ${sharded[0]!.file} is of ${total}: merge the shards of one run`);
+  for (const { file, shard } of sharded) {
+    const { current, total: n } = shard;
+    if (n !== total) throw new UsageError(`${file} is shard ${current}/${n}, ${first.file} is of ${total}: merge the shards of one run`);
     const other = byIndex.get(current);
     if (other !== undefined) throw new UsageError(`shard ${current}/${total} is in both ${other} and ${file}`);
     byIndex.set(current, file);
