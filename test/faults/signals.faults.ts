@@ -36,14 +36,18 @@ describe('faults: signals mid-run', function () {
   after(async () => pages?.close());
 
   // How each case delivers its signals: once; twice 50 ms apart (a CI cancel forwarded by a
-  // wrapper: one request); a second one 3 s later (a real second request: stop waiting).
+  // wrapper: one request); a second one 3 s later (a real second request: stop waiting). That
+  // one is sent while the session loads a page that never answers: its quit then waits out the
+  // 5 s bound before the browser is closed, and finishing up takes over 7 s (measured) unless
+  // the second request cuts it short. Without that, a quick finish-up could end the run before
+  // the second signal is sent (CI saw it). It goes last: the server keeps holding.
   const cases = [
-    { signal: 'SIGINT', name: 'SIGINT', deliver: [0] },
-    { signal: 'SIGTERM', name: 'SIGTERM', deliver: [0] },
-    { signal: 'SIGTERM', name: 'two SIGTERMs 50 ms apart', deliver: [0, 50] },
-    { signal: 'SIGINT', name: 'SIGINT, then SIGINT again 3 s later', deliver: [0, 3000] },
+    { signal: 'SIGINT', name: 'SIGINT', deliver: [0], hold: false },
+    { signal: 'SIGTERM', name: 'SIGTERM', deliver: [0], hold: false },
+    { signal: 'SIGTERM', name: 'two SIGTERMs 50 ms apart', deliver: [0, 50], hold: false },
+    { signal: 'SIGINT', name: 'SIGINT, then SIGINT again 3 s later', deliver: [0, 3000], hold: true },
   ] as const;
-  for (const { signal, name, deliver } of cases) {
+  for (const { signal, name, deliver, hold } of cases) {
     const expected = signal === 'SIGINT' ? 130 : 143;
     it(`${name}: partial JUnit, results.json and HTML with every site once, exit ${expected}, nothing left running`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-'));
@@ -62,6 +66,10 @@ describe('faults: signals mid-run', function () {
       const from = pages.served();
       const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
       await waitForProgress(pages.served, from, 4);
+      if (hold) {
+        pages.hold();
+        await waitForProgress(pages.held, 0, 1);
+      }
       const groups = await embeddedGridGroups(temp);
       for (let i = 0; i < deliver.length; i++) {
         await sleep(deliver[i]! - (deliver[i - 1] ?? 0));

@@ -30,15 +30,22 @@ export const loginPage =
 export type CountingServer = PageServer & {
   /** Requests answered so far: a test waits on it to act "mid-run". */
   served: () => number;
+  /** From now on, login pages are never answered (their requests stay open until close()). */
+  hold: () => void;
+  /** Requests held open by hold() so far. */
+  held: () => number;
 };
 
 /**
  * A login page at every path, answered after `delayMs` (so a run lasts long enough to be
  * interrupted); `/never`, which sends half a page and never finishes; and `/loop`, a login
- * page whose script runs forever once loaded.
+ * page whose script runs forever once loaded. After hold(), login pages are never answered: a
+ * session loading one is busy until its page-load timeout.
  */
 export async function serveLoginPages(options: { delayMs?: number } = {}): Promise<CountingServer> {
   let served = 0;
+  let holding = false;
+  let held = 0;
   const open = new Set<import('node:http').ServerResponse>();
   const server: Server = createServer((req, res) => {
     served++;
@@ -56,6 +63,11 @@ export async function serveLoginPages(options: { delayMs?: number } = {}): Promi
       res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>`);
       return;
     }
+    if (holding) {
+      held++;
+      open.add(res);
+      return;
+    }
     setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(loginPage), options.delayMs ?? 150);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +75,10 @@ export async function serveLoginPages(options: { delayMs?: number } = {}): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     served: () => served,
+    hold: () => {
+      holding = true;
+    },
+    held: () => held,
     close: async () => {
       for (const res of open) res.destroy();
       server.closeAllConnections();
