@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ExitCode, InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { startLocalGrid } from '../grid/local-grid.ts';
+import { summaryWithFreeSlot } from '../grid/free-slot.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
 import { createReporters, computeSummary, readResults } from '../report/index.ts';
@@ -144,6 +145,9 @@ export function registerRun(program: Command, ctx: CommandContext): void {
 }
 
 /** Only a run with --provider loads the provider SDKs: the EC2 client alone is ~64 MB of memory. */
+/** How long a run without --concurrency waits for a busy grid to free a slot. */
+const freeSlotWaitMs = 30_000;
+
 const loadProviders = () => import('../nodes/create.ts');
 
 /** The provider to provision nodes with, checked before anything starts. */
@@ -294,7 +298,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
       await nodes.provision(config.nodes, ctx.signal);
     }
 
-    const summary = await hub.summary();
+    const summary = config.concurrency === undefined ? await summaryWithFreeSlot(hub, { timeoutMs: freeSlotWaitMs, signal: ctx.signal }) : await hub.summary();
     if (extensions && !summary.nodes.some((n) => n.allowsExtensions)) {
       throw new InfrastructureError(
         `no node of the grid at ${hub.url} can run extensions: none has ${extensionsCapability}: true in its stereotype (grid-run's grid/node.toml and node image have it; a node without it would run the sites without the extension)`,
@@ -302,7 +306,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
     const concurrency = config.concurrency ?? summary.freeSlots;
     if (concurrency < 1) {
-      throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s)); give --concurrency to queue anyway`);
+      throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s), none free after ${freeSlotWaitMs / 1000} s); give --concurrency to queue anyway`);
     }
     const chunks = plan(
       runnable.map((s) => s.id),
