@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FieldVerdict, SiteResult, SiteStatus } from '../types.ts';
 import { FIELDS } from '../types.ts';
 import type { Change } from './compare.ts';
+import { fixedMessage } from './summary.ts';
 import { describeVerdict } from './verdicts.ts';
 
 export const STATUSES: readonly SiteStatus[] = ['passed', 'failed', 'error', 'skipped'];
@@ -50,8 +51,9 @@ const ATTEMPT_DEFAULTS = [undefined, undefined, undefined, undefined, -5, -5, -4
 
 /**
  * [id, url, status, flaky, ms, locale, [tags], node, session, browser, message, screenshot,
- *  [load, steps, detect, total], detection, expect, [verdicts], [attempts], [changes]]; a
- * value the site already holds elsewhere is left out (-5, -6 or a trailing default).
+ *  [load, steps, detect, total], detection, expect, [verdicts], [attempts], known, [changes]];
+ * known is 0 or [0 still failing | 1 fixed, the words]; a value the site already holds
+ * elsewhere is left out (-5, -6 or a trailing default).
  */
 export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unknown[] {
   const d = r.detection;
@@ -113,8 +115,15 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
     verdicts,
     attempts,
   ];
+  const known = r.known ? [r.known.state === 'fixed' ? 1 : 0, t.value(knownWords(r))] : 0;
+  if (known || changes.length) site.push(known);
   if (changes.length) site.push(changes);
   return site;
+}
+
+/** A known failure's outcome in the words JUnit and the console use. */
+export function knownWords(r: SiteResult): string {
+  return r.known?.state === 'fixed' ? fixedMessage(r) : `known failure: ${r.known?.reason}`;
 }
 
 export function escapeHtml(value: string | number | boolean | null | undefined): string {
