@@ -1,6 +1,7 @@
-// The report page's style and script. The script reads the JSON block the report writes
+// The report page's style and script. The script reads the rows' JSON block the report writes
 // (see html-data.ts for its layout), draws only the rows in view, filters in memory, keeps the
-// view in the URL hash and builds a site's details, screenshot included, when it is opened.
+// view in the URL hash and builds a site's details, screenshot included, when it is opened (only
+// then parsing its line of the details block: the bulk of the data, left out of the first paint).
 // No run data is interpolated into the script, and every value it puts into the page is escaped.
 
 export const CSS = `
@@ -43,9 +44,15 @@ export const SCRIPT = `
   performance.mark('grid-run:script');
   var raw = JSON.parse(document.getElementById('data').textContent);
   performance.mark('grid-run:parsed');
-  var S = raw.strings, ST = ['passed','failed','error','skipped'], VF = ['login','step','username','password','submit','present','absent'];
+  var S = raw.strings, D = null, lines = null, ST = ['passed','failed','error','skipped'], VF = ['login','step','username','password','submit','present','absent'];
   var ROW = 28;
-  function s(i){ return i >= 0 ? S[i] : i === -1 ? null : i === -2 ? false : i === -3 ? true : undefined; }
+  function dec(table, i){ return i >= 0 ? table[i] : i === -1 ? null : i === -2 ? false : i === -3 ? true : undefined; }
+  function s(i){ return dec(S, i); }
+  function ds(i){ return dec(D, i); }
+  function detailsOf(x){
+    if (!lines){ lines = document.getElementById('details').textContent.split('\\n'); D = JSON.parse(lines[lines.length - 1]); }
+    return JSON.parse(lines[x.i]);
+  }
   function esc(v){ return String(v == null ? '' : v).replace(/[&<>"']/g, function(c){ return '&#' + c.charCodeAt(0) + ';'; }); }
   // As formatDuration (summary.ts) words it, so a row reads the same before and after the script draws it.
   function ms(n){
@@ -56,8 +63,9 @@ export const SCRIPT = `
   }
   function show(v){ return v === null ? 'none' : v === undefined ? '' : v === true ? 'yes' : v === false ? 'no' : String(v); }
   var sites = raw.sites.map(function(a, i){
-    return { i: i, a: a, id: a[0], url: a[1], status: ST[a[2]], flaky: a[3] === 1, ms: a[4], locale: s(a[5]), tags: a[6].map(s),
-      message: s(a[10]), known: a[17] ? (a[17][0] ? 'fixed' : 'failing') : '', knownWords: a[17] ? S[a[17][1]] : '', changes: (a[18] || []).map(s), nodes: a[16].map(function(t){ return s(at(t, 4, -5, a[7])); }), key: (a[0] + ' ' + a[1]).toLowerCase() };
+    var k = a[9] || 0;
+    return { i: i, id: a[0], url: a[1], status: ST[a[2]], flaky: a[3] === 1, ms: a[4], locale: s(a[5]), tags: a[6].map(s), nodes: a[7].map(s),
+      message: s(at(a, 8, -4)), known: k ? (k[0] ? 'fixed' : 'failing') : '', knownWords: k ? S[k[1]] : '', changes: (a[10] || []).map(s), key: (a[0] + ' ' + a[1]).toLowerCase() };
   });
   // An entry left out (a trailing default) or marked as the site's own (-5) reads as that value.
   function at(list, k, dflt, own){ var v = k < list.length ? list[k] : dflt; return v === -5 ? own : v; }
@@ -128,12 +136,13 @@ export const SCRIPT = `
     var x = byId[id];
     if (!x){ detail.hidden = true; openId = null; return; }
     openId = id;
-    var a = x.a, t = a[12], d = a[13], e = a[14];
+    // The details' own strings: s() in here reads them, not the rows'.
+    var a = detailsOf(x), s = ds, t = a[4], d = a[5], e = a[6];
     var h = '<button class="close" type="button">close</button><h2>' + badge(x) + ' ' + esc(x.id) + '</h2>';
     h += /^https?:/i.test(x.url) ? '<p><a href="' + esc(x.url) + '" target="_blank" rel="noopener noreferrer">' + esc(x.url) + '</a></p>' : '<p>' + esc(x.url) + '</p>';
     if (x.known) h += '<p class="known">' + esc(x.knownWords) + '</p>';
     if (x.message) h += '<p class="msg">' + esc(x.message) + '</p>';
-    var v = a[15];
+    var v = a[7];
     if (v.length){
       h += '<h3>Verdict</h3><table><tr><th>field</th><th>expected</th><th>detected</th><th>match</th></tr>' + v.map(function(r){
         var f = r[0], own = function(side){ return side === 'e' ? (f === 0 ? s(e[0]) : f === 1 ? undefined : s(e[f - 1])) : (f === 0 ? d[0] === 1 : s(d[f === 1 ? 1 : f])); };
@@ -152,17 +161,17 @@ export const SCRIPT = `
       rows.push(['detected', esc('login=' + (d[0] ? 'yes' : 'no') + ' step=' + s(d[1]) + ' username=' + show(s(d[2])) + ' password=' + show(s(d[3])) + ' submit=' + show(s(d[4])) + ' confidence=' + d[5])]);
       rows.push(['signals', esc(d[6].map(s).join('; '))]);
     }
-    rows.push(['locale', esc(x.locale)], ['tags', esc(x.tags.join(', '))], ['node', esc(s(a[7]))], ['session', esc(s(a[8]))], ['browser', esc(s(a[9]))]);
+    rows.push(['locale', esc(x.locale)], ['tags', esc(x.tags.join(', '))], ['node', esc(s(a[0]))], ['session', esc(s(a[1]))], ['browser', esc(s(a[2]))]);
     rows.push(['timings', esc('load ' + ms(t[0]) + ' · steps ' + ms(t[1]) + ' · detect ' + ms(t[2]) + ' · total ' + ms(t[3]))]);
     if (x.changes.length) rows.push(['changes', esc(x.changes.join(', '))]);
     h += table(rows.filter(function(r){ return r[1] !== ''; }));
-    if (a[16].length){
-      h += '<h3>Attempts</h3><table><tr><th>#</th><th>status</th><th>node</th><th>session</th><th>time</th><th>message</th></tr>' + a[16].map(function(r){
+    if (a[8].length){
+      h += '<h3>Attempts</h3><table><tr><th>#</th><th>status</th><th>node</th><th>session</th><th>time</th><th>message</th></tr>' + a[8].map(function(r){
         var flags = at(r, 7, 0), lost = (flags & 2) ? ' (node lost)' : (flags & 1) ? ' (session lost)' : '';
-        return '<tr><td>' + r[0] + '</td><td>' + ST[r[1]] + esc(lost) + '</td><td>' + esc(s(at(r, 4, -5, a[7]))) + '</td><td>' + esc(s(at(r, 5, -5, a[8]))) + '</td><td>' + ms(r[3]) + ' at +' + ms(r[2]) + '</td><td>' + esc(s(at(r, 6, -4))) + '</td></tr>';
+        return '<tr><td>' + r[0] + '</td><td>' + ST[r[1]] + esc(lost) + '</td><td>' + esc(s(at(r, 4, -5, a[0]))) + '</td><td>' + esc(s(at(r, 5, -5, a[1]))) + '</td><td>' + ms(r[3]) + ' at +' + ms(r[2]) + '</td><td>' + esc(s(at(r, 6, -4))) + '</td></tr>';
       }).join('') + '</table>';
     }
-    var shot = s(a[11]);
+    var shot = s(a[3]);
     h += shot !== undefined ? '<h3>Screenshot</h3><a href="' + esc(shot) + '" target="_blank"><img class="shot" alt="' + esc('screenshot of ' + x.id) + '" src="' + esc(shot) + '"></a>' : '<p class="meta">no screenshot</p>';
     detail.innerHTML = h;
     detail.hidden = false;

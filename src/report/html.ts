@@ -1,7 +1,7 @@
 // report/index.html: one self-contained page (no network: CI artefact viewers and file:// alike)
-// that stays fast at 10,000 sites. The sites travel as one JSON block and the page's script
-// draws only the rows in view; a click opens a site's details and only then loads its
-// screenshot. The pictures are inline SVG made here; the view is kept in the URL hash.
+// that stays fast at 10,000 sites. The rows travel as one JSON block and the page's script
+// draws only those in view; a click opens a site's details (a line of a second block, parsed
+// only then) and only then loads its screenshot. The pictures are inline SVG made here; the view is kept in the URL hash.
 import path from 'node:path';
 import { describeIdentity } from '../detector/identity.ts';
 import type { DetectorIdentity, SiteResult } from '../types.ts';
@@ -11,7 +11,7 @@ import { writeFileAtomic } from './atomic.ts';
 import { formatDuration, redactUrl } from './summary.ts';
 import { changesById, compareRuns, comparisonCounts, describeChanges, pct, type Comparison, type CompareWith } from './compare.ts';
 import type { Breakdown, EvalReport } from '../eval/metrics.ts';
-import { encodeSite, escapeHtml, knownWords, relativeHref, scriptJson, StringTable } from './html-data.ts';
+import { encodeDetails, encodeRow, escapeHtml, knownWords, relativeHref, scriptJson, StringTable } from './html-data.ts';
 
 export { escapeHtml };
 import { byLocale, byTag, groupTallies, histogramSvg, passRateSvg, timelineSvg } from './html-pictures.ts';
@@ -127,10 +127,15 @@ ${opts.comparison ? `<label>Change <select name="change"><option value="">all</o
 <noscript><p>The site list needs JavaScript; results.json and junit.xml hold the same data.</p></noscript>
 <aside id="detail" hidden></aside>
 <script type="application/json" id="data">{"sites":[`;
-  const table = new StringTable();
   const encode = { t0, changes, screenshotHref: (file: string) => relativeHref(reportDir, path.resolve(cwd, file)) };
-  for (let i = 0; i < sorted.length; i++) yield `${i ? ',' : ''}${scriptJson(encodeSite(sorted[i]!, table, encode))}`;
-  yield `],"strings":${scriptJson(table.strings)}}</script>
+  const rows = new StringTable();
+  for (let i = 0; i < sorted.length; i++) yield `${i ? ',' : ''}${scriptJson(encodeRow(sorted[i]!, rows, encode))}`;
+  yield `],"strings":${scriptJson(rows.strings)}}</script>
+<script type="text/plain" id="details">`;
+  // One line per site, in row order, then the strings: the page parses a line only when its site is opened.
+  const details = new StringTable();
+  for (const r of sorted) yield `${scriptJson(encodeDetails(r, details, encode))}\n`;
+  yield `${scriptJson(details.strings)}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>
