@@ -77,6 +77,13 @@ describe('html report', () => {
     assert.match(html, /Detection: median/);
   });
 
+  it('names every detector its results record, as a report merged from two runs has them', () => {
+    const merged = sampleResults().map((r, i) => ({ ...r, detector: i % 2 ? { name: 'builtin', kind: 'builtin' as const, version: '0.1.0' } : { name: 'mine.ts', kind: 'file' as const, file: 'mine.ts', sha256: 'ab'.repeat(32) } }));
+    const page = buildHtml(merged, summary, { dir: 'report', cwd: '/ws' });
+    assert.match(page, /<span class="detector">detectors mine\.ts \(file, sha256 abababababab\); builtin \(version 0\.1\.0\)<\/span>/);
+    assert.doesNotMatch(html, /class="detector"/, 'no detector line when nothing records one');
+  });
+
   it('as a Reporter, writes index.html into the report directory', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'html-'));
     try {
