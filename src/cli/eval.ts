@@ -39,6 +39,9 @@ type EvalOptions = {
   compare?: string;
 };
 
+// Apart from run's report/ and results.json, so an eval in the same folder never overwrites a run's outputs.
+const evalOutputs = { report: 'eval/report', results: 'eval/results.json' } as const;
+
 const positiveInt = (raw: string) => {
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
   return Number(raw);
@@ -57,8 +60,8 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
     .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
     .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension\'s answer only)', (v: string, all: string[]) => [...all, v], [])
-    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses (of the first --detector)', 'report')
-    .option('--results <file>', 'results.json of this eval, of the first --detector (what --compare of a later eval or run reads)', 'results.json')
+    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses (of the first --detector)', evalOutputs.report)
+    .option('--results <file>', 'results.json of this eval, of the first --detector (what --compare of a later eval or run reads)', evalOutputs.results)
     .option('--compare <file>', 'results.json of an earlier eval or run: what changed, and precision/recall old vs new')
     .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n');
   addExtensionOptions(command)

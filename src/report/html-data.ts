@@ -1,10 +1,13 @@
-// The report's data, as one JSON block the page's script reads: each site an array in a fixed
-// order, and every repeated string (nodes, sessions, tags, selectors, signals) once in a table.
-// 10,000 sites as plain objects made a 9 MB page; this keeps them under 4 MB.
+// The report's data, in two blocks the page's script reads: the rows (what a row shows and the
+// filters read), parsed at once, and each site's details, one JSON line per site, parsed only
+// when it is opened. Each site is an array in a fixed order, and every repeated string (nodes,
+// sessions, tags, selectors, signals) is once in its block's table. 10,000 sites as plain
+// objects made a 9 MB page; this keeps them under 4 MB.
 import path from 'node:path';
 import type { FieldVerdict, SiteResult, SiteStatus } from '../types.ts';
 import { FIELDS } from '../types.ts';
 import type { Change } from './compare.ts';
+import { fixedMessage } from './summary.ts';
 import { describeVerdict } from './verdicts.ts';
 
 export const STATUSES: readonly SiteStatus[] = ['passed', 'failed', 'error', 'skipped'];
@@ -48,12 +51,37 @@ const VERDICT_DEFAULTS = [undefined, undefined, -4, -6, -5, -5, 0, -4] as const;
 /** Attempt: [attempt, status, start offset, duration, node, session (default: the site's), message, lost flags]. */
 const ATTEMPT_DEFAULTS = [undefined, undefined, undefined, undefined, -5, -5, -4, 0] as const;
 
+/** Row: [id, url, status, flaky, ms, locale, [tags], [nodes of every attempt], message, known (0 or [0 still failing | 1 fixed, the words]), [changes] (or 0)]. */
+const ROW_DEFAULTS = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, -4, 0, 0] as const;
+
+/** A site's row: what the row shows and the filters read. */
+export function encodeRow(r: SiteResult, t: StringTable, o: EncodeOptions): unknown[] {
+  const nodes = [...new Set(r.attempts.map((a) => a.node).filter((n): n is string => !!n))];
+  const changes = (o.changes?.get(r.id) ?? []).map((c) => t.value(c));
+  return trim(
+    [
+      r.id,
+      r.url,
+      STATUSES.indexOf(r.status),
+      r.flaky ? 1 : 0,
+      Math.round(r.attempts.at(-1)?.durationMs ?? r.timings.totalMs),
+      t.value(r.locale),
+      r.tags.map((x) => t.value(x)),
+      nodes.map((n) => t.value(n)),
+      t.value(r.message),
+      r.known ? [r.known.state === 'fixed' ? 1 : 0, t.value(knownWords(r))] : 0,
+      changes.length ? changes : 0,
+    ],
+    ROW_DEFAULTS,
+  );
+}
+
 /**
- * [id, url, status, flaky, ms, locale, [tags], node, session, browser, message, screenshot,
- *  [load, steps, detect, total], detection, expect, [verdicts], [attempts], [changes]]; a
- * value the site already holds elsewhere is left out (-5, -6 or a trailing default).
+ * A site's details, beyond its row: [node, session, browser, screenshot, [load, steps, detect,
+ * total], detection, expect, [verdicts], [attempts]]; a value the site already holds elsewhere
+ * is left out (-5, -6 or a trailing default).
  */
-export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unknown[] {
+export function encodeDetails(r: SiteResult, t: StringTable, o: EncodeOptions): unknown[] {
   const d = r.detection;
   const detection = d ? [d.login ? 1 : 0, t.value(d.step), t.value(d.username), t.value(d.password), t.value(d.submit), Math.round(d.confidence * 100) / 100, d.signals.map((s) => t.value(s))] : 0;
   const e = r.expect;
@@ -92,20 +120,10 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
       ATTEMPT_DEFAULTS,
     );
   });
-  const final = r.attempts.at(-1);
-  const changes = (o.changes?.get(r.id) ?? []).map((c) => t.value(c));
-  const site: unknown[] = [
-    r.id,
-    r.url,
-    STATUSES.indexOf(r.status),
-    r.flaky ? 1 : 0,
-    Math.round(final?.durationMs ?? r.timings.totalMs),
-    t.value(r.locale),
-    r.tags.map((x) => t.value(x)),
+  return [
     node,
     session,
     t.value(r.browserVersion),
-    t.value(r.message),
     r.screenshot ? t.value(o.screenshotHref(r.screenshot)) : -4,
     [r.timings.loadMs, r.timings.stepsMs, r.timings.detectMs, r.timings.totalMs].map((n) => Math.round(n)),
     detection,
@@ -113,8 +131,11 @@ export function encodeSite(r: SiteResult, t: StringTable, o: EncodeOptions): unk
     verdicts,
     attempts,
   ];
-  if (changes.length) site.push(changes);
-  return site;
+}
+
+/** A known failure's outcome in the words JUnit and the console use. */
+export function knownWords(r: SiteResult): string {
+  return r.known?.state === 'fixed' ? fixedMessage(r) : `known failure: ${r.known?.reason}`;
 }
 
 export function escapeHtml(value: string | number | boolean | null | undefined): string {

@@ -1,16 +1,17 @@
-// The report page's style and script. The script reads the JSON block the report writes
+// The report page's style and script. The script reads the rows' JSON block the report writes
 // (see html-data.ts for its layout), draws only the rows in view, filters in memory, keeps the
-// view in the URL hash and builds a site's details, screenshot included, when it is opened.
+// view in the URL hash and builds a site's details, screenshot included, when it is opened (only
+// then parsing its line of the details block: the bulk of the data, left out of the first paint).
 // No run data is interpolated into the script, and every value it puts into the page is escaped.
 
 export const CSS = `
-:root{--ok:#1a7f37;--bad:#cf222e;--err:#9a6700;--skip:#6e7781;--flaky:#8250df;--chg:#0969da;font-family:system-ui,sans-serif;color:#1f2328;background:#f6f8fa;font-size:14px}
+:root{--ok:#1a7f37;--bad:#cf222e;--err:#9a6700;--skip:#6e7781;--flaky:#8250df;--chg:#0969da;--known:#bf3989;--kfixed:#1b7c83;font-family:system-ui,sans-serif;color:#1f2328;background:#f6f8fa;font-size:14px}
 body{margin:0}header,section,.pictures,.filters{padding:.4rem 1rem}
 header{background:#fff;border-bottom:1px solid #d0d7de}
 h1{font-size:1.2rem;margin:.2rem 0}h2{font-size:1.05rem;margin:.3rem 0}.meta{color:#59636e;font-size:.85rem;margin:.2rem 0}
 .interrupted{background:#fff8c5;border:1px solid #d4a72c;padding:.3rem .6rem;margin:.3rem 0}
 .counts{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:.3rem 0}.counts b{font-size:1.2rem}
-.counts .passed b,.counts .fixed b{color:var(--ok)}.counts .failed b,.counts .newly-failing b{color:var(--bad)}.counts .error b{color:var(--err)}.counts .skipped b{color:var(--skip)}.counts .flaky b{color:var(--flaky)}
+.counts .passed b,.counts .fixed b{color:var(--ok)}.counts .failed b,.counts .newly-failing b{color:var(--bad)}.counts .error b{color:var(--err)}.counts .skipped b{color:var(--skip)}.counts .flaky b{color:var(--flaky)}.counts .known b{color:var(--known)}.counts .known-fixed b{color:var(--kfixed)}
 .counts a{color:inherit}
 section.compare{background:#ddf4ff;border-bottom:1px solid #54aeff}section.evaluation{background:#fff;border-bottom:1px solid #d0d7de}
 table.metrics{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}table.metrics th,table.metrics td{border:1px solid #d0d7de;padding:.1rem .4rem;text-align:right;white-space:nowrap}
@@ -25,10 +26,10 @@ figure{margin:.4rem 0}figcaption{font-size:.85rem;color:#59636e}.wide{overflow-x
 .head.row{font-weight:600;color:#59636e;background:#f6f8fa}
 #rows{position:relative;background:#fff}#rows .row{position:absolute;left:0;right:0;cursor:pointer}#rows .row:hover{background:#f6f8fa}
 #rows .row.open{background:#ddf4ff}
-.st{width:6.5rem;flex:none}.id{width:22rem;flex:none;overflow:hidden;text-overflow:ellipsis}.lc{width:4rem;flex:none}.tg{width:10rem;flex:none;overflow:hidden;text-overflow:ellipsis}
+.st{width:8rem;flex:none}.id{width:22rem;flex:none;overflow:hidden;text-overflow:ellipsis}.lc{width:4rem;flex:none}.tg{width:10rem;flex:none;overflow:hidden;text-overflow:ellipsis}
 .ms{width:4.5rem;flex:none;text-align:right}.rs{flex:1;overflow:hidden;text-overflow:ellipsis;color:#59636e;font-family:ui-monospace,monospace;font-size:.8rem}
 .badge{color:#fff;border-radius:1em;padding:0 .5em;font-size:.8rem;background:var(--skip)}
-.badge.passed{background:var(--ok)}.badge.failed{background:var(--bad)}.badge.error{background:var(--err)}.chg{color:var(--chg);font-size:.75rem;margin-left:.2rem}
+.badge.passed{background:var(--ok)}.badge.failed{background:var(--bad)}.badge.error{background:var(--err)}.badge.known{background:var(--known)}.badge.known-fixed{background:var(--kfixed)}.chg{color:var(--chg);font-size:.75rem;margin-left:.2rem}
 #detail{position:fixed;top:0;right:0;bottom:0;width:min(760px,100vw);overflow:auto;background:#fff;border-left:1px solid #d0d7de;box-shadow:-4px 0 12px #0002;padding:.6rem 1rem;z-index:3;box-sizing:border-box}
 #detail h2{word-break:break-all}#detail .close{float:right}
 #detail table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0;width:100%}#detail th,#detail td{border:1px solid #d0d7de;padding:.15rem .4rem;text-align:left;vertical-align:top;word-break:break-all;font-family:ui-monospace,monospace}
@@ -43,9 +44,15 @@ export const SCRIPT = `
   performance.mark('grid-run:script');
   var raw = JSON.parse(document.getElementById('data').textContent);
   performance.mark('grid-run:parsed');
-  var S = raw.strings, ST = ['passed','failed','error','skipped'], VF = ['login','step','username','password','submit','present','absent'];
+  var S = raw.strings, D = null, lines = null, ST = ['passed','failed','error','skipped'], VF = ['login','step','username','password','submit','present','absent'];
   var ROW = 28;
-  function s(i){ return i >= 0 ? S[i] : i === -1 ? null : i === -2 ? false : i === -3 ? true : undefined; }
+  function dec(table, i){ return i >= 0 ? table[i] : i === -1 ? null : i === -2 ? false : i === -3 ? true : undefined; }
+  function s(i){ return dec(S, i); }
+  function ds(i){ return dec(D, i); }
+  function detailsOf(x){
+    if (!lines){ lines = document.getElementById('details').textContent.split('\\n'); D = JSON.parse(lines[lines.length - 1]); }
+    return JSON.parse(lines[x.i]);
+  }
   function esc(v){ return String(v == null ? '' : v).replace(/[&<>"']/g, function(c){ return '&#' + c.charCodeAt(0) + ';'; }); }
   // As formatDuration (summary.ts) words it, so a row reads the same before and after the script draws it.
   function ms(n){
@@ -56,8 +63,9 @@ export const SCRIPT = `
   }
   function show(v){ return v === null ? 'none' : v === undefined ? '' : v === true ? 'yes' : v === false ? 'no' : String(v); }
   var sites = raw.sites.map(function(a, i){
-    return { i: i, a: a, id: a[0], url: a[1], status: ST[a[2]], flaky: a[3] === 1, ms: a[4], locale: s(a[5]), tags: a[6].map(s),
-      message: s(a[10]), changes: (a[17] || []).map(s), nodes: a[16].map(function(t){ return s(at(t, 4, -5, a[7])); }), key: (a[0] + ' ' + a[1]).toLowerCase() };
+    var k = a[9] || 0;
+    return { i: i, id: a[0], url: a[1], status: ST[a[2]], flaky: a[3] === 1, ms: a[4], locale: s(a[5]), tags: a[6].map(s), nodes: a[7].map(s),
+      message: s(at(a, 8, -4)), known: k ? (k[0] ? 'fixed' : 'failing') : '', knownWords: k ? S[k[1]] : '', changes: (a[10] || []).map(s), key: (a[0] + ' ' + a[1]).toLowerCase() };
   });
   // An entry left out (a trailing default) or marked as the site's own (-5) reads as that value.
   function at(list, k, dflt, own){ var v = k < list.length ? list[k] : dflt; return v === -5 ? own : v; }
@@ -70,7 +78,8 @@ export const SCRIPT = `
   var view = sites, openId = null;
   function val(k){ return form[k] ? form[k].value : ''; }
   function matches(x, f){
-    if (f.status && (f.status === 'flaky' ? !x.flaky : x.status !== f.status)) return false;
+    // As the summary counts them: a known failure still failing is not among the failed.
+    if (f.status && !(f.status === 'flaky' ? x.flaky : f.status === 'known' ? x.known === 'failing' : f.status === 'known-fixed' ? x.known === 'fixed' : x.status === f.status && !(f.status === 'failed' && x.known))) return false;
     if (f.tag && x.tags.indexOf(f.tag) < 0) return false;
     if (f.locale && x.locale !== f.locale) return false;
     if (f.node && x.nodes.indexOf(f.node) < 0) return false;
@@ -78,9 +87,14 @@ export const SCRIPT = `
     if (f.q && x.key.indexOf(f.q) < 0) return false;
     return true;
   }
+  // As html.ts badge() writes it: a known failure's outcome in place of its status.
+  function badge(x){
+    if (!x.known) return '<span class="badge ' + x.status + '">' + x.status + '</span>';
+    return x.known === 'fixed' ? '<span class="badge known-fixed" title="' + esc(x.knownWords) + '">fixed</span>' : '<span class="badge known" title="' + esc(x.knownWords) + '">known failure</span>';
+  }
   function row(x){
     return '<div class="row ' + x.status + (x.id === openId ? ' open' : '') + '" style="top:' + (x.pos * ROW) + 'px" data-i="' + x.i + '">'
-      + '<span class="st"><span class="badge ' + x.status + '">' + x.status + '</span>' + (x.flaky ? ' <span class="chg">flaky</span>' : '') + '</span>'
+      + '<span class="st">' + badge(x) + (x.flaky ? ' <span class="chg">flaky</span>' : '') + '</span>'
       + '<span class="id" title="' + esc(x.id) + '">' + esc(x.id) + x.changes.filter(function(c){ return c !== 'flaky'; }).map(function(c){ return ' <span class="chg">' + esc(c) + '</span>'; }).join('') + '</span>'
       + '<span class="lc">' + esc(x.locale) + '</span><span class="tg">' + esc(x.tags.join(', ')) + '</span>'
       + '<span class="ms">' + ms(x.ms) + '</span><span class="rs" title="' + esc(x.message) + '">' + esc(x.message) + '</span></div>';
@@ -122,11 +136,13 @@ export const SCRIPT = `
     var x = byId[id];
     if (!x){ detail.hidden = true; openId = null; return; }
     openId = id;
-    var a = x.a, t = a[12], d = a[13], e = a[14];
-    var h = '<button class="close" type="button">close</button><h2><span class="badge ' + x.status + '">' + x.status + '</span> ' + esc(x.id) + '</h2>';
+    // The details' own strings: s() in here reads them, not the rows'.
+    var a = detailsOf(x), s = ds, t = a[4], d = a[5], e = a[6];
+    var h = '<button class="close" type="button">close</button><h2>' + badge(x) + ' ' + esc(x.id) + '</h2>';
     h += /^https?:/i.test(x.url) ? '<p><a href="' + esc(x.url) + '" target="_blank" rel="noopener noreferrer">' + esc(x.url) + '</a></p>' : '<p>' + esc(x.url) + '</p>';
+    if (x.known) h += '<p class="known">' + esc(x.knownWords) + '</p>';
     if (x.message) h += '<p class="msg">' + esc(x.message) + '</p>';
-    var v = a[15];
+    var v = a[7];
     if (v.length){
       h += '<h3>Verdict</h3><table><tr><th>field</th><th>expected</th><th>detected</th><th>match</th></tr>' + v.map(function(r){
         var f = r[0], own = function(side){ return side === 'e' ? (f === 0 ? s(e[0]) : f === 1 ? undefined : s(e[f - 1])) : (f === 0 ? d[0] === 1 : s(d[f === 1 ? 1 : f])); };
@@ -145,17 +161,17 @@ export const SCRIPT = `
       rows.push(['detected', esc('login=' + (d[0] ? 'yes' : 'no') + ' step=' + s(d[1]) + ' username=' + show(s(d[2])) + ' password=' + show(s(d[3])) + ' submit=' + show(s(d[4])) + ' confidence=' + d[5])]);
       rows.push(['signals', esc(d[6].map(s).join('; '))]);
     }
-    rows.push(['locale', esc(x.locale)], ['tags', esc(x.tags.join(', '))], ['node', esc(s(a[7]))], ['session', esc(s(a[8]))], ['browser', esc(s(a[9]))]);
+    rows.push(['locale', esc(x.locale)], ['tags', esc(x.tags.join(', '))], ['node', esc(s(a[0]))], ['session', esc(s(a[1]))], ['browser', esc(s(a[2]))]);
     rows.push(['timings', esc('load ' + ms(t[0]) + ' · steps ' + ms(t[1]) + ' · detect ' + ms(t[2]) + ' · total ' + ms(t[3]))]);
     if (x.changes.length) rows.push(['changes', esc(x.changes.join(', '))]);
     h += table(rows.filter(function(r){ return r[1] !== ''; }));
-    if (a[16].length){
-      h += '<h3>Attempts</h3><table><tr><th>#</th><th>status</th><th>node</th><th>session</th><th>time</th><th>message</th></tr>' + a[16].map(function(r){
+    if (a[8].length){
+      h += '<h3>Attempts</h3><table><tr><th>#</th><th>status</th><th>node</th><th>session</th><th>time</th><th>message</th></tr>' + a[8].map(function(r){
         var flags = at(r, 7, 0), lost = (flags & 2) ? ' (node lost)' : (flags & 1) ? ' (session lost)' : '';
-        return '<tr><td>' + r[0] + '</td><td>' + ST[r[1]] + esc(lost) + '</td><td>' + esc(s(at(r, 4, -5, a[7]))) + '</td><td>' + esc(s(at(r, 5, -5, a[8]))) + '</td><td>' + ms(r[3]) + ' at +' + ms(r[2]) + '</td><td>' + esc(s(at(r, 6, -4))) + '</td></tr>';
+        return '<tr><td>' + r[0] + '</td><td>' + ST[r[1]] + esc(lost) + '</td><td>' + esc(s(at(r, 4, -5, a[0]))) + '</td><td>' + esc(s(at(r, 5, -5, a[1]))) + '</td><td>' + ms(r[3]) + ' at +' + ms(r[2]) + '</td><td>' + esc(s(at(r, 6, -4))) + '</td></tr>';
       }).join('') + '</table>';
     }
-    var shot = s(a[11]);
+    var shot = s(a[3]);
     h += shot !== undefined ? '<h3>Screenshot</h3><a href="' + esc(shot) + '" target="_blank"><img class="shot" alt="' + esc('screenshot of ' + x.id) + '" src="' + esc(shot) + '"></a>' : '<p class="meta">no screenshot</p>';
     detail.innerHTML = h;
     detail.hidden = false;

@@ -1,16 +1,17 @@
 // report/index.html: one self-contained page (no network: CI artefact viewers and file:// alike)
-// that stays fast at 10,000 sites. The sites travel as one JSON block and the page's script
-// draws only the rows in view; a click opens a site's details and only then loads its
-// screenshot. The pictures are inline SVG made here; the view is kept in the URL hash.
+// that stays fast at 10,000 sites. The rows travel as one JSON block and the page's script
+// draws only those in view; a click opens a site's details (a line of a second block, parsed
+// only then) and only then loads its screenshot. The pictures are inline SVG made here; the view is kept in the URL hash.
 import path from 'node:path';
-import type { SiteResult } from '../types.ts';
+import { describeIdentity } from '../detector/identity.ts';
+import type { DetectorIdentity, SiteResult } from '../types.ts';
 import { FIELDS } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary } from './reporter.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { formatDuration, redactUrl } from './summary.ts';
 import { changesById, compareRuns, comparisonCounts, describeChanges, pct, type Comparison, type CompareWith } from './compare.ts';
 import type { Breakdown, EvalReport } from '../eval/metrics.ts';
-import { encodeSite, escapeHtml, relativeHref, scriptJson, StringTable } from './html-data.ts';
+import { encodeDetails, encodeRow, escapeHtml, knownWords, relativeHref, scriptJson, StringTable } from './html-data.ts';
 
 export { escapeHtml };
 import { byLocale, byTag, groupTallies, histogramSvg, passRateSvg, timelineSvg } from './html-pictures.ts';
@@ -29,10 +30,20 @@ export type HtmlOptions = {
   comparison?: Comparison;
   /** `eval`: the metrics per locale and per tag, and the misses. */
   evaluation?: EvalReport;
+  /** The run's detector; the header also names any other that a result records (a merged report). */
+  detector?: DetectorIdentity;
 };
 
-// Problems first, so a person opening the report sees what needs action without filtering.
+// Problems first, so a person opening the report sees what needs action without filtering; a
+// known failure still failing is no news, so it comes after them, with the changed sites.
 const STATUS_ORDER = { failed: 0, error: 1, skipped: 3, passed: 4 } as const;
+const rankOf = (r: SiteResult, changed: boolean) => (r.known || (r.status === 'passed' && (changed || r.flaky)) ? 2 : STATUS_ORDER[r.status]);
+
+/** The status chip of a row: a known failure's outcome in place of its status (html-page.ts `badge` draws the same). */
+function badge(r: SiteResult): string {
+  const [cls, label] = r.known ? (r.known.state === 'fixed' ? ['known-fixed', 'fixed'] : ['known', 'known failure']) : [r.status, r.status];
+  return `<span class="badge ${cls}"${r.known ? ` title="${escapeHtml(knownWords(r))}"` : ''}>${label}</span>`;
+}
 
 export function buildHtml(results: readonly SiteResult[], summary: RunSummary, opts: HtmlOptions): string {
   return [...htmlPieces(results, summary, opts)].join('');
@@ -43,7 +54,7 @@ export function* htmlPieces(results: readonly SiteResult[], summary: RunSummary,
   const title = opts.title ?? 'grid-run report';
   const changes = opts.comparison ? changesById(opts.comparison) : undefined;
   // Changed passing sites come right after the failures and errors.
-  const rank = (r: SiteResult) => (r.status === 'passed' && (changes?.has(r.id) || r.flaky) ? 2 : STATUS_ORDER[r.status]);
+  const rank = (r: SiteResult) => rankOf(r, !!changes?.has(r.id));
   const sorted = [...results].sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const tags = [...new Set(results.flatMap((r) => r.tags))].sort();
   const locales = [...new Set(results.map((r) => r.locale).filter((l): l is string => !!l))].sort();
@@ -62,9 +73,14 @@ export function* htmlPieces(results: readonly SiteResult[], summary: RunSummary,
     ['skipped', summary.skipped, 'skipped'],
     ['flaky', summary.flaky, 'flaky'],
   ];
+  const anyKnown = results.some((r) => r.known);
+  if (anyKnown) counts.splice(3, 0, ['known failures', summary.known, 'known'], ['fixed known failures', summary.fixed, 'known-fixed']);
+  const detectors = new Map<string, DetectorIdentity>();
+  for (const d of [opts.detector, ...results.map((r) => r.detector)]) if (d) detectors.set(describeIdentity(d), d);
   const meta = [
     opts.runId && `run ${escapeHtml(opts.runId)}`,
     opts.gridUrl && `grid ${escapeHtml(redactUrl(opts.gridUrl))}`,
+    detectors.size && `<span class="detector">${detectors.size > 1 ? 'detectors' : 'detector'} ${[...detectors.keys()].map(escapeHtml).join('; ')}</span>`,
     opts.startedAt && `started ${escapeHtml(opts.startedAt.toISOString())}`,
     `wall ${escapeHtml(formatDuration(summary.wallMs))}`,
     `${escapeHtml(summary.sitesPerMinute)} sites/min`,
@@ -97,7 +113,7 @@ ${summary.interrupted ? `<p class="interrupted">Partial run: ${escapeHtml(summar
 <div class="row-of-pictures">${passRateSvg('Pass rate by locale', groupTallies(results, byLocale))}${passRateSvg('Pass rate by tag', groupTallies(results, byTag))}${histogramSvg('Page load', ran.map((r) => r.timings.loadMs))}${histogramSvg('Detection', ran.map((r) => r.timings.detectMs))}</div>
 </details>
 <form class="filters" id="filters">
-<label>Status <select name="status"><option value="">all</option><option value="passed">passed</option><option value="failed">failed</option><option value="error">error</option><option value="skipped">skipped</option><option value="flaky">flaky</option></select></label>
+<label>Status <select name="status"><option value="">all</option><option value="passed">passed</option><option value="failed">failed</option><option value="error">error</option><option value="skipped">skipped</option><option value="flaky">flaky</option>${anyKnown ? '<option value="known">known failure</option><option value="known-fixed">fixed known failure</option>' : ''}</select></label>
 <label>Tag <select name="tag"><option value="">all</option>${options(tags)}</select></label>
 <label>Locale <select name="locale"><option value="">all</option>${options(locales)}</select></label>
 <label>Node <select name="node"><option value="">all</option>${options(nodes)}</select></label>
@@ -111,10 +127,15 @@ ${opts.comparison ? `<label>Change <select name="change"><option value="">all</o
 <noscript><p>The site list needs JavaScript; results.json and junit.xml hold the same data.</p></noscript>
 <aside id="detail" hidden></aside>
 <script type="application/json" id="data">{"sites":[`;
-  const table = new StringTable();
   const encode = { t0, changes, screenshotHref: (file: string) => relativeHref(reportDir, path.resolve(cwd, file)) };
-  for (let i = 0; i < sorted.length; i++) yield `${i ? ',' : ''}${scriptJson(encodeSite(sorted[i]!, table, encode))}`;
-  yield `],"strings":${scriptJson(table.strings)}}</script>
+  const rows = new StringTable();
+  for (let i = 0; i < sorted.length; i++) yield `${i ? ',' : ''}${scriptJson(encodeRow(sorted[i]!, rows, encode))}`;
+  yield `],"strings":${scriptJson(rows.strings)}}</script>
+<script type="text/plain" id="details">`;
+  // One line per site, in row order, then the strings: the page parses a line only when its site is opened.
+  const details = new StringTable();
+  for (const r of sorted) yield `${scriptJson(encodeDetails(r, details, encode))}\n`;
+  yield `${scriptJson(details.strings)}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>
@@ -130,7 +151,7 @@ const FIRST_ROWS = 40;
 function firstRow(r: SiteResult, i: number, changes: ReadonlyMap<string, readonly string[]> | undefined): string {
   const marks = (changes?.get(r.id) ?? []).filter((c) => c !== 'flaky').map((c) => ` <span class="chg">${escapeHtml(c)}</span>`).join('');
   return (
-    `<div class="row ${r.status}" style="top:${i * ROW_PX}px"><span class="st"><span class="badge ${r.status}">${r.status}</span>${r.flaky ? ' <span class="chg">flaky</span>' : ''}</span>` +
+    `<div class="row ${r.status}" style="top:${i * ROW_PX}px"><span class="st">${badge(r)}${r.flaky ? ' <span class="chg">flaky</span>' : ''}</span>` +
     `<span class="id" title="${escapeHtml(r.id)}">${escapeHtml(r.id)}${marks}</span><span class="lc">${escapeHtml(r.locale ?? '')}</span><span class="tg">${escapeHtml(r.tags.join(', '))}</span>` +
     `<span class="ms">${escapeHtml(formatDuration(r.attempts.at(-1)?.durationMs ?? r.timings.totalMs))}</span><span class="rs" title="${escapeHtml(r.message ?? '')}">${escapeHtml(r.message ?? '')}</span></div>`
   );
@@ -214,7 +235,7 @@ export class HtmlReporter implements Reporter {
     this.#compareWith = compareWith;
   }
   onBegin(info: RunInfo): void {
-    this.#opts = { ...this.#opts, runId: info.runId, gridUrl: info.gridUrl, startedAt: info.startedAt };
+    this.#opts = { ...this.#opts, runId: info.runId, gridUrl: info.gridUrl, startedAt: info.startedAt, detector: info.detector };
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
     const comparison = this.#compareWith ? compareRuns(this.#compareWith.results, results, this.#compareWith.file) : this.#opts.comparison;

@@ -1,7 +1,7 @@
 // `grid-run eval` end to end on a small labelled list, in real headless Chromium: the counts
 // are exact because every page's outcome is known, the mislabelled ones included.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,21 @@ describe('grid-run eval', function () {
     assert.match(again.stdout, /: 0 newly failing, 0 fixed, 0 detection changed, 0 new, 0 removed, 0 flaky$/m);
     assert.match(again.stdout, /labelled sites 6 -> 6: login precision 66\.7% -> 66\.7%/);
     assert.match(await readFile(path.join(dir, 'report2', 'index.html'), 'utf8'), /<section class="compare"/);
+  });
+
+  it('writes into eval/ by default, apart from run\'s outputs, and compares with its last eval there', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'defaults-'));
+    const list = path.join(repo, LIST);
+    const first = await runCli(['eval', '--sites', list, '--concurrency', '1'], { cwd });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^HTML report eval\/report\/index\.html, results eval\/results\.json$/m);
+    assert.match(await readFile(path.join(cwd, 'eval', 'report', 'index.html'), 'utf8'), /<section class="evaluation"/);
+    assert.equal((JSON.parse(await readFile(path.join(cwd, 'eval', 'results.json'), 'utf8')) as { results: unknown[] }).results.length, 7);
+    assert.deepEqual(await readdir(cwd), ['eval'], 'no report/ or results.json of a run written or overwritten');
+    // The README's "against the last eval": the old file is read before the new one replaces it.
+    const again = await runCli(['eval', '--sites', list, '--concurrency', '1', '--compare', 'eval/results.json'], { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /: 0 newly failing, 0 fixed, 0 detection changed, 0 new, 0 removed, 0 flaky$/m);
   });
 
   it('exits 2 for a bad list, before starting a browser', async () => {

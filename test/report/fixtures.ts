@@ -120,6 +120,14 @@ export function sampleRunInfo(sites = sampleSites()): RunInfo {
   };
 }
 
+/** The details block of a report (one line per site, in row order, then the strings), as the page reads a site's line when it is opened. */
+export function reportDetails(html: string): { sites: unknown[][]; strings: string[] } {
+  const m = /<script type="text\/plain" id="details">([\s\S]*?)<\/script>/.exec(html);
+  if (!m) throw new Error('the report has no details block');
+  const lines = m[1]!.split('\n');
+  return { sites: lines.slice(0, -1).map((l) => JSON.parse(l) as unknown[]), strings: JSON.parse(lines.at(-1)!) as string[] };
+}
+
 /** A fresh temporary directory for each test of the calling `describe`, removed afterwards. */
 export function tempDirEach(prefix: string): { readonly path: string } {
   const holder = { path: '' };

@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { By, until } from 'selenium-webdriver';
 import { writeHtml } from '../../src/report/html.ts';
 import { computeSummary } from '../../src/report/summary.ts';
-import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
 import { sampleResults, tempDirEach } from './fixtures.ts';
+import { reportBrowserAll } from './report-browser.ts';
 
 // A 1x1 PNG: the page only has to load it.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -16,13 +16,9 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 describe('html report in a browser', function () {
   this.timeout(120_000);
   const tmp = tempDirEach('html-browser-');
-  let chrome: LocalChrome;
+  const browser = reportBrowserAll();
+  const { shown, rowIds, choose } = browser;
   let url: string;
-
-  before(async () => {
-    chrome = await startLocalChrome();
-  });
-  after(async () => chrome?.stop());
 
   beforeEach(async () => {
     const results = sampleResults();
@@ -36,65 +32,62 @@ describe('html report in a browser', function () {
     url = pathToFileURL(file).href;
   });
 
-  const shown = () => chrome.driver.findElement(By.id('shown')).getText();
-  const rowIds = async () => chrome.driver.executeScript<string[]>('return [...document.querySelectorAll("#rows .row .id")].map(e => e.title)');
-  const choose = async (select: string, value: string) => chrome.driver.findElement(By.css(`select[name=${select}] option[value="${value}"]`)).click();
 
   it('lists every site, filters by status and keeps the filter in the URL hash', async () => {
-    await chrome.driver.get(url);
+    await browser.driver.get(url);
     assert.equal(await shown(), '5 of 5 shown');
     assert.deepEqual(await rowIds(), ['shop/signup', 'slow/never-loads', 'flaky/modal', '<script>alert(1)</script>', 'acme/login-fr']);
     await choose('status', 'failed');
     assert.equal(await shown(), '1 of 5 shown');
     assert.deepEqual(await rowIds(), ['shop/signup']);
-    assert.match(await chrome.driver.getCurrentUrl(), /#status=failed$/);
+    assert.match(await browser.driver.getCurrentUrl(), /#status=failed$/);
     await choose('status', 'flaky');
     assert.deepEqual(await rowIds(), ['flaky/modal']);
     // The hostile id is shown as text, never run.
-    assert.equal(await chrome.driver.executeScript('return window.alerted === undefined && !document.querySelector("#rows script, #rows img")'), true);
+    assert.equal(await browser.driver.executeScript('return window.alerted === undefined && !document.querySelector("#rows script, #rows img")'), true);
   });
 
   it('searches ids and urls', async () => {
-    await chrome.driver.get(url);
-    await chrome.driver.findElement(By.css('input[name=q]')).sendKeys('ACME.example');
+    await browser.driver.get(url);
+    await browser.driver.findElement(By.css('input[name=q]')).sendKeys('ACME.example');
     assert.equal(await shown(), '1 of 5 shown');
     assert.deepEqual(await rowIds(), ['acme/login-fr']);
-    assert.match(await chrome.driver.getCurrentUrl(), /#q=ACME.example$/);
+    assert.match(await browser.driver.getCurrentUrl(), /#q=ACME.example$/);
   });
 
   it('opens a failed site: its verdict, and its screenshot loaded only then', async () => {
-    await chrome.driver.get(url);
-    assert.equal(await chrome.driver.executeScript('return document.images.length'), 0, 'no screenshot before a site is opened');
-    await chrome.driver.findElement(By.css('#rows .row.failed')).click();
-    const detail = chrome.driver.findElement(By.id('detail'));
-    await chrome.driver.wait(until.elementIsVisible(detail), 5000);
+    await browser.driver.get(url);
+    assert.equal(await browser.driver.executeScript('return document.images.length'), 0, 'no screenshot before a site is opened');
+    await browser.driver.findElement(By.css('#rows .row.failed')).click();
+    const detail = browser.driver.findElement(By.id('detail'));
+    await browser.driver.wait(until.elementIsVisible(detail), 5000);
     const text = await detail.getText();
     assert.match(text, /shop\/signup/);
     assert.match(text, /login: expected no login form, detected one \(step full, password #pass\)/);
     assert.doesNotMatch(text, /password: expected/, 'only the comparison the verdict made is a problem');
     const img = await detail.findElement(By.css('img.shot'));
-    await chrome.driver.wait(async () => (await chrome.driver.executeScript('return arguments[0].complete && arguments[0].naturalWidth', img)) === 1, 5000, 'the screenshot loads');
-    assert.match(await chrome.driver.getCurrentUrl(), /#site=shop%2Fsignup$/);
+    await browser.driver.wait(async () => (await browser.driver.executeScript('return arguments[0].complete && arguments[0].naturalWidth', img)) === 1, 5000, 'the screenshot loads');
+    assert.match(await browser.driver.getCurrentUrl(), /#site=shop%2Fsignup$/);
   });
 
   it('follows a link with a hash to one site, and to a filtered view', async () => {
-    await chrome.driver.get(`${url}#site=${encodeURIComponent('acme/login-fr')}`);
-    const detail = chrome.driver.findElement(By.id('detail'));
-    await chrome.driver.wait(until.elementIsVisible(detail), 5000);
+    await browser.driver.get(`${url}#site=${encodeURIComponent('acme/login-fr')}`);
+    const detail = browser.driver.findElement(By.id('detail'));
+    await browser.driver.wait(until.elementIsVisible(detail), 5000);
     assert.match(await detail.findElement(By.css('h2')).getText(), /^passed acme\/login-fr$/);
     // The verdict table: each comparison as made, the elements each selector named in the page.
     const verdict = await detail.findElement(By.css('table')).getText();
     assert.match(verdict, /login\s+yes\s+yes\s+yes/);
     assert.match(verdict, /password\s+#pw \(input#pw\)\s+#pw \(input#pw\)\s+yes/);
-    await chrome.driver.get(`${url.replace(/#.*/, '')}#status=passed&locale=fr`);
+    await browser.driver.get(`${url.replace(/#.*/, '')}#status=passed&locale=fr`);
     assert.equal(await shown(), '1 of 5 shown');
-    assert.equal(await chrome.driver.findElement(By.css('select[name=locale]')).getAttribute('value'), 'fr');
+    assert.equal(await browser.driver.findElement(By.css('select[name=locale]')).getAttribute('value'), 'fr');
     assert.equal(await detail.isDisplayed(), false);
   });
 
   it('draws one timeline lane per session of the run', async () => {
-    await chrome.driver.get(url);
-    const lanes = await chrome.driver.executeScript<string[]>('return [...document.querySelectorAll("#timeline g.lane")].map(g => g.dataset.session)');
+    await browser.driver.get(url);
+    const lanes = await browser.driver.executeScript<string[]>('return [...document.querySelectorAll("#timeline g.lane")].map(g => g.dataset.session)');
     const sessions = new Set(sampleResults().flatMap((r) => r.attempts.map((a) => a.sessionId ?? '')));
     assert.deepEqual(new Set(lanes), sessions);
     assert.equal(lanes.length, sessions.size);

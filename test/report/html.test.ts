@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildHtml, HtmlReporter } from '../../src/report/html.ts';
 import { computeSummary } from '../../src/report/summary.ts';
-import { sampleResults, sampleRunInfo } from './fixtures.ts';
+import { reportDetails, sampleResults, sampleRunInfo } from './fixtures.ts';
 
-/** The sites block of a report, decoded as the page's script reads it. */
+/** The rows block of a report, decoded as the page's script reads it. */
 function dataOf(html: string): { sites: unknown[][]; strings: string[] } {
   const m = /<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(m, 'the report has its data block');
@@ -31,8 +31,8 @@ describe('html report', () => {
     assert.ok(!html.includes('<img src=x'));
     assert.ok(!html.includes('<b>tag</b>'));
     assert.ok(html.includes('<option value="x&quot;y">x&quot;y</option>'));
-    // the first screen's paint mark, the data block and the report's own script, nothing a site brought
-    assert.equal(html.match(/<script[ >]/g)?.length, 3);
+    // the first screen's paint mark, the rows and details blocks and the report's own script, nothing a site brought
+    assert.equal(html.match(/<script[ >]/g)?.length, 4);
     assert.ok(dataOf(html).sites.some((s) => s[0] === '<script>alert(1)</script>'), 'the id survives intact inside the data');
   });
 
@@ -54,14 +54,15 @@ describe('html report', () => {
   });
 
   it('links screenshots relative to the report directory, and words only the verdict\'s failed comparisons', () => {
-    const data = dataOf(html);
-    const acme = data.sites.find((s) => s[0] === 'acme/login-fr')!;
-    assert.equal(data.strings[acme[11] as number], 'screenshots/acme-login-fr.png');
-    const signup = data.sites.find((s) => s[0] === 'shop/signup')!;
-    const verdicts = signup[15] as number[][];
+    const ids = dataOf(html).sites.map((s) => s[0]);
+    const details = reportDetails(html);
+    const acme = details.sites[ids.indexOf('acme/login-fr')]!;
+    assert.equal(details.strings[acme[3] as number], 'screenshots/acme-login-fr.png');
+    const signup = details.sites[ids.indexOf('shop/signup')]!;
+    const verdicts = signup[7] as number[][];
     assert.equal(verdicts.length, 1, 'the login comparison only: the password was never compared');
     assert.equal(verdicts[0]![1], 0, 'no match');
-    assert.equal(data.strings[verdicts[0]![7]!], 'login: expected no login form, detected one (step full, password #pass)');
+    assert.equal(details.strings[verdicts[0]![7]!], 'login: expected no login form, detected one (step full, password #pass)');
   });
 
   it('draws a timeline with one lane per session, and pass rates and time distributions', () => {
@@ -74,6 +75,13 @@ describe('html report', () => {
     assert.match(html, /Pass rate by tag/);
     assert.match(html, /Page load: median/);
     assert.match(html, /Detection: median/);
+  });
+
+  it('names every detector its results record, as a report merged from two runs has them', () => {
+    const merged = sampleResults().map((r, i) => ({ ...r, detector: i % 2 ? { name: 'builtin', kind: 'builtin' as const, version: '0.1.0' } : { name: 'mine.ts', kind: 'file' as const, file: 'mine.ts', sha256: 'ab'.repeat(32) } }));
+    const page = buildHtml(merged, summary, { dir: 'report', cwd: '/ws' });
+    assert.match(page, /<span class="detector">detectors mine\.ts \(file, sha256 abababababab\); builtin \(version 0\.1\.0\)<\/span>/);
+    assert.doesNotMatch(html, /class="detector"/, 'no detector line when nothing records one');
   });
 
   it('as a Reporter, writes index.html into the report directory', async () => {

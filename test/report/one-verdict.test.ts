@@ -12,7 +12,7 @@ import { startLocalChrome, type LocalChrome } from '../../src/session/local-chro
 import type { Site, SiteResult } from '../../src/types.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { servePages, type PageServer } from '../helpers/pages.ts';
-import { sampleRunInfo, tempDirEach } from './fixtures.ts';
+import { reportDetails, sampleRunInfo, tempDirEach } from './fixtures.ts';
 
 const PAGE = '<!doctype html><title>Sign in</title><form><input id="email" name="email" autocomplete="username"><input id="pin" name="pin"><input id="pw" type="password" name="pw"><button>Sign in</button></form>';
 
@@ -66,8 +66,8 @@ describe('one verdict in every reporter', function () {
     assert.deepEqual(json.results[0].verdicts, result.verdicts);
     // HTML: the problems the page shows are the verdict's words
     const html = await readFile(path.join(tmp.path, 'report', 'index.html'), 'utf8');
-    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]!);
-    const shown = (data.sites[0][15] as number[][]).filter((v) => v[1] === 0).map((v) => data.strings[v[7]!]);
+    const data = reportDetails(html);
+    const shown = (data.sites[0]![7] as number[][]).filter((v) => v[1] === 0).map((v) => data.strings[v[7]!]);
     assert.deepEqual(shown, [problem]);
     assert.doesNotMatch(html, /username: expected/);
   });
