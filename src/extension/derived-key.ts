@@ -2,7 +2,8 @@
 // packs to the same bytes (and the same extension id) on every run and machine: its sha256 then
 // names the content. The key guards nothing: Chromium installs a .crx from goog:chromeOptions
 // whoever signed it, and CRX3 only wants some RSA signature. Node cannot seed its own key
-// generation, hence this one: primes found by Miller-Rabin over an HMAC-SHA256 stream.
+// generation, hence this one: primes found by Miller-Rabin over an HMAC-SHA256 stream
+// (0.1-0.7 s of CPU here, once per folder and run).
 import { createHmac, createPrivateKey, type KeyObject } from 'node:crypto';
 
 const e = 65537n;
