@@ -14,7 +14,8 @@ import { UsageError } from '../errors.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer } from '../sites/static-server.ts';
 import type { CommandContext } from './context.ts';
-import { addExtensionOptions, extensionDefaults, extensionRun } from './extension-options.ts';
+import { addExtensionOptions, extensionDefaults, extensionRun, requireExtensionNodes } from './extension-options.ts';
+import { HttpHubClient } from '../grid/hub-client.ts';
 import { configFor } from './options.ts';
 import { extensionDetector } from '../extension/answer.ts';
 import { evalResult } from '../eval/results.ts';
@@ -71,6 +72,7 @@ export function registerEval(program: Command, ctx: CommandContext): void {
       if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
       // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
       const extensions = await extensionRun(configFor(cmd, ctx, extensionDefaults), ctx.cwd);
+      if (extensions && opts.grid) requireExtensionNodes(opts.grid, (await new HttpHubClient(opts.grid).summary()).nodes);
       const detectors: Detector[] = extensions ? [extensionDetector(extensions.answer)] : [];
       const names = opts.detector.length || extensions ? opts.detector : ['builtin'];
       for (const name of names) detectors.push(await chooseDetector(name, ctx.cwd));

@@ -6,6 +6,9 @@ import { afterExtension, defaultExtensionTimeoutMs, extensionDetector } from '..
 import { chooseDetector, type Detector } from '../detector/detector.ts';
 import { answeringIdentity, loadExtensions } from '../extension/load.ts';
 import type { DetectorIdentity } from '../types.ts';
+import { InfrastructureError } from '../errors.ts';
+import type { GridNode } from '../grid/hub-client.ts';
+import { extensionsCapability } from '../session/chrome-flags.ts';
 import { option } from './options.ts';
 
 export const extensionDefaults = {
@@ -38,4 +41,12 @@ export async function chooseRunDetector(config: { extension?: readonly string[];
   if (!extensions) return { detector: await chooseDetector(config.detector, cwd) };
   if (config.detector === undefined) return { extensions, detector: extensionDetector(extensions.answer) };
   return { extensions, detector: afterExtension(extensions.answer, await chooseDetector(config.detector, cwd)) };
+}
+
+/** Before any site: a grid with no node whose stereotype allows extensions would run every site without them (exit 3). */
+export function requireExtensionNodes(hubUrl: string, nodes: readonly GridNode[]): void {
+  if (nodes.some((n) => n.allowsExtensions)) return;
+  throw new InfrastructureError(
+    `no node of the grid at ${hubUrl} can run extensions: none has ${extensionsCapability}: true in its stereotype (grid-run's grid/node.toml and node image have it; a node without it would run the sites without the extension)`,
+  );
 }

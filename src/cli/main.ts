@@ -3,13 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, GridRunError, errorMessage } from '../errors.ts';
 import { createContext, type CliIO, type CommandContext } from './context.ts';
 import { commands } from './commands.ts';
+import { version } from '../version.ts';
 
 export type MainOptions = Partial<CliIO> & { signal?: AbortSignal; hurry?: AbortSignal };
 
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command('grid-run')
     .description('Test login-form detection across many sites in parallel on a Selenium Grid.')
-    .version(VERSION, '-V, --version')
+    .version(version, '-V, --version')
     .option('--config <file>', 'config file (default: grid-run.config.json in the current directory, when present)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -27,8 +28,6 @@ export function createProgram(ctx: CommandContext): Command {
   program.commands.forEach(apply);
   return program;
 }
-
-const VERSION = '0.1.0';
 
 /** Runs the CLI and returns the exit code; never calls process.exit. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {

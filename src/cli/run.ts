@@ -32,8 +32,7 @@ import { noticeLeftovers } from '../nodes/leftovers.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 import { startReaper, type Reaper } from '../reaper/client.ts';
 import { currentOwner } from '../reaper/owner.ts';
-import { addExtensionOptions, chooseRunDetector, extensionDefaults } from './extension-options.ts';
-import { extensionsCapability } from '../session/chrome-flags.ts';
+import { addExtensionOptions, chooseRunDetector, extensionDefaults, requireExtensionNodes } from './extension-options.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
@@ -299,11 +298,7 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
     }
 
     const summary = config.concurrency === undefined ? await summaryWithFreeSlot(hub, { timeoutMs: freeSlotWaitMs, signal: ctx.signal }) : await hub.summary();
-    if (extensions && !summary.nodes.some((n) => n.allowsExtensions)) {
-      throw new InfrastructureError(
-        `no node of the grid at ${hub.url} can run extensions: none has ${extensionsCapability}: true in its stereotype (grid-run's grid/node.toml and node image have it; a node without it would run the sites without the extension)`,
-      );
-    }
+    if (extensions) requireExtensionNodes(hub.url, summary.nodes);
     const concurrency = config.concurrency ?? summary.freeSlots;
     if (concurrency < 1) {
       throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s), none free after ${freeSlotWaitMs / 1000} s); give --concurrency to queue anyway`);

@@ -1,8 +1,8 @@
 // Who produced a Detection, for results.json, JUnit and dry-run.
-import pkg from '../../package.json' with { type: 'json' };
+import { version } from '../version.ts';
 import type { DetectorIdentity } from '../types.ts';
 
-export const builtinIdentity: DetectorIdentity = Object.freeze({ name: 'builtin', kind: 'builtin', version: pkg.version });
+export const builtinIdentity: DetectorIdentity = Object.freeze({ name: 'builtin', kind: 'builtin', version });
 
 /** `name (file, sha256 …)` in one line, for the console. */
 export function describeIdentity(d: DetectorIdentity): string {

@@ -1,16 +1,17 @@
 // The user's extensions (--extension PATH), checked and packed once per run into the CRX3
 // bytes that travel in every session request (goog:chromeOptions.extensions), so no node
-// needs the files. A folder is packed with crx3 under a key made for the run in a temp dir:
-// no Chromium is needed where grid-run runs (chromium --pack-extension took 2.7 s here, crx3
-// 30-60 ms), and nothing is written next to the user's folder.
-import { createHash, generateKeyPair } from 'node:crypto';
-import { promisify } from 'node:util';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// needs the files. A folder is packed with crx3 in a temp dir, the same folder to the same bytes
+// (see pack): no Chromium is needed where grid-run runs (chromium --pack-extension took 2.7 s
+// here), and nothing is written next to the user's folder.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import crx3 from 'crx3';
 import JSZip from 'jszip';
 import { UsageError } from '../errors.ts';
+import { derivedRsaKey } from './derived-key.ts';
 import type { DetectorIdentity } from '../types.ts';
 
 export type LoadedExtension = {
@@ -78,19 +79,44 @@ function parseManifest(text: string, where: string): Manifest {
   return { name: m.name as string, version: m.version as string };
 }
 
-/** The folder packed into a CRX3 under a key made for this run; the key and the file are deleted after. */
+/**
+ * The folder packed into a CRX3 that depends on its files' paths and bytes alone: entries in
+ * sorted order with one fixed date and mode (a checkout's mtimes and umask do not count), signed
+ * by a key derived from that zip. The key and the file live in a temp dir, deleted after.
+ */
 async function pack(folder: string): Promise<Buffer> {
+  const zip = await zipFolder(folder);
   const dir = await mkdtemp(join(tmpdir(), 'grid-run-crx-'));
   try {
     const keyPath = join(dir, 'key.pem');
-    const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
-    await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const key = derivedRsaKey(createHash('sha256').update(zip).digest());
+    await writeFile(keyPath, key.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     const crxPath = join(dir, 'extension.crx');
-    await crx3([join(folder, 'manifest.json')], { keyPath, crxPath });
+    await crx3(Readable.from([zip]), { keyPath, crxPath });
     return await readFile(crxPath);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const zipDate = new Date('1980-01-01T00:00:00Z'); // the zip format's first representable date
+
+async function zipFolder(folder: string): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const name of await filesUnder(folder)) {
+    zip.file(name, await readFile(join(folder, name)), { date: zipDate, unixPermissions: 0o644, createFolders: false });
+  }
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 }, platform: 'UNIX' });
+}
+
+/** Every file under `folder` (symbolic links followed), as sorted '/'-separated relative paths. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    const full = join(entry.parentPath, entry.name);
+    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(full)).isFile())) names.push(relative(folder, full).split(sep).join('/'));
+  }
+  return names.sort();
 }
 
 /**

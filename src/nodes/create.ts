@@ -1,5 +1,4 @@
 // Builds a NodeProvider from plain configuration. The only place that constructs SDK clients.
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { UsageError } from '../errors.ts';
 import type { WaitClock } from './registration.ts';
@@ -7,6 +6,7 @@ import { checkId, hubEndpoint, type NodeProvider, type ProviderName } from './pr
 import { DockerodeEngine, type ContainerEngine } from './docker/engine.ts';
 import { DockerNodeProvider } from './docker/provider.ts';
 import { Ec2NodeProvider, type Ec2Api, type Ec2ProviderOptions } from './ec2/provider.ts';
+import { createEc2Client } from './ec2/client.ts';
 
 import { defaultNodeImage } from './image.ts';
 
@@ -88,7 +88,7 @@ export function createProvider(config: NodePoolConfig, deps: ProviderDeps = {}):
         region,
         image: config.image ?? '',
         hubHasSecret: Boolean(config.secret),
-        client: deps.ec2Client ?? new EC2Client({ region }),
+        client: deps.ec2Client ?? createEc2Client(region),
       }),
     );
     return { provider, hub: hubClient };

@@ -26,6 +26,11 @@ export function isTimeout(err: unknown): boolean {
   return err instanceof wdError.TimeoutError || err instanceof wdError.ScriptTimeoutError || /timeout|timed out/i.test(String((err as Error)?.message));
 }
 
+/** chromedriver's answer once the page's renderer died (out of memory, a renderer fault): it notices at once. */
+export function isTabCrashed(err: unknown): boolean {
+  return /tab crashed/i.test(String((err as Error)?.message));
+}
+
 /** chromedriver's answer when the page's scripts never yield: the renderer is busy for good. */
 export function isRendererBusy(err: unknown): boolean {
   return /timed out receiving message from renderer/i.test(String((err as Error)?.message));

@@ -89,13 +89,11 @@ export class GridSessionFactory implements SessionFactory {
           const caps = await driver.getCapabilities();
           const id = session.getId();
           const node = await locateNode(hub, id);
-          if (this.#options.extensions?.length && !node?.allowsExtensions) {
-            // The grid's slot matcher compares only the capabilities a stereotype has, so a node
-            // without grid-run:extensions takes the request too, and its Chromium would run the
-            // sites without the extension. The session is kept until one lands elsewhere, so
-            // that the hub does not hand out the same slot again.
+          const refusal = this.#options.extensions?.length ? extensionRefusal(node) : undefined;
+          if (refusal) {
+            // Kept until a session lands elsewhere, so that the hub does not hand out the same slot again.
             refused.push(driver);
-            last = `the session landed on ${node?.uri ?? 'a node the hub does not list'}, whose stereotype lacks ${extensionsCapability}: true (it would ignore the extension)`;
+            last = refusal;
             if (refused.length > refusedAtMost) break;
             continue;
           }
@@ -151,10 +149,20 @@ async function removeDeadNodes(hub: HubClient): Promise<void> {
 }
 
 /** Sessions on nodes without the extensions capability held at once, at the most, before giving up. */
-const refusedAtMost = 16;
+export const refusedAtMost = 16;
+
+/**
+ * Why a session that loads extensions may not stay on `node`, or undefined when it may. The
+ * grid's slot matcher compares only the capabilities a stereotype has, so a node without
+ * grid-run:extensions takes the request too, and its Chromium would ignore the extension.
+ */
+export function extensionRefusal(node: GridNode | undefined): string | undefined {
+  if (node?.allowsExtensions) return undefined;
+  return `the session landed on ${node?.uri ?? 'a node the hub does not list'}, whose stereotype lacks ${extensionsCapability}: true (it would ignore the extension)`;
+}
 
 /** The node holding `sessionId`, from the hub's /status. */
-async function locateNode(hub: HubClient, sessionId: string): Promise<GridNode | undefined> {
+export async function locateNode(hub: HubClient, sessionId: string): Promise<GridNode | undefined> {
   try {
     const status = await hub.status();
     return status.nodes.find((n) => n.sessionIds.includes(sessionId));

@@ -13,7 +13,7 @@ import { judge } from './verdict.ts';
 import { outlineScript } from '../detector/bundle.ts';
 import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
-import { isRendererBusy, isSessionLost, isTimeout } from './classify.ts';
+import { isRendererBusy, isSessionLost, isTabCrashed, isTimeout } from './classify.ts';
 import { baselineVerdicts, type Baseline } from './baseline.ts';
 import { verdictMessage } from '../report/verdicts.ts';
 
@@ -166,6 +166,7 @@ function infrastructureOutcome(err: unknown, phase: string, site: Site, options:
   if (err instanceof SiteTimeout || err instanceof BrowserUnresponsive) return { status: 'error', message: err.message, timings, sessionLost: true };
   // The page's doing, not the browser's: the session is fine for the next site.
   if (err instanceof DetectionInterrupted) return { status: 'error', message: `${phase}: ${err.message}`, timings };
+  if (isTabCrashed(err)) return { status: 'error', message: `the page crashed its browser tab (renderer) while ${phase}: it died, of memory exhaustion or a fault (${firstLine(err)})`, timings, sessionLost: true };
   if (isSessionLost(err)) return { status: 'error', message: `session lost while ${phase}: ${firstLine(err)}`, timings, sessionLost: true };
   if (isTimeout(err) && phase === 'loading the page') {
     return { status: 'error', message: `page load timed out after ${pageLoadTimeoutOf(site, options)} ms (${site.url})`, timings };

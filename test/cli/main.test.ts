@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
@@ -9,6 +9,13 @@ describe('the CLI', () => {
     const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     for (const command of ['dry-run', 'grid']) assert.match(stdout, new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it("prints package.json's version for --version, exit 0", async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { code, stdout } = await runCli(['--version']);
+    assert.equal(code, 0);
+    assert.equal(stdout, `${pkg.version}\n`);
   });
 
   it('prints help for a nested command', async () => {

@@ -141,6 +141,21 @@ describe('--extension with real browsers', function () {
       assert.match(r.stderr, /no node of the grid at http:\/\/127\.0\.0\.1:\d+ can run extensions: none has grid-run:extensions: true in its stereotype/);
     });
 
+    const evalCounts = async (name: string) => {
+      const json = join(dir, `eval-${name}.json`);
+      const r = await runCli(['eval', '--grid', grid.hubUrl, '--extension', example, '--sites', 'examples/sites.jsonl', '--json', json, '--concurrency', '2', '--report', join(dir, `eval-${name}`), '--results', join(dir, `eval-${name}.results.json`)], { cwd: repo });
+      if (r.code !== 0) return { ...r, counts: [] };
+      const { overall } = JSON.parse(await readFile(json, 'utf8')) as { overall: Record<string, number> };
+      return { ...r, counts: [overall.tp, overall.fp, overall.fn, overall.tn] };
+    };
+
+    it('eval --grid with no node that can: exit 3 before any page, naming the capability', async () => {
+      const r = await evalCounts('none');
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /^grid-run: no node of the grid at http:\/\/127\.0\.0\.1:\d+ can run extensions: none has grid-run:extensions: true in its stereotype/m);
+      assert.equal((await hub.status()).nodes.flatMap((n) => n.sessionIds).length, 0, 'no session was opened');
+    });
+
     it('with both kinds, every site runs on the node that can (the others are refused)', async () => {
       const newNode = `http://127.0.0.1:${(await grid.addNode(1)).port}`;
       await nodesUp(2);
@@ -148,6 +163,12 @@ describe('--extension with real browsers', function () {
       assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
       assert.equal(r.results.length, 3);
       assert.deepEqual([...new Set(r.results.map((x) => x.node))], [newNode], `not on ${oldNode}`);
+    });
+
+    it('eval --grid with both kinds: every page is answered by the extension (sessions on the other node are refused)', async () => {
+      const r = await evalCounts('mixed');
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.deepEqual(r.counts, [2, 0, 0, 1]);
     });
 
     it('an extension that never answers fails its sites with the contract and the timeout named', async () => {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
-import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import { renderNodeConfig, startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
+import { waitFor } from '../../src/grid/wait.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
 import { writeList } from '../helpers/run-outputs.ts';
@@ -114,41 +115,65 @@ function problemsOf(kinds: Hostile[], byId: Map<string, SiteResult>, hostileIds:
   return problems;
 }
 
+// One slot: a page that wedged its browser and kept the slot would leave the run without
+// one, so the sites after it could not run; sessions left behind are checked for too.
+const run = async (grid: LocalGrid, name: string, kinds: Hostile[], siteTimeoutMs = 60_000) => {
+  const servePort = await freePort('127.0.0.1');
+  const { dir, list, ids, hostileIds, after } = await hostileRun(kinds, servePort);
+  const r = await runCli(
+    ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--serve-port', String(servePort), ...timeouts(siteTimeoutMs), '--screenshots', 'none'],
+    { cwd: dir, env },
+  );
+  const expectedCodes = kinds.some((h) => h.allowed.every((s) => s === 'error')) ? [3] : kinds.some((h) => h.allowed.includes('error')) ? [0, 3] : [0];
+  const { byId } = await checkRun(name, { dir, ids, code: r.code, expectedCodes, output: r.stderr + r.stdout });
+  const problems = problemsOf(kinds, byId, hostileIds, after);
+  // Whatever the pages did to their browsers, the run leaves no session behind on the grid.
+  const left = await sessionsLeft(new HttpHubClient(grid.hubUrl));
+  if (left.length) problems.push(`${left.length} session(s) still on the grid after the run: ${left.join(', ')}`);
+  if (problems.length) assert.fail(`${problems.join('\n')}\n${r.stdout.slice(-3000)}`);
+  // Whatever a page did, every attempt ended within the bounds the run was given.
+  for (const x of byId.values()) for (const a of x.attempts) assert.ok(a.durationMs < siteTimeoutMs + 5000, `${x.id} attempt took ${a.durationMs} ms`);
+};
+
 describe('faults: hostile pages', function () {
   this.timeout(900_000);
   let grid: LocalGrid;
   before(async () => {
-    // One slot: a page that wedged its browser and kept the slot would leave the run without
-    // one, so the sites after it could not run; sessions left behind are checked for too.
     grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-faults-grid-')) });
   });
   after(async () => grid?.stop());
 
-  const run = async (name: string, kinds: Hostile[], siteTimeoutMs = 60_000) => {
-    const servePort = await freePort('127.0.0.1');
-    const { dir, list, ids, hostileIds, after } = await hostileRun(kinds, servePort);
-    const r = await runCli(
-      ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--serve-port', String(servePort), ...timeouts(siteTimeoutMs), '--screenshots', 'none'],
-      { cwd: dir, env },
-    );
-    const expectedCodes = kinds.some((h) => h.allowed.every((s) => s === 'error')) ? [3] : kinds.some((h) => h.allowed.includes('error')) ? [0, 3] : [0];
-    const { byId } = await checkRun(name, { dir, ids, code: r.code, expectedCodes, output: r.stderr + r.stdout });
-    const problems = problemsOf(kinds, byId, hostileIds, after);
-    // Whatever the pages did to their browsers, the run leaves no session behind on the grid.
-    const left = await sessionsLeft(new HttpHubClient(grid.hubUrl));
-    if (left.length) problems.push(`${left.length} session(s) still on the grid after the run: ${left.join(', ')}`);
-    if (problems.length) assert.fail(`${problems.join('\n')}\n${r.stdout.slice(-3000)}`);
-    // Whatever a page did, every attempt ended within the bounds the run was given.
-    for (const x of byId.values()) for (const a of x.attempts) assert.ok(a.durationMs < siteTimeoutMs + 5000, `${x.id} attempt took ${a.durationMs} ms`);
-  };
-
   it('never-ending load, dialogs, beforeunload, redirect loop, 10 MB DOM, window.close(), 20 popups, 404, connection refused: the chunk goes on', async () => {
-    await run(`hostile pages (${hostile.length} kinds)`, hostile);
+    await run(grid, `hostile pages (${hostile.length} kinds)`, hostile);
   });
 
   it('a script that loops forever after load: an error within its bounds, and the chunk goes on', async () => {
-    await run('hostile: endless script after load', [
+    await run(grid, 'hostile: endless script after load', [
       { id: 'endless-script', entry: () => ({ url: 'hostile/endless-script.html', expect: { login: true } }), allowed: ['error'] },
     ], 20_000);
+  });
+});
+
+describe('faults: a page that exhausts its renderer\'s memory', function () {
+  this.timeout(900_000);
+  let grid: LocalGrid;
+  before(async () => {
+    // The node's renderers get a 128 MB JavaScript heap, as on a node short of memory, so that
+    // the page's renderer dies of it within seconds (up to 12 s at 256 MB on two busy cores, so
+    // the page has a 30 s load timeout); with V8's default of about 4 GB it thrashes its
+    // collector for a minute first (66 s here) and the page-load timeout ends the site before.
+    grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-faults-oom-')) });
+    const config = (await renderNodeConfig(1)).replace('"--disable-default-apps",', '"--disable-default-apps",\n      "--js-flags=--max-old-space-size=128",');
+    assert.ok(config.includes('--max-old-space-size=128'));
+    await grid.addNode(1, config);
+    const hub = new HttpHubClient(grid.hubUrl);
+    await waitFor(async () => ((await hub.summary()).totalSlots >= 1 ? true : undefined), { what: 'the node with a small renderer heap', timeoutMs: 90_000, intervalMs: 300 });
+  });
+  after(async () => grid?.stop());
+
+  it('the site is an error naming the crash, its session is replaced, and the chunk goes on', async () => {
+    await run(grid, 'hostile: renderer out of memory', [
+      { id: 'memory-hog', entry: () => ({ url: 'hostile/memory-hog.html', timeoutMs: 30000, expect: { login: true } }), allowed: ['error'], message: /the page crashed its browser tab \(renderer\) while loading the page/ },
+    ], 60_000);
   });
 });

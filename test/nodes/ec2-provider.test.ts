@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import { Ec2NodeProvider, type Ec2ProviderOptions } from '../../src/nodes/ec2/provider.ts';
 import { hubEndpoint } from '../../src/nodes/provider.ts';
@@ -32,7 +32,12 @@ function instance(id: string, ip: string, state = 'running', extra: Partial<Inst
 }
 
 describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
-  const ec2 = mockClient(EC2Client);
+  // Stubbed only while this suite runs: ec2-retries.test.ts needs the real send and its retries.
+  let ec2: AwsClientStub<EC2Client>;
+  before(() => {
+    ec2 = mockClient(EC2Client);
+  });
+  after(() => ec2.restore());
   let hub: FakeHub;
   let clock: FakeClock;
   let logs: string[];
@@ -143,30 +148,18 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
     assert.ok(logs.some((l) => /falling back to on-demand/.test(l)));
   });
 
-  it('retries throttled calls with backoff and the same ClientToken', async () => {
-    ec2
-      .on(RunInstancesCommand)
-      .rejectsOnce(awsError('RequestLimitExceeded'))
-      .rejectsOnce(awsError('RequestLimitExceeded'))
-      .resolves({ Instances: [instance('i-3', '10.0.1.3', 'pending')] });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-3', '10.0.1.3')] }] });
-    bootOnSleep(['10.0.1.3']);
-    await provider({ spot: false, retryBaseMs: 500 }).provision(1);
-    const tokens = ec2.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.ClientToken);
-    assert.deepEqual(tokens, ['tok-1-od', 'tok-1-od', 'tok-1-od']);
-    assert.deepEqual(clock.sleeps.slice(0, 2), [500, 1000]);
-  });
-
-  it('gives up on endless throttling with a clear error and terminates whatever the token launched', async () => {
-    ec2.on(RunInstancesCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.'));
+  it('on a call the SDK gave up retrying: no retry on top, a clear error, and whatever the token launched terminated', async () => {
+    // What the SDK's retry strategy throws after its last attempt (test/nodes/ec2-retries.test.ts makes it do so).
+    const gaveUp = Object.assign(awsError('RequestLimitExceeded', 'Request limit exceeded.'), { $metadata: { attempts: 6 } });
+    ec2.on(RunInstancesCommand).rejects(gaveUp);
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-ghost', '10.0.1.9', 'pending')] }] });
     ec2.on(TerminateInstancesCommand).resolves({});
-    await assert.rejects(provider({ spot: false, maxAttempts: 3 }).provision(1), (err: Error) => {
+    await assert.rejects(provider({ spot: false }).provision(1), (err: Error) => {
       assert.ok(err instanceof InfrastructureError);
-      assert.match(err.message, /throttling.*RequestLimitExceeded/);
+      assert.equal(err.message, 'ec2: launching instances: AWS kept throttling the requests (RequestLimitExceeded: Request limit exceeded., after 6 attempts); try again later');
       return true;
     });
-    assert.equal(ec2.commandCalls(RunInstancesCommand).length, 3);
+    assert.equal(ec2.commandCalls(RunInstancesCommand).length, 1);
     const describe = ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input;
     assert.deepEqual(describe.Filters?.[0], { Name: 'client-token', Values: ['tok-1-od'] });
     assert.deepEqual(ec2.commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-ghost'] });

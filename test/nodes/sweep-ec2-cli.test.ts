@@ -3,7 +3,7 @@
 // a live run's and a scale-nodes pool's never.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import { currentOwner } from '../../src/reaper/owner.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -21,7 +21,12 @@ const instance = (id: string, launched: string, owner?: string): Instance => ({
 });
 
 describe('grid-run sweep --provider ec2 (aws-sdk-client-mock)', () => {
-  const ec2 = mockClient(EC2Client);
+  // Stubbed only while this suite runs: ec2-retries.test.ts needs the real send and its retries.
+  let ec2: AwsClientStub<EC2Client>;
+  before(() => {
+    ec2 = mockClient(EC2Client);
+  });
+  after(() => ec2.restore());
   let deadOwner: string;
   const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
   const justNow = () => new Date(Date.now() - 60_000).toISOString();
@@ -50,7 +55,6 @@ describe('grid-run sweep --provider ec2 (aws-sdk-client-mock)', () => {
     });
     ec2.on(TerminateInstancesCommand).resolves({});
   });
-  after(() => ec2.restore());
 
   const terminated = () => ec2.commandCalls(TerminateInstancesCommand).flatMap((c) => c.args[0].input.InstanceIds ?? []).sort();
   const env = { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };

@@ -48,7 +48,9 @@ export function awsErrorKind(err: unknown): AwsErrorKind {
 /** The error a user sees: what failed, the AWS code, and what to do about it. */
 export function explainAwsError(what: string, err: unknown, context: { instanceType?: string; subnet?: string } = {}): Error {
   const code = awsErrorCode(err);
-  const detail = `${code}: ${errorMessage(err)}`;
+  // The SDK's retry middleware records how often it tried; the message says so when it retried.
+  const attempts = (err as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
+  const detail = `${code}: ${errorMessage(err)}${attempts > 1 ? `, after ${attempts} attempts` : ''}`;
   switch (awsErrorKind(err)) {
     case 'credentials':
       return new UsageError(

@@ -1,5 +1,6 @@
 // Grid nodes as EC2 instances that run the node image in Docker (see user-data.ts).
-// The SDK is reached only through `send(command)`, so aws-sdk-client-mock can stand in for AWS.
+// The SDK is reached only through `send(command)`, so aws-sdk-client-mock can stand in for AWS;
+// the client's own retry strategy retries each call (see client.ts).
 import { randomUUID } from 'node:crypto';
 import {
   DescribeInstancesCommand,
@@ -57,9 +58,6 @@ export type Ec2ProviderOptions = {
   runningTimeoutMs?: number;
   readyTimeoutMs?: number;
   drainTimeoutMs?: number;
-  /** Attempts for a throttled call, the first included. */
-  maxAttempts?: number;
-  retryBaseMs?: number;
   /** Seconds between the running-waiter's polls. */
   waiterDelay?: { min: number; max: number };
   newToken?: () => string;
@@ -73,7 +71,7 @@ export class Ec2NodeProvider implements NodeProvider {
   readonly name = 'ec2' as const;
   readonly pool: string;
   readonly #o: Ec2ProviderOptions & Required<Pick<Ec2ProviderOptions,
-    'instanceType' | 'nodePort' | 'nodeAddress' | 'maxLifetimeMinutes' | 'runningTimeoutMs' | 'readyTimeoutMs' | 'drainTimeoutMs' | 'maxAttempts' | 'retryBaseMs' | 'waiterDelay' | 'newToken' | 'clock' | 'log'>>;
+    'instanceType' | 'nodePort' | 'nodeAddress' | 'maxLifetimeMinutes' | 'runningTimeoutMs' | 'readyTimeoutMs' | 'drainTimeoutMs' | 'waiterDelay' | 'newToken' | 'clock' | 'log'>>;
 
   constructor(options: Ec2ProviderOptions) {
     this.pool = checkId('pool', options.pool);
@@ -100,8 +98,6 @@ export class Ec2NodeProvider implements NodeProvider {
       runningTimeoutMs: 300_000,
       readyTimeoutMs: 600_000,
       drainTimeoutMs: 600_000,
-      maxAttempts: 5,
-      retryBaseMs: 1000,
       waiterDelay: { min: 5, max: 15 },
       newToken: () => randomUUID(),
       clock: systemWaitClock,
@@ -230,7 +226,7 @@ export class Ec2NodeProvider implements NodeProvider {
     return nodes;
   }
 
-  /** RunInstances: spot first when asked, on-demand when spot has no capacity; throttling retried with the same token. */
+  /** RunInstances: spot first when asked, on-demand when spot has no capacity; the SDK's retries resend the same token. */
   async #launch(count: number): Promise<Instance[]> {
     const o = this.#o;
     const base = this.launchInput(count);
@@ -268,7 +264,7 @@ export class Ec2NodeProvider implements NodeProvider {
   async #run(input: RunInstancesCommandInput): Promise<Instance[]> {
     let output: RunInstancesCommandOutput;
     try {
-      output = await this.#send('RunInstances', () => this.#o.client.send(new RunInstancesCommand(input)));
+      output = await this.#o.client.send(new RunInstancesCommand(input));
     } catch (err) {
       // A request that failed after AWS acted on it (a lost response, throttled retries
       // giving up) may still have launched something under this token: end it.
@@ -309,9 +305,7 @@ export class Ec2NodeProvider implements NodeProvider {
     const found: Instance[] = [];
     let next: string | undefined;
     do {
-      const page: DescribeInstancesCommandOutput = await this.#send('DescribeInstances', () =>
-        this.#o.client.send(new DescribeInstancesCommand({ Filters: filters, NextToken: next })),
-      ).catch((err: unknown) => {
+      const page: DescribeInstancesCommandOutput = await this.#o.client.send(new DescribeInstancesCommand({ Filters: filters, NextToken: next })).catch((err: unknown) => {
         throw explainAwsError('listing instances', err);
       });
       for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
@@ -325,7 +319,7 @@ export class Ec2NodeProvider implements NodeProvider {
       const batch = ids.slice(i, i + 1000);
       if (batch.length === 0) continue;
       try {
-        await this.#send('TerminateInstances', () => this.#o.client.send(new TerminateInstancesCommand({ InstanceIds: batch })));
+        await this.#o.client.send(new TerminateInstancesCommand({ InstanceIds: batch }));
         this.#o.log(`ec2: terminating ${batch.join(', ')}`);
       } catch (err) {
         if (awsErrorKind(err) === 'not-found') continue;
@@ -343,21 +337,6 @@ export class Ec2NodeProvider implements NodeProvider {
       await this.#terminate(launched.map((i) => i.InstanceId!).filter(Boolean));
     } catch (err) {
       this.#o.log(`ec2: could not check for instances left by a failed launch (${errorMessage(err)}); sweep the pool to be sure`);
-    }
-  }
-
-  /** Retries throttled calls with exponential backoff; everything else is the caller's to explain. */
-  async #send<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const o = this.#o;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (awsErrorKind(err) !== 'throttling' || attempt >= o.maxAttempts) throw err;
-        const delay = o.retryBaseMs * 2 ** (attempt - 1);
-        o.log(`ec2: ${what} throttled (${awsErrorCode(err)}); retry ${attempt} of ${o.maxAttempts - 1} in ${delay} ms`);
-        await o.clock.sleep(delay);
-      }
     }
   }
 
