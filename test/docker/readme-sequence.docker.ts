@@ -83,7 +83,7 @@ describe('scale-nodes finds the event bus of a hub grid up started (real Docker)
   const engine = new DockerodeEngine(process.env);
   const pool = `bus${process.pid}`;
   let dir: string;
-  let taken: Server;
+  let taken: Server | undefined;
 
   after(async () => {
     for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
@@ -94,10 +94,18 @@ describe('scale-nodes finds the event bus of a hub grid up started (real Docker)
   it("when the hub's port minus 2 was taken, nodes still register: the bus is read from the state file", async () => {
     dir = await mkdtemp(join(tmpdir(), 'grid-run-bus-moved-'));
     // Something listens on the hub's port minus 2: grid up moves that bus port elsewhere.
-    taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const port = (taken.address() as AddressInfo).port + 2;
-    assert.ok((await canListen('127.0.0.1', port)) && (await canListen('127.0.0.1', port - 1)), `ports ${port - 1} and ${port} are free`);
+    // The two ports above the taken one must be free; on a busy machine another process may hold
+    // them, so a few ports are tried.
+    let port = 0;
+    for (let tries = 0; tries < 20 && !port; tries++) {
+      taken?.close();
+      const server = createServer();
+      taken = server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const candidate = (server.address() as AddressInfo).port + 2;
+      if ((await canListen('127.0.0.1', candidate)) && (await canListen('127.0.0.1', candidate - 1))) port = candidate;
+    }
+    assert.ok(port, 'found a port with the two above it free');
     const up = await runCli(['grid', 'up', '--nodes', '0', '--port', String(port)], { cwd: dir });
     assert.equal(up.code, 0, up.stderr);
     const status = await runCli(['grid', 'status'], { cwd: dir });
