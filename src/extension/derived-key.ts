@@ -2,14 +2,12 @@
 // packs to the same bytes (and the same extension id) on every run and machine: its sha256 then
 // names the content. The key guards nothing: Chromium installs a .crx from goog:chromeOptions
 // whoever signed it, and CRX3 only wants some RSA signature. Node cannot seed its own key
-// generation, hence this one: primes found by Miller-Rabin over an HMAC-SHA256 stream
-// (0.1-0.7 s of CPU here, once per folder and run).
-import { createHmac, createPrivateKey, type KeyObject } from 'node:crypto';
+// generation, hence this one: candidates drawn from an HMAC-SHA256 stream, tested by OpenSSL's
+// primality test (checkPrimeSync), once per folder and run.
+import { checkPrimeSync, createHmac, createPrivateKey, type KeyObject } from 'node:crypto';
 
 const e = 65537n;
 const primeBits = 1024; // two of them: a 2048-bit modulus, as Chromium's own packer makes
-const rounds = 8; // Miller-Rabin rounds per candidate: a composite passes with odds < 4^-8, far less for random ones
-const smallPrimes = sieve(2000);
 
 /** A 2048-bit RSA private key that is a function of `seed` alone. */
 export function derivedRsaKey(seed: Buffer): KeyObject {
@@ -43,40 +41,9 @@ function findPrime(random: ByteStream): bigint {
   for (;;) {
     // The top two bits set make the product exactly 2048 bits long.
     const candidate = toBigInt(random(primeBits / 8)) | (3n << BigInt(primeBits - 2)) | 1n;
-    if (smallPrimes.some((s) => candidate % s === 0n)) continue;
     if ((candidate - 1n) % e === 0n) continue; // e must be invertible mod p - 1
-    if (isProbablePrime(candidate, random)) return candidate;
+    if (checkPrimeSync(candidate)) return candidate;
   }
-}
-
-function isProbablePrime(n: bigint, random: ByteStream): boolean {
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  witness: for (let i = 0; i < rounds; i++) {
-    const a = 2n + (toBigInt(random(primeBits / 8)) % (n - 3n));
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let r = 1; r < s; r++) {
-      x = (x * x) % n;
-      if (x === n - 1n) continue witness;
-    }
-    return false;
-  }
-  return true;
-}
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  for (let x = exponent; x > 0n; x >>= 1n) {
-    if (x & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-  }
-  return result;
 }
 
 function inverse(a: bigint, m: bigint): bigint {
@@ -89,17 +56,6 @@ function inverse(a: bigint, m: bigint): bigint {
   }
   if (r0 !== 1n) throw new Error('derived key: not invertible'); // unreachable for distinct primes and e checked above
   return ((s0 % m) + m) % m;
-}
-
-function sieve(limit: number): bigint[] {
-  const composite = new Uint8Array(limit);
-  const primes: bigint[] = [];
-  for (let i = 2; i < limit; i++) {
-    if (composite[i]) continue;
-    primes.push(BigInt(i));
-    for (let j = i * i; j < limit; j += i) composite[j] = 1;
-  }
-  return primes;
 }
 
 function toBigInt(bytes: Buffer): bigint {
