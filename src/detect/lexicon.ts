@@ -129,6 +129,10 @@ export const SIGNUP = lexicon([
 /** Password reset, recovery or change. */
 export const RECOVERY = lexicon([
   'forgot', 'forgotten', 'reset', 'recover', 'recovery', 'lost password', 'change password', 'new password',
+  // the same run together in a form's id or action (`?action=lostpassword`)
+  'lostpassword', 'forgotpassword', 'resetpassword', 'passwordreset', 'recoverpassword',
+  'mot de passe perdu', 'nouveau mot de passe', 'neues passwort', 'contrasena perdida', 'nueva contrasena',
+  'senha perdida', 'perdeu a senha', 'perdeu sua senha', 'nova senha', 'password dimenticata', 'nuova password',
   'mot de passe oublie', 'reinitialiser', 'reinitialisation', 'passwort vergessen', 'zurucksetzen', 'kennwort vergessen',
   'olvidaste', 'olvido', 'restablecer', 'recuperar', 'esqueceu', 'esqueci', 'redefinir', 'dimenticato', 'recupera',
   'wachtwoord vergeten', 'glomt', 'glemt', 'unohtunut', 'nie pamietasz', 'zapomniales', 'zapomenute', 'zabudnute',

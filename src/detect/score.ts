@@ -232,7 +232,9 @@ export function scoreGroup(g: Group): GroupVerdict {
     else if (!loginControl) add(-2, 'no-next-button');
     // "Create account" offered as a link beside the box says the box itself is for members.
     if (g.controls.some((c, i) => !submitsHere(c) && SIGNUP.test(controlTexts[i]!)) || signupLinkAfter(g.container)) add(1, 'sign-up-link-beside');
-    if (RECOVERY.test(words) || RECOVERY.test(heading) || controlTexts.some((ct) => RECOVERY.test(ct))) add(-4, 'recovery');
+    // A page titled "Lost password" asks for the account's name to send a reset, not to sign in.
+    const recoveryTitle = RECOVERY.test(normalize(g.container.ownerDocument.title));
+    if (recoveryTitle || RECOVERY.test(words) || RECOVERY.test(heading) || controlTexts.some((ct) => RECOVERY.test(ct))) add(-4, 'recovery');
     if (NEWSLETTER.test(words) || NEWSLETTER.test(heading) || NEWSLETTER.test(ft)) add(-3, 'newsletter-field');
   }
 
