@@ -228,8 +228,12 @@ export function scoreGroup(g: Group): GroupVerdict {
     // The page's title names the step even when the box has a heading of its own.
     if (!loginControl && (titleSaysLogin(g.container.ownerDocument) || (purpose === 'login' && !loginHeading))) add(1.5, 'login-page');
     if (!loginControl && !loginHeading && !loginName && !remember && purpose !== 'login') add(-4, 'no-login-words');
+    const pageSaysLogin = titleSaysLogin(g.container.ownerDocument) || purpose === 'login';
     if (g.controls.some((c, i) => NEXT.test(controlTexts[i]!) && !SIGNUP.test(controlLabel(c.el)))) add(1.5, 'next-button');
     else if (!loginControl) add(-2, 'no-next-button');
+    // A first sign-in step goes on with "Next" or stands under a sign-in heading or title; a
+    // one-field "Log in" box with neither sits beside the page's content (a subscriber check).
+    else if (!loginHeading && !pageSaysLogin) add(-1.5, 'no-sign-in-step');
     // "Create account" offered as a link beside the box says the box itself is for members.
     if (g.controls.some((c, i) => !submitsHere(c) && SIGNUP.test(controlTexts[i]!)) || signupLinkAfter(g.container)) add(1, 'sign-up-link-beside');
     // A page titled "Lost password" asks for the account's name to send a reset, not to sign in.
