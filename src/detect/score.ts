@@ -7,7 +7,7 @@ import {
   RECOVERY, REMEMBER, SEARCH, SIGNUP, USERNAME, normalize, type Lexicon,
 } from './lexicon.ts';
 import { controlLabel, controlText, fieldText, ownText } from './text.ts';
-import { isVisible } from './visibility.ts';
+import { imageButtonWithoutPicture, isVisible } from './visibility.ts';
 
 type Scored<T> = { item: T; score: number };
 
@@ -312,7 +312,7 @@ function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
         s += ++after === 1 ? 2 : 1;
       } else s -= 3;
     }
-    c.visible = isVisible(el);
+    c.visible = isVisible(el) || imageButtonWithoutPicture(el);
     // A hidden control is not usable now, but in a group that is hidden as a whole all are.
     if (!c.visible) s -= last && !last.visible ? 2 : 6;
     if (!best || s > best.score) best = { item: c, score: s };
