@@ -154,6 +154,8 @@ export const REMEMBER = lexicon([
   'ricordami', 'mantieni', 'onthoud', 'ingelogd blijven', 'kom ihag', 'husk mig', 'husk meg', 'muista minut', 'zapamietaj',
   'zapamatovat', 'emlekezz', 'beni hatirla', 'запомнить', 'запомни', 'ログイン状態を保持', '次回から', '记住', '記住',
   '로그인 상태 유지', 'تذكرني', 'मुझे याद रखें',
+  // "remember my user name / customer number" beside the one field of a bank's first step
+  'merken', 'benutzername speichern', 'lembrar meu', 'ricorda il mio', 'se souvenir de mon', 'idを保存', 'id保存', '아이디 저장',
 ]);
 
 export const SEARCH = lexicon([

@@ -224,6 +224,7 @@ export function scoreGroup(g: Group): GroupVerdict {
     else add(-3, 'no-username-field');
     const loginHeading = heading !== '' && LOGIN.test(heading);
     const loginName = words !== '' && LOGIN.test(words);
+    // Offering to remember the account's name says the box is for members, whatever its heading.
     const remember = checks.some((c) => REMEMBER.test(fieldText(c.el)));
     // The page's title names the step even when the box has a heading of its own.
     if (!loginControl && (titleSaysLogin(g.container.ownerDocument) || (purpose === 'login' && !loginHeading))) add(1.5, 'login-page');
