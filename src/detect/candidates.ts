@@ -179,18 +179,31 @@ function collectControls(g: Group): void {
   // Buttons first: a form around a whole page holds hundreds of links before its one button.
   g.container.querySelectorAll(SUBMIT_LIKE).forEach(add);
   g.container.querySelectorAll(CONTROL_SELECTOR).forEach(add);
+  // A form's buttons are the ones the browser submits it with, wherever the markup put them:
+  // in table layouts the parser closes a <form> at once, and its fields and button follow it.
+  if (g.form && g.container === g.form) {
+    for (const el of Array.from(g.form.elements)) if (el.matches('button, input[type=submit], input[type=image]')) add(el);
+  }
   if (g.form && g.form.id) {
     const root = g.scope.root;
     root.querySelectorAll(`[form="${CSS.escape(g.form.id)}"]`).forEach((el) => {
       if (el.matches('button, input[type=submit], input[type=image]')) add(el);
     });
   }
-  // The button of a formless group, or of one part of a page-wide form, often sits just after it.
-  if (g.container !== g.form && !g.controls.some((c) => c.el.matches(SUBMIT_LIKE))) {
-    let sib = g.container.nextElementSibling;
-    for (let n = 0; sib && n < 3; n++, sib = sib.nextElementSibling) {
-      if (sib.matches('button, input[type=submit], input[type=image], a, [role=button]')) add(sib);
-      sib.querySelectorAll('button, input[type=submit], input[type=image], [role=button]').forEach(add);
+  // The button of a group that shows none often sits just after it: a formless group's, one
+  // part of a page-wide form's, or the button row a script submits a form from (after the
+  // form, or after the box that holds only the form).
+  // A hidden submit input (there for the Enter key) is not the button people click.
+  if (!g.controls.some((c) => c.el.matches(SUBMIT_LIKE) && isVisible(c.el))) {
+    const parent = g.container.parentElement;
+    const starts = [g.container];
+    if (g.container === g.form && parent && !isBoundary(parent) && parent.querySelectorAll('form').length === 1) starts.push(parent);
+    for (const start of starts) {
+      let sib = start.nextElementSibling;
+      for (let n = 0; sib && n < 3; n++, sib = sib.nextElementSibling) {
+        if (sib.matches('button, input[type=submit], input[type=image], a, [role=button]')) add(sib);
+        sib.querySelectorAll('button, input[type=submit], input[type=image], [role=button]').forEach(add);
+      }
     }
   }
   // Nested clickables are one control: an <input> inside an <a> or a styled <div> is the

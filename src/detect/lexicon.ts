@@ -129,6 +129,10 @@ export const SIGNUP = lexicon([
 /** Password reset, recovery or change. */
 export const RECOVERY = lexicon([
   'forgot', 'forgotten', 'reset', 'recover', 'recovery', 'lost password', 'change password', 'new password',
+  // the same run together in a form's id or action (`?action=lostpassword`)
+  'lostpassword', 'forgotpassword', 'resetpassword', 'passwordreset', 'recoverpassword',
+  'mot de passe perdu', 'nouveau mot de passe', 'neues passwort', 'contrasena perdida', 'nueva contrasena',
+  'senha perdida', 'perdeu a senha', 'perdeu sua senha', 'nova senha', 'password dimenticata', 'nuova password',
   'mot de passe oublie', 'reinitialiser', 'reinitialisation', 'passwort vergessen', 'zurucksetzen', 'kennwort vergessen',
   'olvidaste', 'olvido', 'restablecer', 'recuperar', 'esqueceu', 'esqueci', 'redefinir', 'dimenticato', 'recupera',
   'wachtwoord vergeten', 'glomt', 'glemt', 'unohtunut', 'nie pamietasz', 'zapomniales', 'zapomenute', 'zabudnute',
@@ -150,6 +154,8 @@ export const REMEMBER = lexicon([
   'ricordami', 'mantieni', 'onthoud', 'ingelogd blijven', 'kom ihag', 'husk mig', 'husk meg', 'muista minut', 'zapamietaj',
   'zapamatovat', 'emlekezz', 'beni hatirla', 'запомнить', 'запомни', 'ログイン状態を保持', '次回から', '记住', '記住',
   '로그인 상태 유지', 'تذكرني', 'मुझे याद रखें',
+  // "remember my user name / customer number" beside the one field of a bank's first step
+  'merken', 'benutzername speichern', 'lembrar meu', 'ricorda il mio', 'se souvenir de mon', 'idを保存', 'id保存', '아이디 저장',
 ]);
 
 export const SEARCH = lexicon([

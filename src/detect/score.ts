@@ -7,7 +7,7 @@ import {
   RECOVERY, REMEMBER, SEARCH, SIGNUP, USERNAME, normalize, type Lexicon,
 } from './lexicon.ts';
 import { controlLabel, controlText, fieldText, ownText } from './text.ts';
-import { isVisible } from './visibility.ts';
+import { imageButtonWithoutPicture, isVisible } from './visibility.ts';
 
 type Scored<T> = { item: T; score: number };
 
@@ -224,15 +224,22 @@ export function scoreGroup(g: Group): GroupVerdict {
     else add(-3, 'no-username-field');
     const loginHeading = heading !== '' && LOGIN.test(heading);
     const loginName = words !== '' && LOGIN.test(words);
+    // Offering to remember the account's name says the box is for members, whatever its heading.
     const remember = checks.some((c) => REMEMBER.test(fieldText(c.el)));
     // The page's title names the step even when the box has a heading of its own.
     if (!loginControl && (titleSaysLogin(g.container.ownerDocument) || (purpose === 'login' && !loginHeading))) add(1.5, 'login-page');
     if (!loginControl && !loginHeading && !loginName && !remember && purpose !== 'login') add(-4, 'no-login-words');
+    const pageSaysLogin = titleSaysLogin(g.container.ownerDocument) || purpose === 'login';
     if (g.controls.some((c, i) => NEXT.test(controlTexts[i]!) && !SIGNUP.test(controlLabel(c.el)))) add(1.5, 'next-button');
     else if (!loginControl) add(-2, 'no-next-button');
+    // A first sign-in step goes on with "Next" or stands under a sign-in heading or title; a
+    // one-field "Log in" box with neither sits beside the page's content (a subscriber check).
+    else if (!loginHeading && !pageSaysLogin) add(-1.5, 'no-sign-in-step');
     // "Create account" offered as a link beside the box says the box itself is for members.
     if (g.controls.some((c, i) => !submitsHere(c) && SIGNUP.test(controlTexts[i]!)) || signupLinkAfter(g.container)) add(1, 'sign-up-link-beside');
-    if (RECOVERY.test(words) || RECOVERY.test(heading) || controlTexts.some((ct) => RECOVERY.test(ct))) add(-4, 'recovery');
+    // A page titled "Lost password" asks for the account's name to send a reset, not to sign in.
+    const recoveryTitle = RECOVERY.test(normalize(g.container.ownerDocument.title));
+    if (recoveryTitle || RECOVERY.test(words) || RECOVERY.test(heading) || controlTexts.some((ct) => RECOVERY.test(ct))) add(-4, 'recovery');
     if (NEWSLETTER.test(words) || NEWSLETTER.test(heading) || NEWSLETTER.test(ft)) add(-3, 'newsletter-field');
   }
 
@@ -306,7 +313,7 @@ function pickSubmit(g: Group, last: Field | null): Scored<Control> | null {
         s += ++after === 1 ? 2 : 1;
       } else s -= 3;
     }
-    c.visible = isVisible(el);
+    c.visible = isVisible(el) || imageButtonWithoutPicture(el);
     // A hidden control is not usable now, but in a group that is hidden as a whole all are.
     if (!c.visible) s -= last && !last.visible ? 2 : 6;
     if (!best || s > best.score) best = { item: c, score: s };

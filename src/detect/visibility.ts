@@ -22,6 +22,18 @@ export function isVisible(el: Element): boolean {
   return true;
 }
 
+/**
+ * An image button whose picture did not load (a saved page without its images) has no size,
+ * yet the page shows it: only the author's hiding (display, visibility, hidden) says otherwise.
+ */
+export function imageButtonWithoutPicture(el: Element): boolean {
+  if (el.localName !== 'input' || (el.getAttribute('type') || '').toLowerCase() !== 'image') return false;
+  const rect = el.getBoundingClientRect();
+  if (rect.width >= 3 && rect.height >= 3) return false;
+  if (typeof el.checkVisibility === 'function' && !el.checkVisibility({ visibilityProperty: true })) return false;
+  return el.hasAttribute('src') && !el.closest('[aria-hidden="true"], [hidden], [inert]');
+}
+
 /** Class names that hide a box, or make it a drop-down menu shown only on hover or click. */
 const TUCKED_CLASS = /^(hidden|hide|is-hidden|d-none|invisible|hidden_elem|submenu|sub-menu|is-dropdown-submenu|dropdown-menu|dropdown-content)$/;
 const OPENED_CLASS = /^(show|shown|open|opened|is-open|active|is-active|in|expanded|js-dropdown-active)$/;

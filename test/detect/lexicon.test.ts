@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 // Matching is done on NFKD text: Hangul syllables and kana with voicing marks are compared decomposed.
-import { LOGIN, NEXT, SIGNUP, USERNAME, joinSpacedLetters, normalize } from '../../src/detect/lexicon.ts';
+import { LOGIN, NEXT, RECOVERY, REMEMBER, SIGNUP, USERNAME, joinSpacedLetters, normalize } from '../../src/detect/lexicon.ts';
 
 describe('lexicon: text as people write it', () => {
   const reads: [string, string][] = [
@@ -39,5 +39,9 @@ describe('lexicon: text as people write it', () => {
     assert.equal(USERNAME.find(normalize('Número de cliente')), 'numero de cliente');
     assert.equal(USERNAME.find(normalize('E-posta adresi')), 'e posta');
     assert.equal(NEXT.find(normalize('Selanjutnya')), 'selanjutnya');
+    assert.equal(RECOVERY.find(normalize('/wp-login.php?action=lostpassword')), 'lostpassword');
+    assert.equal(RECOVERY.find(normalize('Obter nova senha')), 'nova senha');
+    assert.equal(REMEMBER.find(normalize('Anmeldenamen merken')), 'merken');
+    assert.equal(REMEMBER.find(normalize('Recordar mi número de cliente')), 'recordar mi');
   });
 });
