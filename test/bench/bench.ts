@@ -1,7 +1,10 @@
 // `npm run bench`: grid-run against the physical limit and a naive peer, on one local grid and
 // one site list, plus the reset question of issue 4, what one WebDriver or DevTools command
-// costs, a scheduler simulation and the CLI's memory at 10,000 sites. Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
-// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--skip browsers,peer,reset,profile,calls,detector,extension,sim,memory,report]
+// costs, a scheduler simulation, the CLI's memory at 10,000 sites, the CLI's own CPU per site
+// against the real grid (cli-cpu) and the CLI alone at 100,000 sites over 1,000 instant
+// sessions (cli-scale). Usage: node test/bench/bench.ts [--reps 3] [--nodes 2] [--slots 2]
+// [--sites LIST]... [--min-sites 200] [--max-sites N] [--page-delay MS] [--cpu-sites 100] [--scale-sites 100000] [--scale-sessions 1000]
+// [--skip browsers,peer,cli-cpu,reset,profile,calls,detector,extension,sim,memory,cli-scale,report]
 // [--only PART,...] [--report-sites 10000] (`--skip peer` leaves out the slowest arm, for a quick grid-run / limit check;
 // `--only report` measures the HTML report at 10,000 sites and nothing else).
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -20,6 +23,7 @@ import { benchSites } from './sites.ts';
 import { reportBench, reportMedians } from './report.ts';
 import { defaultSim, policyLabels, simulate, workload, type PolicyName } from './simulate.ts';
 import { fmt, median, percentile, table } from './stats.ts';
+import { cliScale, scaleLines } from './cli-scale.ts';
 import { Builder } from 'selenium-webdriver';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { loadExtensions } from '../../src/extension/load.ts';
@@ -40,6 +44,8 @@ type ArmRun = {
   /** grid-run: the mean over its sessions of the time from the session's first site to the run's last site ending. */
   workingMs?: number;
   load?: number;
+  /** grid-run: the CLI process's own CPU time (user + system), not the grid's. */
+  cpuMs?: number;
 };
 
 const { values } = parseArgs({
@@ -57,10 +63,13 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     only: { type: 'string' },
     'report-sites': { type: 'string', default: '10000' },
+    'cpu-sites': { type: 'string', default: '100' },
+    'scale-sites': { type: 'string', default: '100000' },
+    'scale-sessions': { type: 'string', default: '1000' },
     out: { type: 'string' },
   },
 });
-const PARTS = ['browsers', 'limit', 'grid-run', 'peer', 'reset', 'profile', 'calls', 'detector', 'extension', 'sim', 'memory', 'report'];
+const PARTS = ['browsers', 'limit', 'grid-run', 'peer', 'cli-cpu', 'reset', 'profile', 'calls', 'detector', 'extension', 'sim', 'memory', 'cli-scale', 'report'];
 const only = values.only?.split(',').filter(Boolean);
 const skip = new Set(only ? PARTS.filter((p) => !only.includes(p)) : values.skip.split(',').filter(Boolean));
 const reps = Number(values.reps);
@@ -81,9 +90,10 @@ log(`outputs and logs: ${out}`);
 const record: Record<string, unknown> = { startedAt: new Date().toISOString(), loadAtStart, cores: cpus().length };
 const targets: string[] = [];
 
-if (['browsers', 'reset', 'profile', 'calls', 'detector', 'extension'].some((part) => !skip.has(part))) await browserArms();
+if (['browsers', 'cli-cpu', 'reset', 'profile', 'calls', 'detector', 'extension'].some((part) => !skip.has(part))) await browserArms();
 if (!skip.has('sim')) simulation();
 if (!skip.has('memory')) await memory();
+if (!skip.has('cli-scale')) await scale();
 if (!skip.has('report')) await htmlReport();
 
 const loadAtEnd = loadavg();
@@ -148,6 +158,7 @@ async function browserArms(): Promise<void> {
       record.arms = runs;
       printArms(runs, list.sites.length);
     }
+    if (!skip.has('cli-cpu')) await cliCpuArm(grid.hubUrl, idle);
     if (!skip.has('reset')) {
       await idle();
       await resetArm(grid.hubUrl, list.listFile, Number(values['reset-sites'] ?? list.distinct));
@@ -199,12 +210,55 @@ async function gridRunArm(hubUrl: string, listFile: string, rep: number, extra: 
     sites: results.results.length,
     sessions: results.summary.sessionsCreated,
     peakRssMb: child.peakRssMb,
+    cpuMs: child.cpuMs,
     ok: results.results.filter((r) => r.status === 'passed' || r.status === 'failed').length,
     errors: results.results.filter((r) => r.status === 'error').length,
     dispatchMs: results.summary.wallMs,
     workingMs: workingSpan(results.results),
     results: results.results,
   };
+}
+
+/**
+ * Issue 16: the CLI's own CPU time per additional site against the real grid, as the difference
+ * between runs of 3N and N sites (start-up, plan and reports cancel out), and what is left of a
+ * run of N as the fixed part. Only the CLI process's CPU counts (its getrusage), not the grid's.
+ */
+async function cliCpuArm(hubUrl: string, idle: () => Promise<unknown>): Promise<void> {
+  const n = Number(values['cpu-sites']);
+  const dir = join(out, 'cli-cpu');
+  await mkdir(dir, { recursive: true });
+  const lists = values.sites?.length ? values.sites : [join(repo, 'sites')];
+  const big = await benchSites({ lists, cwd: process.cwd(), minSites: 3 * n, maxSites: 3 * n, dir, name: `sites-${3 * n}.json` });
+  try {
+    const small = join(dir, `sites-${n}.json`);
+    await writeFile(small, JSON.stringify((JSON.parse(await readFile(big.listFile, 'utf8')) as unknown[]).slice(0, n), null, 1) + '\n');
+    const cpu: Record<number, number[]> = { [n]: [], [3 * n]: [] };
+    const walls: Record<number, number[]> = { [n]: [], [3 * n]: [] };
+    const cpuReps = Math.max(1, Math.min(reps, 2));
+    for (let rep = 1; rep <= cpuReps; rep++) {
+      for (const [size, file] of [[n, small], [3 * n, big.listFile]] as const) {
+        await idle();
+        const run = await gridRunArm(hubUrl, file, rep, { name: `cli-cpu-${size}`, errorsAllowed: true });
+        cpu[size]!.push(run.cpuMs!);
+        walls[size]!.push(run.wallMs);
+        note(`cli-cpu rep ${rep}, ${size} sites: CLI CPU ${fmt(run.cpuMs! / 1000)} s, wall ${fmt(run.wallMs, 's')}, ${run.errors} errors (load ${loadavg()[0]!.toFixed(2)})`);
+      }
+    }
+    const version = await runChild(join(repo, 'bin/grid-run.js'), ['--version'], { cwd: dir, log: join(dir, 'version.log') });
+    const perSite = (median(cpu[3 * n]!) - median(cpu[n]!)) / (2 * n);
+    const fixed = median(cpu[n]!) - n * perSite;
+    record.cliCpu = { n, cpuMs: cpu, wallMs: walls, perSiteMs: perSite, fixedMs: fixed, versionCpuMs: version.cpuMs, load: loadavg() };
+    log('');
+    log(`## The CLI's own CPU per site against the real grid (issue 16): \`grid-run run --grid HUB\` on ${n} and ${3 * n} sites, ${slots} slots, ${cpuReps} interleaved repetition(s), medians`);
+    log("CPU of the CLI process only (user + system from its getrusage at exit; not the hub's, nodes' or browsers'), with its default reporters and CI=true");
+    log(table(['sites', 'CLI CPU per run', 'wall per run'], [n, 3 * n].map((size) => [String(size), cpu[size]!.map((ms) => `${fmt(ms / 1000)} s`).join(' / '), walls[size]!.map((ms) => fmt(ms, 's')).join(' / ')])));
+    log(`per additional site: (CPU(${3 * n}) - CPU(${n})) / ${2 * n} = ${fmt(perSite)} ms (target <= 3); fixed per run: CPU(${n}) - ${n} x per-site = ${fmt(fixed / 1000)} s (target <= 0.6 s); \`grid-run --version\` alone: ${fmt((version.cpuMs ?? Number.NaN) / 1000)} s`);
+    targets.push(`CLI CPU per additional site against the real grid <= 3 ms: ${fmt(perSite)} ms ${perSite <= 3 ? 'MET' : 'MISSED'}`);
+    targets.push(`CLI fixed CPU per run <= 0.6 s: ${fmt(fixed / 1000)} s ${fixed <= 600 ? 'MET' : 'MISSED'}`);
+  } finally {
+    await big.server.close();
+  }
 }
 
 /**
@@ -435,6 +489,16 @@ async function htmlReport(): Promise<void> {
   targets.push(`HTML report painted within 2 s at ${sites} sites: ${fmt(m.paintedMs)} ms ${m.paintedMs <= 2000 ? 'MET' : 'MISSED'}`);
   targets.push(`HTML report filter within 200 ms: slowest filter's median ${fmt(m.filterMs)} ms ${m.filterMs <= 200 ? 'MET' : 'MISSED'}`);
   targets.push(`HTML report under 4 MB at ${sites} passing sites: ${fmt(r.bytes / 2 ** 20)} MB ${r.bytes < 4 * 2 ** 20 ? 'MET' : 'MISSED'}`);
+}
+
+async function scale(): Promise<void> {
+  const r = await cliScale({ repo, dir: join(out, 'cli-scale'), sites: Number(values['scale-sites']), sessions: Number(values['scale-sessions']) });
+  record.cliScale = r;
+  log('');
+  for (const line of scaleLines(r)) log(line);
+  targets.push(`CLI peak RSS <= 400 MB at ${r.sites} sites over ${r.sessions} instant sessions: ${fmt(r.peakRssMb, 'MB')} ${r.peakRssMb <= 400 ? 'MET' : 'MISSED'}`);
+  targets.push(`no event-loop stall over 100 ms at ${r.sessions} sessions: longest ${fmt(r.maxLoopDelayMs)} ms (${fmt(r.maxLoopDelayRunningMs)} ms while the sessions ran) ${r.maxLoopDelayMs <= 100 ? 'MET' : r.maxLoopDelayRunningMs <= 100 ? 'MET while the sessions ran, MISSED at start-up or the end' : 'MISSED'}`);
+  targets.push(`progress line kept updating at ${r.sites} sites: ${r.progressLines} lines, longest gap ${fmt(r.longestProgressGapMs / 1000)} s ${r.progressLines >= 2 ? 'MET' : 'MISSED'}`);
 }
 
 async function memory(): Promise<void> {

@@ -13,7 +13,7 @@ type Server = Pick<StaticServer, 'url' | 'close'>;
 
 export type BenchSites = { sites: Site[]; listFile: string; server: Server; distinct: number };
 
-export async function benchSites(options: { lists: string[]; cwd: string; minSites: number; maxSites?: number; dir: string; delayMs?: number }): Promise<BenchSites> {
+export async function benchSites(options: { lists: string[]; cwd: string; minSites: number; maxSites?: number; dir: string; delayMs?: number; name?: string }): Promise<BenchSites> {
   const loaded = await loadSiteLists(options.lists, { cwd: options.cwd });
   const files = await startStaticServer({ host: '127.0.0.1' });
   let resolved = files.resolve(loaded);
@@ -33,7 +33,7 @@ export async function benchSites(options: { lists: string[]; cwd: string; minSit
     }
     if (options.maxSites !== undefined && sites.length >= options.maxSites) break;
   }
-  const listFile = join(options.dir, 'bench-sites.json');
+  const listFile = join(options.dir, options.name ?? 'bench-sites.json');
   const entries = sites.map((s) => ({ id: s.id, url: s.url, locale: s.locale, tags: s.tags, expect: s.expect, steps: s.steps.length ? s.steps : undefined, timeoutMs: s.timeoutMs }));
   await writeFile(listFile, JSON.stringify(entries, null, 1) + '\n');
   return { sites, listFile, server, distinct: resolved.length };
