@@ -5,8 +5,10 @@
 // too, so that the bench can show what a site costs in commands): the hub's /status and
 // GraphQL, new session, timeouts, navigate, execute script (a canned detection that meets the
 // site's expectation), window handle, DevTools through WebDriver, delete session, and the
-// session's DevTools WebSocket at `/session/<id>/se/cdp` for the reset, without compression.
+// session's DevTools WebSocket at `/session/<id>/se/cdp` for the reset, with per-message
+// compression when the client offers it, as Chromium's DevTools server and the hub accept it.
 import { createHash, randomUUID } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -98,19 +100,21 @@ export async function startFakeWebDriver(options: { nodes: number; slotsPerNode:
   });
   server.on('connection', () => connections++);
   server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy()); // a client gone without a close frame
     count(`WS ${(req.url ?? '/').replace(/\/session\/[^/]+/, '/session/:id')}`);
     const sessionId = (req.url ?? '').split('/')[2] ?? '';
     if (!sessions.has(sessionId)) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}${wsGuid}`).digest('base64');
-    // No Sec-WebSocket-Extensions in the answer: no per-message compression.
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const deflate = /permessage-deflate/.test(String(req.headers['sec-websocket-extensions'] ?? ''));
+    const extensions = deflate ? 'Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n' : '';
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${extensions}\r\n`);
     socket.setNoDelay(true);
     readFrames(socket, (message) => {
       const command = JSON.parse(message) as { id: number; method: string };
       count(`CDP ${command.method}`);
       const result =
         command.method === 'Target.getTargets' ? { targetInfos: [{ targetId: `W-${sessionId}`, type: 'page' }] } : command.method === 'Target.attachToTarget' ? { sessionId: `P-${sessionId}` } : {};
-      socket.write(frame(JSON.stringify({ id: command.id, result })));
+      socket.write(frame(JSON.stringify({ id: command.id, result }), deflate));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -173,16 +177,19 @@ function readFrames(socket: Socket, onMessage: (text: string) => void): void {
       for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i % 4]!;
       buffered = buffered.subarray(offset + 4 + length);
       if (opcode === 0x8) return void socket.end(Buffer.from([0x88, 0]));
+      // The clients here send uncompressed frames (undici's WebSocket compresses nothing it sends).
       if (opcode === 0x1) onMessage(payload.toString('utf8'));
     }
   });
-  socket.on('error', () => socket.destroy());
 }
 
-/** One unmasked server-to-client text frame. */
-function frame(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
-  const head = payload.length < 126 ? Buffer.from([0x81, payload.length]) : Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff]);
+/** One unmasked server-to-client text frame; compressed (RSV1, RFC 7692) when negotiated. */
+function frame(text: string, deflate: boolean): Buffer {
+  const raw = Buffer.from(text, 'utf8');
+  // A compressed message is the deflate stream without its final empty block's 00 00 ff ff.
+  const payload = deflate ? (deflateRawSync(raw, { finishFlush: 2 }) as Buffer).subarray(0, -4) : raw;
+  const first = deflate ? 0xc1 : 0x81;
+  const head = payload.length < 126 ? Buffer.from([first, payload.length]) : Buffer.from([first, 126, payload.length >> 8, payload.length & 0xff]);
   if (payload.length > 0xffff) throw new Error('frame too long for the fake grid');
   return Buffer.concat([head, payload]);
 }
