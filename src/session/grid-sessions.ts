@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pTimeout from 'p-timeout';
 import { Builder, Capabilities, type WebDriver } from 'selenium-webdriver';
 import type { GridNode, HubClient } from '../grid/hub-client.ts';
+import { SharedStatus } from '../grid/shared-status.ts';
 import type { Session, SessionFactory } from '../dispatch/session.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgsFor, extensionsCapability } from './chrome-flags.ts';
@@ -42,10 +43,12 @@ export function gridCapabilities(extraArgs: string[] = [], extensions: readonly 
 
 export class GridSessionFactory implements SessionFactory {
   readonly #options: GridSessionOptions;
+  readonly #status: SharedStatus;
   #lost = 0;
 
   constructor(options: GridSessionOptions) {
     this.#options = options;
+    this.#status = new SharedStatus(options.hub);
   }
 
   /**
@@ -88,7 +91,7 @@ export class GridSessionFactory implements SessionFactory {
           const session = await driver.getSession();
           const caps = await driver.getCapabilities();
           const id = session.getId();
-          const node = await locateNode(hub, id);
+          const node = await locateNode(this.#status, id);
           if (this.#options.extensions?.length && !node?.allowsExtensions) {
             // The grid's slot matcher compares only the capabilities a stereotype has, so a node
             // without grid-run:extensions takes the request too, and its Chromium would run the
@@ -154,9 +157,9 @@ async function removeDeadNodes(hub: HubClient): Promise<void> {
 const refusedAtMost = 16;
 
 /** The node holding `sessionId`, from the hub's /status. */
-async function locateNode(hub: HubClient, sessionId: string): Promise<GridNode | undefined> {
+async function locateNode(hub: SharedStatus, sessionId: string): Promise<GridNode | undefined> {
   try {
-    const status = await hub.status();
+    const status = await hub.fresh();
     return status.nodes.find((n) => n.sessionIds.includes(sessionId));
   } catch {
     return undefined;

@@ -99,7 +99,7 @@ if (!skip.has('report')) await htmlReport();
 const loadAtEnd = loadavg();
 if (targets.length) {
   log('');
-  log('## Targets (issues 6 and 13)');
+  log('## Targets (issues 6, 13 and 16)');
   for (const line of targets) log(`- ${line}`);
 }
 log('');
@@ -192,7 +192,7 @@ async function loopArm(arm: 'limit' | 'peer', hubUrl: string, listFile: string, 
     peakRssMb: child.peakRssMb,
     ok: report.detected,
     errors: report.errors.length,
-    note: report.openMs !== undefined ? `sessions opened in ${fmt(report.openMs, 's')} before the clock` : undefined,
+    note: report.openMs !== undefined ? `sessions opened in ${fmt(report.openMs, 's')}, inside the clock` : undefined,
   };
 }
 
@@ -307,7 +307,7 @@ async function detectorArms(hubUrl: string, listFile: string, idle: () => Promis
 
 /**
  * The slots' mean working span: from each session's first site to the last site of the run.
- * This is what the limit's clock sees of its own run, whose sessions are all open at its start.
+ * This is what the limit's clock saw of its own run in issue 6, when its sessions opened before it.
  */
 function workingSpan(results: SiteResult[]): number {
   const firstStart = new Map<string, number>();
@@ -325,7 +325,7 @@ function printArms(runs: Record<ArmName, ArmRun[]>, sites: number): void {
   const med = (arm: ArmName, key: keyof ArmRun) => median(runs[arm].map((r) => r[key] as number).filter((v) => v !== undefined));
   log('');
   log(`## Throughput: ${sites} sites, ${slots} slots, ${reps} interleaved repetitions (limit, grid-run, peer, ...), medians`);
-  log('limit: one session per slot opened before the clock; navigate + steps + detector script; even round-robin split; no judging, screenshots, resets or reports');
+  log('limit: one session per slot, all opened at once inside the clock (as any runner must); navigate + steps + detector script; even round-robin split; no judging, screenshots, resets or reports');
   log('grid-run: `node bin/grid-run.js run --grid HUB --sites LIST` as a child process, timed from spawn to exit (start-up, plan, sessions, detection + judging, screenshots of failed sites, reset, JUnit, results.json, HTML)');
   log('peer: one new session per site (open, navigate, steps, detector script, quit), the same number of workers taking sites from one queue');
   const rows = (['limit', 'grid-run', 'peer'] as const).filter((arm) => runs[arm].length > 0).map((arm) => {
@@ -337,13 +337,16 @@ function printArms(runs: Record<ArmName, ArmRun[]>, sites: number): void {
   const limit = med('limit', 'wallMs');
   const gridRun = med('grid-run', 'wallMs');
   const peer = med('peer', 'wallMs');
-  log(`grid-run / limit = ${fmt(gridRun / limit, 'x')} (target <= 1.10)   peer / grid-run = ${fmt(peer / gridRun, 'x')} (target >= 3)`);
-  targets.push(`grid-run wall <= 1.10 x limit: ${fmt(gridRun / limit, 'x')} ${gridRun / limit <= 1.1 ? 'MET' : 'MISSED'}`);
-  if (runs.peer.length) targets.push(`naive peer >= 3 x slower than grid-run: ${fmt(peer / gridRun, 'x')} ${peer / gridRun >= 3 ? 'MET' : 'MISSED'}`);
+  // Issue 16: 1.10 at 200 sites, 1.05 at 600 or more and with late pages (--page-delay).
+  const bound = sites >= 600 || Number(values['page-delay']) > 0 ? 1.05 : 1.1;
+  const delayNote = Number(values['page-delay']) ? `, pages ${values['page-delay']} ms late` : '';
+  log(`grid-run / limit = ${fmt(gridRun / limit, 'x')} (target <= ${bound.toFixed(2)})   peer / grid-run = ${fmt(peer / gridRun, 'x')} (target >= 5)`);
+  targets.push(`grid-run wall <= ${bound.toFixed(2)} x limit (sessions opened inside the limit's clock) at ${sites} sites${delayNote}: ${fmt(gridRun / limit, 'x')} ${gridRun / limit <= bound ? 'MET' : 'MISSED'}`);
+  if (runs.peer.length) targets.push(`naive peer >= 5 x slower than grid-run: ${fmt(peer / gridRun, 'x')} ${peer / gridRun >= 5 ? 'MET' : 'MISSED'}`);
   const dispatch = med('grid-run', 'dispatchMs');
   log(`grid-run breakdown (median): dispatch ${fmt(dispatch, 's')} as its own summary counts it (sessions + sites), the rest ${fmt(gridRun - dispatch, 's')} is process start-up, plan, reports and exit; dispatch / limit = ${fmt(dispatch / limit, 'x')}`);
   const working = med('grid-run', 'workingMs');
-  log(`grid-run's slots, each from its session's first site to the run's last site (what the limit's clock sees of the limit, whose sessions open before it; mean over the sessions, median over the reps): ${fmt(working, 's')} = ${fmt(working / limit, 'x')} the limit; opening the sessions and the process's start and end cost the other ${fmt(gridRun - working, 's')}`);
+  log(`grid-run's slots, each from its session's first site to the run's last site (what issue 6's limit timed, its sessions opened before its clock; mean over the sessions, median over the reps): ${fmt(working, 's')} = ${fmt(working / limit, 'x')} the limit; opening the sessions and the process's start and end cost the other ${fmt(gridRun - working, 's')}`);
   for (const arm of ['limit'] as const) if (runs[arm][0]?.note) log(`${arm}: ${runs[arm].map((r) => r.note).join('; ')}`);
 }
 
