@@ -58,7 +58,7 @@ const { values } = parseArgs({
     'max-sites': { type: 'string' },
     'reset-sites': { type: 'string' },
     'sim-seeds': { type: 'string', default: '3' },
-    'memory-sites': { type: 'string', default: '10000' },
+    'memory-sites': { type: 'string', default: '10000,100000' },
     'page-delay': { type: 'string', default: '0' },
     skip: { type: 'string', default: '' },
     only: { type: 'string' },
@@ -505,17 +505,23 @@ async function scale(): Promise<void> {
 }
 
 async function memory(): Promise<void> {
-  const count = Number(values['memory-sites']);
-  const dir = join(out, 'memory');
-  const child = await runChild(here('./memory.ts'), ['--sites', String(count), '--dir', dir], { cwd: repo, log: join(out, 'memory.log'), nodeArgs: ['--expose-gc'] });
-  if (child.code !== 0) throw new Error(`the memory child exited with ${child.code}: see ${join(out, 'memory.log')}`);
+  // Issue 16: also 100,000 sites (--memory-sites 10000,100000), at most 400 MB there.
+  for (const count of values['memory-sites'].split(',').map(Number)) await memoryAt(count);
+}
+
+
+async function memoryAt(count: number): Promise<void> {
+  const dir = join(out, `memory-${count}`);
+  const child = await runChild(here('./memory.ts'), ['--sites', String(count), '--dir', dir], { cwd: repo, log: join(out, `memory-${count}.log`), nodeArgs: ['--expose-gc'] });
+  if (child.code !== 0) throw new Error(`the memory child exited with ${child.code}: see ${join(out, `memory-${count}.log`)}`);
   const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as MemoryReport;
-  record.memory = { ...report, childPeakRssMb: child.peakRssMb };
+  record[`memory-${count}`] = { ...report, childPeakRssMb: child.peakRssMb };
   log('');
   log(`## CLI memory at ${report.sites} sites (child process: the real loadSiteLists, plan, dispatch + Scheduler, JUnit, results.json, HTML and console reporters; sessions are instant in-memory fakes)`);
   log('why fakes: 10,000 real page loads take hours here, and a session costs the CLI the same memory whatever the site; what grows with the sites is');
   log('the site list, the plan, the results and the reports, and those run for real. (`grid-run plan` alone would measure planning, not what a run holds.)');
-  log(`peak RSS ${fmt(child.peakRssMb, 'MB')} (target <= 200) in ${fmt(child.wallMs, 's')}; RSS after each phase: ${Object.entries(report.phases).map(([k, v]) => `${k} ${v}`).join(', ')} MB; junit.xml ${fmt(report.junitBytes / 2 ** 20, 'MB')}`);
+  log(`peak RSS ${fmt(child.peakRssMb, 'MB')} (target <= ${count > 10_000 ? 400 : 200}) in ${fmt(child.wallMs, 's')}; RSS after each phase: ${Object.entries(report.phases).map(([k, v]) => `${k} ${v}`).join(', ')} MB; junit.xml ${fmt(report.junitBytes / 2 ** 20, 'MB')}`);
   if (report.liveHeapMb !== undefined) log(`live JS heap after a full GC at the end, results still held: ${fmt(report.liveHeapMb, 'MB')} (the rest of the peak is the module baseline and heap V8 grows before collecting)`);
-  targets.push(`CLI peak RSS <= 200 MB at ${report.sites} sites: ${fmt(child.peakRssMb, 'MB')} ${(child.peakRssMb ?? Infinity) <= 200 ? 'MET' : 'MISSED'}`);
+  const bound = count > 10_000 ? 400 : 200;
+  targets.push(`CLI peak RSS <= ${bound} MB at ${report.sites} sites: ${fmt(child.peakRssMb, 'MB')} ${(child.peakRssMb ?? Infinity) <= bound ? 'MET' : 'MISSED'}`);
 }
