@@ -149,8 +149,11 @@ async function browserArms(): Promise<void> {
       for (let rep = 1; rep <= reps; rep++) {
         for (const arm of arms) {
           await idle();
+          list.server.takeRequests?.();
           const run = arm === 'grid-run' ? await gridRunArm(grid.hubUrl, list.listFile, rep) : await loopArm(arm, grid.hubUrl, list.listFile, rep);
           run.load = loadavg()[0];
+          const asked = list.server.takeRequests?.();
+          if (asked) run.note = [run.note, `requests to the pages' server per site: ${Object.entries(asked).map(([k, n]) => `${k} ${fmt(n / list.sites.length)}`).join(', ')}`].filter(Boolean).join('; ');
           runs[arm].push(run);
           note(`rep ${rep} ${arm}: ${fmt(run.wallMs, 's')}, ${run.sessions} sessions, ${run.errors} errors, peak RSS ${fmt(run.peakRssMb, 'MB')} (load ${loadavg()[0]!.toFixed(2)})`);
         }
@@ -347,7 +350,7 @@ function printArms(runs: Record<ArmName, ArmRun[]>, sites: number): void {
   log(`grid-run breakdown (median): dispatch ${fmt(dispatch, 's')} as its own summary counts it (sessions + sites), the rest ${fmt(gridRun - dispatch, 's')} is process start-up, plan, reports and exit; dispatch / limit = ${fmt(dispatch / limit, 'x')}`);
   const working = med('grid-run', 'workingMs');
   log(`grid-run's slots, each from its session's first site to the run's last site (what issue 6's limit timed, its sessions opened before its clock; mean over the sessions, median over the reps): ${fmt(working, 's')} = ${fmt(working / limit, 'x')} the limit; opening the sessions and the process's start and end cost the other ${fmt(gridRun - working, 's')}`);
-  for (const arm of ['limit'] as const) if (runs[arm][0]?.note) log(`${arm}: ${runs[arm].map((r) => r.note).join('; ')}`);
+  for (const arm of ['limit', 'grid-run', 'peer'] as const) if (runs[arm][0]?.note) log(`${arm}: ${runs[arm].map((r) => r.note).join('; ')}`);
 }
 
 /**
