@@ -34,7 +34,7 @@ async function openOnExtensionNode(grid: string, open: () => Promise<WebDriver>)
   try {
     for (;;) {
       const driver = await open();
-      const refusal = extensionRefusal(await locateNode(hub, (await driver.getSession()).getId()));
+      const refusal = extensionRefusal(await locateNode(() => hub.status(), (await driver.getSession()).getId()));
       if (!refusal) return driver;
       refused.push(driver);
       if (refused.length > refusedAtMost) throw new InfrastructureError(refusal);

@@ -5,6 +5,7 @@
 // several times the CPU. WebDriver's own route to DevTools is here too, for browsers reached
 // without a hub.
 import type { WebDriver } from 'selenium-webdriver';
+import { PlainWebSocket } from './websocket.ts';
 
 /**
  * The session's DevTools WebSocket at the hub. Built from the hub's own address, not taken from
@@ -54,15 +55,20 @@ export class DevToolsError extends Error {
 type Reply = { id?: number; result?: unknown; error?: { message?: string } };
 
 export class DevToolsSocket {
-  readonly #socket: WebSocket;
+  readonly #socket: PlainWebSocket;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #nextId = 0;
   #closed: DevToolsError | undefined;
 
-  private constructor(socket: WebSocket) {
+  private constructor(socket: PlainWebSocket) {
     this.#socket = socket;
-    socket.onmessage = (event) => {
-      const reply = JSON.parse(String(event.data)) as Reply;
+    socket.onmessage = (text) => {
+      let reply: Reply;
+      try {
+        reply = JSON.parse(text) as Reply;
+      } catch {
+        return this.#fail(new DevToolsError('the DevTools connection sent something that is not JSON', 'closed'));
+      }
       const waiter = reply.id === undefined ? undefined : this.#pending.get(reply.id);
       if (!waiter) return; // an event: nothing here subscribes to any
       this.#pending.delete(reply.id!);
@@ -70,32 +76,20 @@ export class DevToolsSocket {
       else waiter.resolve(reply.result);
     };
     socket.onclose = () => this.#fail(new DevToolsError('the DevTools connection closed', 'closed'));
-    socket.onerror = () => this.#fail(new DevToolsError('the DevTools connection failed', 'closed'));
   }
 
-  /** Opens the connection; rejects when it is not open within `timeoutMs`. */
-  static connect(url: string, timeoutMs = 5000): Promise<DevToolsSocket> {
-    return new Promise((resolve, reject) => {
-      let socket: WebSocket;
-      try {
-        socket = new WebSocket(url);
-      } catch (err) {
-        reject(new DevToolsError(`cannot connect to ${url}: ${(err as Error).message}`));
-        return;
-      }
-      const timer = setTimeout(() => {
-        socket.close();
-        reject(new DevToolsError(`no DevTools connection to ${url} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.onopen = () => {
-        clearTimeout(timer);
-        resolve(new DevToolsSocket(socket));
-      };
-      socket.onerror = () => {
-        clearTimeout(timer);
-        reject(new DevToolsError(`cannot connect to ${url}`));
-      };
-    });
+  /** Opens the connection (without per-message compression: see websocket.ts); rejects when it is not open within `timeoutMs`. */
+  static async connect(url: string, timeoutMs = 5000): Promise<DevToolsSocket> {
+    try {
+      return new DevToolsSocket(await PlainWebSocket.connect(url, timeoutMs));
+    } catch (err) {
+      throw new DevToolsError(`cannot connect to ${url}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The WebSocket extensions in use: none. */
+  get extensions(): string {
+    return this.#socket.extensions;
   }
 
   get closed(): boolean {
@@ -135,6 +129,6 @@ export class DevToolsSocket {
     this.#closed ??= reason;
     for (const waiter of this.#pending.values()) waiter.reject(reason);
     this.#pending.clear();
-    if (this.#socket.readyState !== WebSocket.CLOSED) this.#socket.close();
+    this.#socket.close();
   }
 }

@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pTimeout from 'p-timeout';
 import { Builder, Capabilities, type WebDriver } from 'selenium-webdriver';
-import type { GridNode, HubClient } from '../grid/hub-client.ts';
+import type { GridNode, GridStatus, HubClient } from '../grid/hub-client.ts';
+import { SharedStatus } from '../grid/shared-status.ts';
 import type { Session, SessionFactory } from '../dispatch/session.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgsFor, extensionsCapability } from './chrome-flags.ts';
@@ -42,10 +43,12 @@ export function gridCapabilities(extraArgs: string[] = [], extensions: readonly 
 
 export class GridSessionFactory implements SessionFactory {
   readonly #options: GridSessionOptions;
+  readonly #status: SharedStatus;
   #lost = 0;
 
   constructor(options: GridSessionOptions) {
     this.#options = options;
+    this.#status = new SharedStatus(options.hub);
   }
 
   /**
@@ -88,7 +91,7 @@ export class GridSessionFactory implements SessionFactory {
           const session = await driver.getSession();
           const caps = await driver.getCapabilities();
           const id = session.getId();
-          const node = await locateNode(hub, id);
+          const node = await locateNode(() => this.#status.fresh(), id);
           const refusal = this.#options.extensions?.length ? extensionRefusal(node) : undefined;
           if (refusal) {
             // Kept until a session lands elsewhere, so that the hub does not hand out the same slot again.
@@ -162,10 +165,9 @@ export function extensionRefusal(node: GridNode | undefined): string | undefined
 }
 
 /** The node holding `sessionId`, from the hub's /status. */
-export async function locateNode(hub: HubClient, sessionId: string): Promise<GridNode | undefined> {
+export async function locateNode(status: () => Promise<GridStatus>, sessionId: string): Promise<GridNode | undefined> {
   try {
-    const status = await hub.status();
-    return status.nodes.find((n) => n.sessionIds.includes(sessionId));
+    return (await status()).nodes.find((n) => n.sessionIds.includes(sessionId));
   } catch {
     return undefined;
   }

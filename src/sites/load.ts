@@ -2,7 +2,7 @@
 // them. Everything is validated before anything runs, and every problem is reported at once.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { InputError, type InputProblem } from '../errors.ts';
 import type { Site } from '../types.ts';
 import { describe, validateSite, type EntryContext } from './validate.ts';
@@ -111,6 +111,27 @@ function readEntry(node: Node, ctx: EntryContext, problems: InputProblem[]): Ent
 
 function parseJsonArray(text: string, file: string, displayFile: string, cwd: string, problems: InputProblem[]): Entry[] {
   const starts = lineStarts(text);
+  const elements = arrayElements(text);
+  if (elements) {
+    // One element's syntax tree at a time: the whole list's tree is several times the size of
+    // its sites (about 600 MB at 100,000 sites), and only the sites are kept.
+    const entries: Entry[] = [];
+    const found: InputProblem[] = [];
+    for (const [start, end] of elements) {
+      const ctx: EntryContext = { file, displayFile, cwd, lineOf: (offset) => lineOfOffset(starts, start + offset) };
+      let broken = false;
+      const node = parseStrict(text.slice(start, end), () => (broken = true));
+      // What the scan let through but is no JSON value ({"a" 1}): reported as a whole parse reports it.
+      if (broken || !node) return parseJsonArrayWhole(text, starts, file, displayFile, cwd, problems);
+      entries.push(readEntry(node, ctx, found));
+    }
+    problems.push(...found);
+    return entries;
+  }
+  return parseJsonArrayWhole(text, starts, file, displayFile, cwd, problems);
+}
+
+function parseJsonArrayWhole(text: string, starts: number[], file: string, displayFile: string, cwd: string, problems: InputProblem[]): Entry[] {
   const ctx: EntryContext = { file, displayFile, cwd, lineOf: (offset) => lineOfOffset(starts, offset) };
   const root = parseStrict(text, (err) => problems.push(syntaxProblem(err, ctx)));
   if (root === null) return [];
@@ -123,6 +144,68 @@ function parseJsonArray(text: string, file: string, displayFile: string, cwd: st
     return [];
   }
   return (root.children ?? []).map((node) => readEntry(node, ctx, problems));
+}
+
+/**
+ * The [start, end) offsets of a top-level array's elements, from the tokens alone (no tree);
+ * undefined for anything but a well-formed-looking array (a comment, a stray or missing comma,
+ * a bad token, not an array), which the whole parse then reports as it always has.
+ */
+/** jsonc-parser's SyntaxKind values (an ambient const enum, which type stripping cannot inline). */
+const SyntaxKind = {
+  OpenBraceToken: 1,
+  CloseBraceToken: 2,
+  OpenBracketToken: 3,
+  CloseBracketToken: 4,
+  CommaToken: 5,
+  LineCommentTrivia: 12,
+  BlockCommentTrivia: 13,
+  LineBreakTrivia: 14,
+  Trivia: 15,
+  Unknown: 16,
+  EOF: 17,
+} as const;
+
+function arrayElements(text: string): [number, number][] | undefined {
+  const scanner = createScanner(text, false);
+  const elements: [number, number][] = [];
+  let depth = 0;
+  let start = -1;
+  let lastEnd = -1;
+  let closed = false;
+  for (;;) {
+    const token: number = scanner.scan();
+    if ((scanner.getTokenError() as number) !== 0) return undefined; // ScanError.None
+    if (token === SyntaxKind.Trivia || token === SyntaxKind.LineBreakTrivia) continue;
+    if (token === SyntaxKind.EOF) return closed ? elements : undefined;
+    if (closed || token === SyntaxKind.LineCommentTrivia || token === SyntaxKind.BlockCommentTrivia || token === SyntaxKind.Unknown) return undefined;
+    if (depth === 0) {
+      if (token !== SyntaxKind.OpenBracketToken) return undefined;
+      depth = 1;
+      continue;
+    }
+    if (depth === 1 && (token === SyntaxKind.CommaToken || token === SyntaxKind.CloseBracketToken)) {
+      if (start === -1) {
+        // `[,` or `,,` or `,]`: no element; only `[]` is fine.
+        if (token === SyntaxKind.CommaToken || elements.length > 0 || lastEnd !== -1) return undefined;
+      } else elements.push([start, lastEnd]);
+      start = -1;
+      lastEnd = scanner.getTokenOffset() + scanner.getTokenLength();
+      if (token === SyntaxKind.CloseBracketToken) {
+        depth = 0;
+        closed = true;
+      }
+      continue;
+    }
+    if (depth === 1) {
+      // A second value in one element (`[1 2]`) is no array.
+      if (start !== -1) return undefined;
+      start = scanner.getTokenOffset();
+    }
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) depth++;
+    else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth--;
+    lastEnd = scanner.getTokenOffset() + scanner.getTokenLength();
+  }
 }
 
 function parseJsonLines(text: string, file: string, displayFile: string, cwd: string, problems: InputProblem[]): Entry[] {

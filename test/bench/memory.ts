@@ -1,4 +1,4 @@
-// The CLI's memory at 10,000 sites, as a child process (`node test/bench/memory.ts --sites N
+// The CLI's memory at 10,000 (or 100,000) sites, as a child process (`node test/bench/memory.ts --sites N
 // --dir DIR`). It takes the steps `run` takes (src/cli/run.ts), with the product's own code
 // for each: load and validate the site list (loadSiteLists), plan(), createReporters (JUnit,
 // results.json, HTML report, console in CI mode), dispatch() with its Scheduler, then
@@ -102,7 +102,7 @@ const mb = () => Math.round((process.memoryUsage.rss() / 1024 / 1024) * 10) / 10
 export async function measureMemory(count: number, dir: string, concurrency: number): Promise<MemoryReport> {
   const phases: Record<string, number> = { start: mb() };
   await mkdir(dir, { recursive: true });
-  const listFile = join(dir, 'sites-10k.jsonl');
+  const listFile = join(dir, `sites-${count}.jsonl`);
   await writeFile(listFile, syntheticLines(count));
   await detectorScriptWithMeta(); // the bundle run keeps in memory
   phases.modules = mb();

@@ -9,18 +9,21 @@ import { loadSiteLists } from '../../src/sites/load.ts';
 import { startStaticServer, type StaticServer } from '../../src/sites/static-server.ts';
 import type { Site } from '../../src/types.ts';
 
-type Server = Pick<StaticServer, 'url' | 'close'>;
+type Server = Pick<StaticServer, 'url' | 'close'> & {
+  /** With --page-delay: the requests the pages' server got, by kind (page, favicon, other), since the last call. */
+  takeRequests?: () => Record<string, number>;
+};
 
 export type BenchSites = { sites: Site[]; listFile: string; server: Server; distinct: number };
 
-export async function benchSites(options: { lists: string[]; cwd: string; minSites: number; maxSites?: number; dir: string; delayMs?: number }): Promise<BenchSites> {
+export async function benchSites(options: { lists: string[]; cwd: string; minSites: number; maxSites?: number; dir: string; delayMs?: number; name?: string }): Promise<BenchSites> {
   const loaded = await loadSiteLists(options.lists, { cwd: options.cwd });
   const files = await startStaticServer({ host: '127.0.0.1' });
   let resolved = files.resolve(loaded);
   let server: Server = files;
   if (options.delayMs) {
     const delayed = await delayingProxy(files.url, options.delayMs);
-    server = { url: delayed.url, close: async () => (await delayed.close(), await files.close()) };
+    server = { url: delayed.url, close: async () => (await delayed.close(), await files.close()), takeRequests: delayed.takeRequests };
     resolved = resolved.map((site) => ({ ...site, url: site.url.replace(files.url, delayed.url) }));
   }
   const sites: Site[] = [];
@@ -33,7 +36,7 @@ export async function benchSites(options: { lists: string[]; cwd: string; minSit
     }
     if (options.maxSites !== undefined && sites.length >= options.maxSites) break;
   }
-  const listFile = join(options.dir, 'bench-sites.json');
+  const listFile = join(options.dir, options.name ?? 'bench-sites.json');
   const entries = sites.map((s) => ({ id: s.id, url: s.url, locale: s.locale, tags: s.tags, expect: s.expect, steps: s.steps.length ? s.steps : undefined, timeoutMs: s.timeoutMs }));
   await writeFile(listFile, JSON.stringify(entries, null, 1) + '\n');
   return { sites, listFile, server, distinct: resolved.length };
@@ -45,7 +48,11 @@ export async function benchSites(options: { lists: string[]; cwd: string; minSit
  */
 async function delayingProxy(target: string, delayMs: number): Promise<Server> {
   const to = new URL(target);
+  let requests: Record<string, number> = {};
   const proxy = createServer((req, res) => {
+    // What an arm asks of the pages' server per site: where grid-run and the limit differ, the delay shows it.
+    const kind = req.url?.includes('favicon') ? 'favicon' : req.url?.split('?')[0]?.endsWith('.html') ? 'page' : 'other';
+    requests[kind] = (requests[kind] ?? 0) + 1;
     setTimeout(() => {
       const upstream = request({ host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -60,6 +67,11 @@ async function delayingProxy(target: string, delayMs: number): Promise<Server> {
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+    takeRequests: () => {
+      const taken = requests;
+      requests = {};
+      return taken;
+    },
   };
 }
 

@@ -52,6 +52,22 @@ describe('DevToolsSocket', function () {
     await assert.rejects(socket.send('Browser.getVersion'), (err: unknown) => err instanceof DevToolsError && err.failure === 'timeout');
   });
 
+  it('uses no per-message compression, and gets answers of every frame length whole', async () => {
+    const socket = await DevToolsSocket.connect(browserUrl);
+    try {
+      assert.equal(socket.extensions, '');
+      const { sessionId } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: await chrome.driver.getWindowHandle(), flatten: true });
+      // Under 126 bytes, a 16-bit length, a 64-bit length (and Chromium's fragments, if any).
+      for (const size of [10, 5000, 300_000]) {
+        const { result } = await socket.send<{ result: { value: string } }>('Runtime.evaluate', { expression: `'é'.repeat(${size})`, returnByValue: true }, { sessionId });
+        assert.equal(result.value, 'é'.repeat(size));
+      }
+    } finally {
+      socket.close();
+    }
+    assert.equal(socket.closed, true);
+  });
+
   it('rejects a connection nothing answers', async () => {
     const dead = browserUrl.replace(/:\d+\//, ':1/');
     await assert.rejects(DevToolsSocket.connect(dead, 2000), DevToolsError);

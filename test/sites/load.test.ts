@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, InputError } from '../../src/errors.ts';
@@ -24,6 +25,32 @@ async function problems(...paths: string[]): Promise<string[]> {
 describe('site lists: validation', () => {
   it('invalid JSON: the line of the syntax error, nothing else of that file', async () => {
     assert.deepEqual(await problems(`${B}/invalid-json.json`), [`${B}/invalid-json.json:4: json: valid JSON: expected a comma`]);
+  });
+
+  it('a .json list read one element at a time gives the lines and syntax errors a whole parse gives', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'grid-run-load-'));
+    const site = (id: string) => `{"id": "${id}", "url": "https://${id}.example/"}`;
+    const cases: [string, string][] = [
+      // valid syntax, a bad field on line 4: read element by element
+      [`[\n${site('a')},\n\n  {"id": "b", "url": "https://b.example/", "tags": 3}\n]\n`, 'list.json:4: tags: an array of strings, got 3'],
+      // a missing colon inside an element, a trailing comma, a comment, two values without a comma
+      [`[\n${site('a')},\n{"id" "b"}\n]`, 'list.json:3: json: valid JSON: expected a colon'],
+      [`[\n${site('a')},\n]`, 'list.json:3: json: valid JSON: expected a value'],
+      [`[\n// a note\n${site('a')}\n]`, 'list.json:2: json: valid JSON: comments are not allowed'],
+      [`[\n${site('a')}\n${site('b')}\n]`, 'list.json:3: json: valid JSON: expected a comma'],
+    ];
+    for (const [text, problem] of cases) {
+      await writeFile(path.join(dir, 'list.json'), text);
+      try {
+        await loadSiteLists(['list.json'], { cwd: dir });
+        assert.fail(`${JSON.stringify(text)} loaded without problems`);
+      } catch (err) {
+        assert.ok(err instanceof InputError, String(err));
+        assert.deepEqual(err.message.split('\n'), [problem], JSON.stringify(text));
+      }
+    }
+    await writeFile(path.join(dir, 'list.json'), `[\n${site('a')},\n  ${site('b')}\n]`);
+    assert.deepEqual((await loadSiteLists(['list.json'], { cwd: dir })).map((s) => s.id), ['a', 'b']);
   });
 
   it('invalid JSON in a .jsonl line: that line only; the others still count', async () => {
