@@ -5,7 +5,7 @@
 // several times the CPU. WebDriver's own route to DevTools is here too, for browsers reached
 // without a hub.
 import type { WebDriver } from 'selenium-webdriver';
-import { PlainWebSocket } from './websocket.ts';
+import WebSocket from 'ws';
 
 /**
  * The session's DevTools WebSocket at the hub. Built from the hub's own address, not taken from
@@ -55,17 +55,17 @@ export class DevToolsError extends Error {
 type Reply = { id?: number; result?: unknown; error?: { message?: string } };
 
 export class DevToolsSocket {
-  readonly #socket: PlainWebSocket;
+  readonly #socket: WebSocket;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   #nextId = 0;
   #closed: DevToolsError | undefined;
 
-  private constructor(socket: PlainWebSocket) {
+  private constructor(socket: WebSocket) {
     this.#socket = socket;
-    socket.onmessage = (text) => {
+    socket.on('message', (data: WebSocket.RawData) => {
       let reply: Reply;
       try {
-        reply = JSON.parse(text) as Reply;
+        reply = JSON.parse(textOf(data)) as Reply;
       } catch {
         return this.#fail(new DevToolsError('the DevTools connection sent something that is not JSON', 'closed'));
       }
@@ -74,15 +74,26 @@ export class DevToolsSocket {
       this.#pending.delete(reply.id!);
       if (reply.error) waiter.reject(new DevToolsError(reply.error.message ?? JSON.stringify(reply.error)));
       else waiter.resolve(reply.result);
-    };
-    socket.onclose = () => this.#fail(new DevToolsError('the DevTools connection closed', 'closed'));
+    });
+    socket.on('close', () => this.#fail(new DevToolsError('the DevTools connection closed', 'closed')));
+    socket.on('error', () => undefined); // a 'close' follows, which fails what is pending
   }
 
-  /** Opens the connection (without per-message compression: see websocket.ts); rejects when it is not open within `timeoutMs`. */
+  /**
+   * Opens the connection; rejects when it is not open within `timeoutMs`. Without per-message
+   * compression: Node's own WebSocket always offers it, Chromium and the hub accept it, and then
+   * every answer costs a zlib inflate, most of the CLI's CPU for a reset (issue 16).
+   */
   static async connect(url: string, timeoutMs = 5000): Promise<DevToolsSocket> {
+    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
     try {
-      return new DevToolsSocket(await PlainWebSocket.connect(url, timeoutMs));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      return new DevToolsSocket(socket);
     } catch (err) {
+      socket.terminate();
       throw new DevToolsError(`cannot connect to ${url}: ${(err as Error).message}`);
     }
   }
@@ -129,6 +140,12 @@ export class DevToolsSocket {
     this.#closed ??= reason;
     for (const waiter of this.#pending.values()) waiter.reject(reason);
     this.#pending.clear();
-    this.#socket.close();
+    this.#socket.terminate(); // close() would wait up to 30 s for the other side's close frame
   }
+}
+
+/** A message's text (ws hands out Buffers by default; the other forms for completeness). */
+function textOf(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

@@ -7,10 +7,11 @@
 // site's expectation), window handle, DevTools through WebDriver, delete session, and the
 // session's DevTools WebSocket at `/session/<id>/se/cdp` for the reset, with per-message
 // compression when the client offers it, as Chromium's DevTools server and the hub accept it.
-import { createHash, randomUUID } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData } from 'ws';
 
 export type FakeWebDriver = {
   url: string;
@@ -25,7 +26,6 @@ export type FakeWebDriver = {
 type Json = Record<string, unknown>;
 type Expect = { login?: boolean; username?: string | null; password?: string | null; submit?: string | null };
 
-const wsGuid = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const onePixelPng = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 export async function startFakeWebDriver(options: { nodes: number; slotsPerNode: number }): Promise<FakeWebDriver> {
@@ -99,22 +99,21 @@ export async function startFakeWebDriver(options: { nodes: number; slotsPerNode:
     });
   });
   server.on('connection', () => connections++);
-  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+  // Compresses its answers when the client offers it, as Chromium and the hub do.
+  const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: true });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy()); // a client gone without a close frame
     count(`WS ${(req.url ?? '/').replace(/\/session\/[^/]+/, '/session/:id')}`);
     const sessionId = (req.url ?? '').split('/')[2] ?? '';
     if (!sessions.has(sessionId)) return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}${wsGuid}`).digest('base64');
-    const deflate = /permessage-deflate/.test(String(req.headers['sec-websocket-extensions'] ?? ''));
-    const extensions = deflate ? 'Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n' : '';
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${extensions}\r\n`);
-    socket.setNoDelay(true);
-    readFrames(socket, (message) => {
-      const command = JSON.parse(message) as { id: number; method: string };
-      count(`CDP ${command.method}`);
-      const result =
-        command.method === 'Target.getTargets' ? { targetInfos: [{ targetId: `W-${sessionId}`, type: 'page' }] } : command.method === 'Target.attachToTarget' ? { sessionId: `P-${sessionId}` } : {};
-      socket.write(frame(JSON.stringify({ id: command.id, result }), deflate));
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data: RawData) => {
+        const command = JSON.parse((data as Buffer).toString('utf8')) as { id: number; method: string };
+        count(`CDP ${command.method}`);
+        const result =
+          command.method === 'Target.getTargets' ? { targetInfos: [{ targetId: `W-${sessionId}`, type: 'page' }] } : command.method === 'Target.attachToTarget' ? { sessionId: `P-${sessionId}` } : {};
+        ws.send(JSON.stringify({ id: command.id, result }));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -150,46 +149,4 @@ function scriptAnswer(body: Json, url: string): unknown {
     if (typeof expected === 'string') same[name] = { same: true, expected: `input${expected}`, detected: `input${expected}` };
   }
   return { ...detection, elapsedMs: 3.1, crossOriginFrames: [], page: { url, status: 200 }, same };
-}
-
-/** Client-to-server WebSocket frames (masked, unfragmented text) as they arrive, one callback per message. */
-function readFrames(socket: Socket, onMessage: (text: string) => void): void {
-  let buffered = Buffer.alloc(0);
-  socket.on('data', (data: Buffer) => {
-    buffered = Buffer.concat([buffered, data]);
-    for (;;) {
-      if (buffered.length < 2) return;
-      const opcode = buffered[0]! & 0x0f;
-      let length = buffered[1]! & 0x7f;
-      let offset = 2;
-      if (length === 126) {
-        if (buffered.length < 4) return;
-        length = buffered.readUInt16BE(2);
-        offset = 4;
-      } else if (length === 127) {
-        if (buffered.length < 10) return;
-        length = Number(buffered.readBigUInt64BE(2));
-        offset = 10;
-      }
-      if (buffered.length < offset + 4 + length) return;
-      const mask = buffered.subarray(offset, offset + 4);
-      const payload = Buffer.from(buffered.subarray(offset + 4, offset + 4 + length));
-      for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i % 4]!;
-      buffered = buffered.subarray(offset + 4 + length);
-      if (opcode === 0x8) return void socket.end(Buffer.from([0x88, 0]));
-      // The clients here send uncompressed frames (undici's WebSocket compresses nothing it sends).
-      if (opcode === 0x1) onMessage(payload.toString('utf8'));
-    }
-  });
-}
-
-/** One unmasked server-to-client text frame; compressed (RSV1, RFC 7692) when negotiated. */
-function frame(text: string, deflate: boolean): Buffer {
-  const raw = Buffer.from(text, 'utf8');
-  // A compressed message is the deflate stream without its final empty block's 00 00 ff ff.
-  const payload = deflate ? (deflateRawSync(raw, { finishFlush: 2 }) as Buffer).subarray(0, -4) : raw;
-  const first = deflate ? 0xc1 : 0x81;
-  const head = payload.length < 126 ? Buffer.from([first, payload.length]) : Buffer.from([first, 126, payload.length >> 8, payload.length & 0xff]);
-  if (payload.length > 0xffff) throw new Error('frame too long for the fake grid');
-  return Buffer.concat([head, payload]);
 }
