@@ -6,7 +6,7 @@ import type { Reporter } from '../report/reporter.ts';
 import { errorMessage } from '../errors.ts';
 import { ResultBook } from './result-book.ts';
 import { Scheduler, type WorkItem } from './scheduler.ts';
-import type { Session, SessionFactory, SiteOutcome } from './session.ts';
+import type { Session, SessionFactory, SiteOutcome } from './session-factory.ts';
 
 export type DispatchOptions = {
   sites: ReadonlyMap<string, Site>;

@@ -3,7 +3,7 @@
 import type { Attempt, Site, SiteResult } from '../types.ts';
 import { skippedResult } from '../site-result.ts';
 import { knownOutcome } from '../sites/known.ts';
-import type { Session, SiteOutcome } from './session.ts';
+import type { Session, SiteOutcome } from './session-factory.ts';
 
 export class ResultBook {
   readonly #attempts = new Map<string, Attempt[]>();

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pTimeout from 'p-timeout';
 import { Builder, Capabilities, type WebDriver } from 'selenium-webdriver';
 import type { GridNode, HubClient } from '../grid/hub-client.ts';
-import type { Session, SessionFactory } from '../dispatch/session.ts';
+import type { Session, SessionFactory } from '../dispatch/session-factory.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgsFor, extensionsCapability } from './chrome-flags.ts';
 import { WebDriverSession } from './webdriver-session.ts';

@@ -1,7 +1,7 @@
-// A Session (src/dispatch/session.ts) over one WebDriver session.
+// A Session (src/dispatch/session-factory.ts) over one WebDriver session.
 import pTimeout from 'p-timeout';
 import type { WebDriver } from 'selenium-webdriver';
-import type { Session, SiteOutcome } from '../dispatch/session.ts';
+import type { Session, SiteOutcome } from '../dispatch/session-factory.ts';
 import type { Site } from '../types.ts';
 import { runSite, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
