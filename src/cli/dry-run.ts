@@ -7,7 +7,7 @@ import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer, type StaticServer } from '../sites/static-server.ts';
 import { startLocalChrome } from '../session/local-chrome.ts';
 import { defaultSiteRunOptions, runSite } from '../session/run-site.ts';
-import type { SiteOutcome } from '../dispatch/session.ts';
+import type { SiteOutcome } from '../dispatch/session-factory.ts';
 import type { Site } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites } from './defaults.ts';

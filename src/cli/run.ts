@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
+import { InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { startLocalGrid } from '../grid/local-grid.ts';
 import { summaryWithFreeSlot } from '../grid/free-slot.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
-import { createReporters, computeSummary, readResults } from '../report/index.ts';
+import { createReporters, computeSummary, readResults, type CompositeReporter } from '../report/index.ts';
 import { compareRuns } from '../report/compare.ts';
 import { loadResultsFile } from '../report/merge.ts';
 import { startStaticServer } from '../sites/static-server.ts';
@@ -18,7 +18,8 @@ import { GridSessionFactory } from '../session/grid-sessions.ts';
 import { readBaseline } from '../session/baseline.ts';
 import { defaultSiteRunOptions } from '../session/run-site.ts';
 import { describeIdentity } from '../detector/identity.ts';
-import type { Site } from '../types.ts';
+import type { Site, SiteResult } from '../types.ts';
+import { skippedResult } from '../site-result.ts';
 import type { CommandContext } from './context.ts';
 import { bundledSites, embeddedGrid } from './defaults.ts';
 import { configFor, option } from './options.ts';
@@ -26,6 +27,7 @@ import { addSiteOptions, lastFailedIds, loadSiteInputs, siteFilterDefaults } fro
 import { REPORTERS, defaultReporters, parseReporters } from './reporters.ts';
 import { parseShard, shardOf } from '../plan/shard.ts';
 import type { Shard } from '../report/reporter.ts';
+import { Teardown } from './teardown.ts';
 import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
 import { nodesForRun } from '../nodes/scale.ts';
 import { noticeLeftovers } from '../nodes/leftovers.ts';
@@ -71,28 +73,6 @@ export const runDefaults = {
 };
 
 export type RunConfig = Readonly<typeof runDefaults>;
-
-/** Teardown is registered before setup, runs in reverse, once, whatever happened. */
-class Teardown {
-  readonly #steps: { what: string; stop: (hurry: AbortSignal) => Promise<void> }[] = [];
-  /** `stop` is given the hurry signal: once it aborts, it waits for no grace period. */
-  add(what: string, stop: (hurry: AbortSignal) => Promise<void>): void {
-    this.#steps.push({ what, stop });
-  }
-  /** True when every step succeeded. */
-  async run(warn: (line: string) => void, hurry: AbortSignal): Promise<boolean> {
-    let ok = true;
-    for (const step of this.#steps.splice(0).reverse()) {
-      try {
-        await step.stop(hurry);
-      } catch (err) {
-        ok = false;
-        warn(`grid-run: could not stop ${step.what}: ${errorMessage(err)}`);
-      }
-    }
-    return ok;
-  }
-}
 
 export function registerRun(program: Command, ctx: CommandContext): void {
   const command = program
@@ -183,9 +163,37 @@ async function checkOutputsWritable(outputs: [what: string, dir: string, shown: 
 }
 
 async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
+  const inputs = await checkRunInputs(config, ctx);
+  if (inputs.sites.length === 0) {
+    // A shard with no share, or nothing failed last time: the reports of an empty run, so a
+    // merge still finds this shard and CI its files.
+    return reportWithoutDispatch(inputs, config, { sites: [], gridUrl: 'none (no site to run)' });
+  }
+  return runOnGrid(config, ctx, inputs);
+}
+
+/** Everything `run` needs that the user could have got wrong, checked before anything starts. */
+type RunInputs = {
+  runId: string;
+  startedAt: Date;
+  sites: Site[];
+  history: ReadonlyMap<string, number>;
+  shard: Shard | undefined;
+  baseline: Awaited<ReturnType<typeof readBaseline>> | undefined;
+  provider: ProviderName | undefined;
+  compareWith: { file: string; results: SiteResult[] } | undefined;
+  detector: RunDetector['detector'];
+  extensions: RunDetector['extensions'];
+  /** An absolute path of an output option. */
+  at: (file: string) => string;
+  createReporter: () => CompositeReporter;
+};
+
+type RunDetector = Awaited<ReturnType<typeof chooseRunDetector>>;
+
+async function checkRunInputs(config: RunConfig, ctx: CommandContext): Promise<RunInputs> {
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  // Everything the user could have got wrong is checked before anything starts.
   const reporters = new Set(config.reporter ? parseReporters(config.reporter) : defaultReporters(ctx.env));
   const shard = config.shard ? parseShard(config.shard) : undefined;
   const { sites: loaded, history } = await loadSiteInputs(config, ctx);
@@ -229,142 +237,196 @@ async function runCommand(config: RunConfig, ctx: CommandContext): Promise<numbe
           }
         : undefined,
     });
-  if (sites.length === 0) {
-    // A shard with no share, or nothing failed last time: the reports of an empty run, so a
-    // merge still finds this shard and CI its files.
-    const reporter = createReporter();
-    const summary = computeSummary([], { wallMs: 0, concurrency: 0, sessionsCreated: 0, strictKnown: config.strictKnown });
-    try {
-      await reporter.onBegin({ runId, gridUrl: 'none (no site to run)', sites: [], chunks: [], concurrency: 0, startedAt, shard, detector: detector.identity });
-      await reporter.onEnd([], summary);
-    } catch (err) {
-      throw new InfrastructureError(errorMessage(err), { cause: err });
-    }
-    return runExitCode(summary);
-  }
+  return { runId, startedAt, sites, history, shard, baseline, provider, compareWith, detector, extensions, at, createReporter };
+}
 
-  const teardown = new Teardown();
+/**
+ * The reports of a run that dispatched nothing: no site to run, or interrupted by `signal`
+ * before any site ran, every site then skipped with `why`.
+ */
+async function reportWithoutDispatch(
+  inputs: RunInputs,
+  config: RunConfig,
+  run: { sites: Site[]; gridUrl: string; interrupted?: { signal: string; why: string } },
+): Promise<number> {
+  const { sites, gridUrl, interrupted } = run;
+  const results = interrupted ? sites.map((site) => skippedResult(site, `not run: ${interrupted.why}`)) : [];
+  const summary = computeSummary(results, { wallMs: 0, concurrency: 0, sessionsCreated: 0, interrupted: interrupted?.signal, strictKnown: config.strictKnown });
+  const reporter = inputs.createReporter();
+  try {
+    await reporter.onBegin({ runId: inputs.runId, gridUrl, sites, chunks: [], concurrency: 0, startedAt: inputs.startedAt, shard: inputs.shard, detector: inputs.detector.identity });
+    for (const result of results) reporter.onSiteEnd(result);
+    await reporter.onEnd(results, summary);
+  } catch (err) {
+    throw new InfrastructureError(errorMessage(err), { cause: err });
+  }
+  return runExitCode(summary);
+}
+
+/** What the run has started so far, for its steps and for a report of an interrupted start. */
+type Started = {
+  teardown: Teardown;
+  reaper: Reaper | undefined;
+  /** Grid processes' logs and the reaper's. */
+  workDir: string;
+  /** What the run is doing before its sites run, for the reason of an interrupted start. */
+  phase: string;
+  /** The hub, once known. */
+  hubUrl?: string;
+  /** The reporter was begun: from then on an interruption is the dispatch's to report. */
+  dispatching: boolean;
+};
+
+/** Start the static server and the grid, provision nodes, run the sites, tear down what was started. */
+async function runOnGrid(config: RunConfig, ctx: CommandContext, inputs: RunInputs): Promise<number> {
+  const started: Started = { teardown: new Teardown(), reaper: undefined, workDir: join(tmpdir(), `grid-run-${inputs.runId}`), phase: 'starting', dispatching: false };
   // What the run starts outside this process (grid processes, containers) is told to a reaper
   // that removes it if this process dies without its teardown (SIGKILL, out of memory).
-  const workDir = join(tmpdir(), `grid-run-${runId}`);
-  let reaper: Reaper | undefined;
-  if (!config.grid || provider === 'docker') {
-    await mkdir(workDir, { recursive: true });
-    reaper = startReaper({ log: join(workDir, 'reaper.log'), env: ctx.env });
+  if (!config.grid || inputs.provider === 'docker') {
+    await mkdir(started.workDir, { recursive: true });
+    started.reaper = startReaper({ log: join(started.workDir, 'reaper.log'), env: ctx.env });
   }
+  let runnable = inputs.sites;
   try {
-    let runnable: Site[] = sites;
-    if (sites.some((s) => s.localPath)) {
-      const server = await startStaticServer({ host: config.serveHost, port: config.servePort });
-      teardown.add('the static server', () => server.close());
-      runnable = server.resolve(sites);
-    }
+    runnable = await servePages(config, inputs.sites, started);
     ctx.signal.throwIfAborted();
-
-    let hub: HubClient;
-    let eventBus: NodePoolBase['eventBus'];
-    if (config.grid) {
-      hub = new HttpHubClient(config.grid, { secret: config.secret });
-      if (provider) eventBus = await eventBusOfGridUp(config, config.grid, ctx.cwd);
-    } else {
-      // With a provider the embedded grid is a hub only; the provisioned nodes join it.
-      const localNodes = provider ? 0 : config.nodes;
-      ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${workDir}`);
-      const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
-      teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
-      const grid = await startLocalGrid({
-        nodes: localNodes,
-        slots: config.slots,
-        port: 0,
-        stateDir: workDir,
-        secret: config.secret,
-        signal: ctx.signal,
-        onProcess: (p) => reaper?.watchGroup(p.pid),
-      });
-      gridHandle.stop = grid.stop;
-      hub = new HttpHubClient(grid.hubUrl, { secret: config.secret });
-      eventBus = { host: grid.host, publishPort: grid.eventBus.publish, subscribePort: grid.eventBus.subscribe };
-    }
-    if (provider) {
-      const base = { provider, hub: hub.url, pool: config.pool, runId, owner: currentOwner(), slots: config.slots, secret: config.secret, eventBus };
-      const { createProvider } = await loadProviders();
-      const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
-      await noticeLeftovers(nodes.provider, ctx.err);
-      // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
-      teardown.add(`the ${provider} nodes of this run`, async (hurry) => void (await nodes.release(hurry)));
-      if (provider === 'docker') reaper?.watchContainers(runId);
-      ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
-      await nodes.provision(config.nodes, ctx.signal);
-    }
-
-    const summary = config.concurrency === undefined ? await summaryWithFreeSlot(hub, { timeoutMs: freeSlotWaitMs, signal: ctx.signal }) : await hub.summary();
-    if (extensions) requireExtensionNodes(hub.url, summary.nodes);
-    const concurrency = config.concurrency ?? summary.freeSlots;
-    if (concurrency < 1) {
-      throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s), none free after ${freeSlotWaitMs / 1000} s); give --concurrency to queue anyway`);
-    }
-    const chunks = plan(
-      runnable.map((s) => s.id),
-      { chunks: config.chunks, chunkSize: config.chunkSize, defaultChunks: concurrency, history },
-    );
-    const reporter = createReporter();
-    await reporter.onBegin({ runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt, shard, detector: detector.identity });
-
-    const slots = Math.min(concurrency, runnable.length);
-    // The detector is bundled while the sessions open, not once the first of them is waiting for it
-    // (a failed build is reported by the sites that need it).
-    detector.prepare().catch(() => undefined);
-    const dispatchStarted = Date.now();
-    const outcome = await dispatch({
-      sites: new Map(runnable.map((s) => [s.id, s])),
-      chunks,
-      concurrency: slots,
-      retries: config.retries,
-      costOf: (id) => expectedMs(id, { history }),
-      sessions: new GridSessionFactory({
-        hub,
-        run: {
-          pageLoadTimeoutMs: config.pageLoadTimeout,
-          scriptTimeoutMs: config.scriptTimeout,
-          siteTimeoutMs: config.siteTimeout,
-          screenshotDir: config.screenshots === 'none' ? undefined : join(at(config.report), 'screenshots'),
-          screenshotsOf: config.screenshots === 'all' ? 'all' : 'failures',
-          baseline,
-          detector,
-        },
-        extensions: extensions?.crxs,
-      }),
-      reporter,
-      signal: ctx.signal,
-      hurry: ctx.hurry,
-    });
-    const signalled = ctx.signal.aborted ? String(ctx.signal.reason) : undefined;
-    const interrupted = signalled ?? outcome.infrastructureFailure;
-    const runSummary = computeSummary(outcome.results, {
-      // Rates and utilisation are of the dispatch itself, not of starting a grid.
-      wallMs: Date.now() - dispatchStarted,
-      concurrency: slots,
-      sessionsCreated: outcome.sessionsCreated,
-      interrupted,
-      strictKnown: config.strictKnown,
-    });
-    try {
-      await reporter.onEnd(outcome.results, runSummary);
-    } catch (err) {
-      throw new InfrastructureError(errorMessage(err), { cause: err });
-    }
-    const regressions = config.failOn === 'regressions' && compareWith ? compareRuns(compareWith.results, outcome.results, compareWith.file).newlyFailing.length : undefined;
-    return runExitCode({ ...runSummary, interrupted: signalled, regressions });
+    const grid = await startGrid(config, ctx, inputs.provider, started);
+    if (inputs.provider) await provisionNodes(config, ctx, { ...grid, provider: inputs.provider, runId: inputs.runId }, started);
+    return await runSites(config, ctx, inputs, grid.hub, runnable, started);
   } catch (err) {
-    if (ctx.signal.aborted && !(err instanceof UsageError)) {
-      ctx.err(`grid-run: interrupted (${String(ctx.signal.reason)}) before the run started`);
-      return ctx.signal.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
+    if (ctx.signal.aborted && !(err instanceof UsageError) && !started.dispatching) {
+      // Interrupted before any site ran: still the reports, every site skipped, saying why.
+      const signal = String(ctx.signal.reason);
+      const why = `the run was interrupted (${signal}) while ${started.phase}`;
+      ctx.err(`grid-run: interrupted (${signal}) while ${started.phase}: no site was run`);
+      return await reportWithoutDispatch(inputs, config, { sites: runnable, gridUrl: started.hubUrl ?? `none (${why})`, interrupted: { signal, why } });
     }
     throw err;
   } finally {
     // A teardown that failed leaves the rest to the reaper: it sees the pipe close without `done`.
-    if (await teardown.run(ctx.err, ctx.hurry)) reaper?.done();
+    if (await started.teardown.run(ctx.err, ctx.hurry)) started.reaper?.done();
   }
+}
+
+/** The sites with relative pages served by a static server of the run's own. */
+async function servePages(config: RunConfig, sites: Site[], started: Started): Promise<Site[]> {
+  if (!sites.some((s) => s.localPath)) return sites;
+  started.phase = 'starting the static server';
+  const server = await startStaticServer({ host: config.serveHost, port: config.servePort });
+  started.teardown.add('the static server', () => server.close());
+  return server.resolve(sites);
+}
+
+type GridAtHand = { hub: HubClient; eventBus: NodePoolBase['eventBus'] };
+
+/** The hub of --grid, or a local grid started for the run (a hub only, with a provider). */
+async function startGrid(config: RunConfig, ctx: CommandContext, provider: ProviderName | undefined, started: Started): Promise<GridAtHand> {
+  if (config.grid) {
+    started.hubUrl = config.grid;
+    const hub = new HttpHubClient(config.grid, { secret: config.secret });
+    return { hub, eventBus: provider ? await eventBusOfGridUp(config, config.grid, ctx.cwd) : undefined };
+  }
+  // With a provider the embedded grid is a hub only; the provisioned nodes join it.
+  const localNodes = provider ? 0 : config.nodes;
+  ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${started.workDir}`);
+  started.phase = 'the local grid was starting';
+  const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
+  started.teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
+  const grid = await startLocalGrid({
+    nodes: localNodes,
+    slots: config.slots,
+    port: 0,
+    stateDir: started.workDir,
+    secret: config.secret,
+    signal: ctx.signal,
+    onProcess: (p) => started.reaper?.watchGroup(p.pid),
+  });
+  gridHandle.stop = grid.stop;
+  started.hubUrl = grid.hubUrl;
+  return {
+    hub: new HttpHubClient(grid.hubUrl, { secret: config.secret }),
+    eventBus: { host: grid.host, publishPort: grid.eventBus.publish, subscribePort: grid.eventBus.subscribe },
+  };
+}
+
+/** --provider's nodes for this run, joined to the hub; removed by the teardown. */
+async function provisionNodes(config: RunConfig, ctx: CommandContext, grid: GridAtHand & { provider: ProviderName; runId: string }, started: Started): Promise<void> {
+  const { provider, runId, hub, eventBus } = grid;
+  started.phase = `the ${provider} nodes were being provisioned`;
+  const base = { provider, hub: hub.url, pool: config.pool, runId, owner: currentOwner(), slots: config.slots, secret: config.secret, eventBus };
+  const { createProvider } = await loadProviders();
+  const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
+  await noticeLeftovers(nodes.provider, ctx.err);
+  // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
+  started.teardown.add(`the ${provider} nodes of this run`, async (hurry) => void (await nodes.release(hurry)));
+  if (provider === 'docker') started.reaper?.watchContainers(runId);
+  ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
+  await nodes.provision(config.nodes, ctx.signal);
+}
+
+/** The plan on the grid's free slots, dispatched, and the reports of its results. */
+async function runSites(config: RunConfig, ctx: CommandContext, inputs: RunInputs, hub: HubClient, runnable: Site[], started: Started): Promise<number> {
+  const { history, extensions, detector, compareWith } = inputs;
+  started.phase = 'the grid was asked for its slots';
+  const summary = config.concurrency === undefined ? await summaryWithFreeSlot(hub, { timeoutMs: freeSlotWaitMs, signal: ctx.signal }) : await hub.summary();
+  if (extensions) requireExtensionNodes(hub.url, summary.nodes);
+  const concurrency = config.concurrency ?? summary.freeSlots;
+  if (concurrency < 1) {
+    throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s), none free after ${freeSlotWaitMs / 1000} s); give --concurrency to queue anyway`);
+  }
+  const chunks = plan(
+    runnable.map((s) => s.id),
+    { chunks: config.chunks, chunkSize: config.chunkSize, defaultChunks: concurrency, history },
+  );
+  const reporter = inputs.createReporter();
+  started.dispatching = true;
+  await reporter.onBegin({ runId: inputs.runId, gridUrl: hub.url, sites: runnable, chunks, concurrency, startedAt: inputs.startedAt, shard: inputs.shard, detector: detector.identity });
+
+  const slots = Math.min(concurrency, runnable.length);
+  // The detector is bundled while the sessions open, not once the first of them is waiting for it
+  // (a failed build is reported by the sites that need it).
+  detector.prepare().catch(() => undefined);
+  const dispatchStarted = Date.now();
+  const outcome = await dispatch({
+    sites: new Map(runnable.map((s) => [s.id, s])),
+    chunks,
+    concurrency: slots,
+    retries: config.retries,
+    costOf: (id) => expectedMs(id, { history }),
+    sessions: new GridSessionFactory({
+      hub,
+      run: {
+        pageLoadTimeoutMs: config.pageLoadTimeout,
+        scriptTimeoutMs: config.scriptTimeout,
+        siteTimeoutMs: config.siteTimeout,
+        screenshotDir: config.screenshots === 'none' ? undefined : join(inputs.at(config.report), 'screenshots'),
+        screenshotsOf: config.screenshots === 'all' ? 'all' : 'failures',
+        baseline: inputs.baseline,
+        detector,
+      },
+      extensions: extensions?.crxs,
+    }),
+    reporter,
+    signal: ctx.signal,
+    hurry: ctx.hurry,
+  });
+  const signalled = ctx.signal.aborted ? String(ctx.signal.reason) : undefined;
+  const interrupted = signalled ?? outcome.infrastructureFailure;
+  const runSummary = computeSummary(outcome.results, {
+    // Rates and utilisation are of the dispatch itself, not of starting a grid.
+    wallMs: Date.now() - dispatchStarted,
+    concurrency: slots,
+    sessionsCreated: outcome.sessionsCreated,
+    interrupted,
+    strictKnown: config.strictKnown,
+  });
+  try {
+    await reporter.onEnd(outcome.results, runSummary);
+  } catch (err) {
+    throw new InfrastructureError(errorMessage(err), { cause: err });
+  }
+  const regressions = config.failOn === 'regressions' && compareWith ? compareRuns(compareWith.results, outcome.results, compareWith.file).newlyFailing.length : undefined;
+  return runExitCode({ ...runSummary, interrupted: signalled, regressions });
 }
 
 /** --last-failed, then --shard: the sites this run takes of the loaded (and filtered) ones. */

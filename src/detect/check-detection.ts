@@ -6,13 +6,19 @@ const STEPS: readonly Detection['step'][] = ['full', 'username-first', 'password
 
 function shown(value: unknown): string {
   if (value === undefined) return 'missing';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  // JSON has no text for these: a symbol or a function would print as `undefined`.
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return 'a function';
+  let text: string | undefined;
   try {
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    text = JSON.stringify(value);
   } catch {
-    return String(value);
+    // A cycle, or a toJSON that throws: no text to be had.
   }
+  // (undefined also from a toJSON that answers nothing)
+  if (text === undefined) return Array.isArray(value) ? 'an array' : 'an object';
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** null when `value` is a Detection, else which field is wrong and what was expected. */

@@ -106,22 +106,6 @@ function confidenceOf(v: GroupVerdict, login: boolean): number {
   return Math.round((login ? p : 1 - p) * 100) / 100;
 }
 
-/** Every group's score and reasons, best first: for tuning the scores by hand (explainScript). */
-export function explain(doc: Document = document): { container: string; kind: string; score: number; visible: boolean; signals: string[] }[] {
-  const scopes = collectScopes(doc, uniqueSelector);
-  const verdicts = collect(scopes).groups.map(scoreGroup);
-  demoteTuckedLogins(verdicts.filter((v) => v.kind === 'password'));
-  return verdicts
-    .sort((a, b) => b.score - a.score)
-    .map((v) => ({
-      container: pathOf(v.group.container, v.group.scope),
-      kind: v.kind,
-      score: Math.round(v.score * 10) / 10,
-      visible: v.group.fields.some((f) => f.visible),
-      signals: [...v.signals, `username ${v.username ? uniqueSelector(v.username.el, v.username.scope.root) : 'none'}`, `submit ${v.submit ? uniqueSelector(v.submit.el, v.group.scope.root) : 'none'}`],
-    }));
-}
-
 export function detect(doc: Document = document): Detection {
   const { elapsedMs: _e, crossOriginFrames: _c, ...detection } = detectWithMeta(doc);
   return detection;

@@ -1,5 +1,5 @@
 // Entry point of the browser bundle: what the wrappers in bundle.ts call.
-import { detect, detectWithMeta, explain, type DetectionWithMeta } from './detect.ts';
+import { detect, detectWithMeta, type DetectionWithMeta } from './detect.ts';
 import { outlineFields } from './outline.ts';
 import { FIELDS, type FieldName } from '../types.ts';
 import { describeElement, resolveSelectorPath } from './resolve.ts';
@@ -12,7 +12,7 @@ import { joinSelectorPath } from './path-split.ts';
 import { collectScopes, type CrossOriginFrame } from './roots.ts';
 import { uniqueSelector } from './unique-selector.ts';
 
-export { detect, detectWithMeta, explain, outlineFields, checkPresence };
+export { detect, detectWithMeta, outlineFields, checkPresence };
 export type { PresenceCheck };
 
 export type Located =
@@ -79,7 +79,7 @@ export async function inspectPageWith(detect: unknown, options: InspectOptions):
 
 /** A user's `detect` run in this document (a cross-origin frame's, when the driver entered one). */
 export async function userDetectWithMeta(detect: unknown): Promise<DetectionWithMeta | { failure: string }> {
-  if (typeof detect !== 'function') return { failure: `the detector module's detect export is ${typeof detect}, not a function` };
+  if (!isCallable(detect)) return { failure: `the detector module's detect export is ${typeof detect}, not a function` };
   const started = performance.now();
   let answer: unknown;
   try {
@@ -95,6 +95,11 @@ export async function userDetectWithMeta(detect: unknown): Promise<DetectionWith
   const crossOrigin: CrossOriginFrame[] = [];
   if (!detection.login) collectScopes(document, uniqueSelector, crossOrigin);
   return { ...detection, elapsedMs, crossOriginFrames: crossOrigin.map((c) => joinSelectorPath(c.prefix)) };
+}
+
+/** A user's export is only known to be callable; what it answers is checked after the call. */
+function isCallable(value: unknown): value is () => unknown {
+  return typeof value === 'function';
 }
 
 function pageInfo(): PageInfo {

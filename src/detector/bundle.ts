@@ -74,8 +74,3 @@ export async function locateScript(): Promise<string> {
 export async function samePairsScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.samePairs(arguments[0]);`;
 }
-
-/** Script returning every candidate group with its score and reasons (see explain in detect.ts). */
-export async function explainScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.explain(document);`;
-}

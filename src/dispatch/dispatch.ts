@@ -1,14 +1,12 @@
 // Carries out the scheduler's decisions: one async loop per slot, each holding one browser
 // session for as many sites as it can take, and folding every attempt into one result a site.
 import pTimeout from 'p-timeout';
-import type { Site, SiteResult, Attempt } from '../types.ts';
+import type { Chunk, Site, SiteResult } from '../types.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { errorMessage } from '../errors.ts';
-import { skippedResult } from '../site-result.ts';
-import { knownOutcome } from '../sites/known.ts';
+import { ResultBook } from './result-book.ts';
 import { Scheduler, type WorkItem } from './scheduler.ts';
-import type { Session, SessionFactory, SiteOutcome } from './session.ts';
-import type { Chunk } from '../types.ts';
+import type { Session, SessionFactory, SiteOutcome } from './session-factory.ts';
 
 export type DispatchOptions = {
   sites: ReadonlyMap<string, Site>;
@@ -37,184 +35,192 @@ export type DispatchResult = {
 };
 
 export async function dispatch(options: DispatchOptions): Promise<DispatchResult> {
-  const now = options.now ?? Date.now;
-  const scheduler = new Scheduler({
-    chunks: options.chunks,
-    retries: options.retries,
-    infraAttempts: options.infraAttempts ?? 2,
-    costOf: options.costOf,
-  });
-  const attempts = new Map<string, Attempt[]>();
-  const results = new Map<string, SiteResult>();
-  let sessionsCreated = 0;
-  let busyMs = 0;
-  let lastOpenError = '';
-  let alive = options.concurrency;
-  const waiting = new Set<() => void>();
-  const wake = () => {
-    for (const resolve of waiting) resolve();
-    waiting.clear();
-  };
+  return new Dispatcher(options).run();
+}
+
+/** What a slot holds from one step of its loop to the next. */
+type SlotState = {
+  slot: number;
+  session?: Session;
+  /** The session ran a site since its last reset: reset before the next (and not after the last). */
+  used: boolean;
+};
+
+/** One dispatch: its slots' loops carry out the scheduler's decisions, the book keeps the results. */
+class Dispatcher {
+  readonly #options: DispatchOptions;
+  readonly #now: () => number;
+  readonly #scheduler: Scheduler;
+  readonly #book: ResultBook;
+  /** Slots waiting for news: a site back in the queue, a slot retired, the run aborted. */
+  readonly #waiting = new Set<() => void>();
   // Sites in flight, each ended as 'aborted' by a Ctrl-C. A set, not one promise every site
   // races against: each race would leave a reaction on that promise until the run ends.
-  const inFlight = new Set<() => void>();
-  const onAbort = () => {
-    for (const stop of inFlight) stop();
-    wake();
-  };
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  const runOrAbort = (session: Session, site: Site, attempt: number) =>
-    new Promise<SiteOutcome | 'aborted'>((resolve, reject) => {
-      const stop = () => resolve('aborted');
-      if (options.signal.aborted) stop();
-      inFlight.add(stop);
-      session
-        .run(site, attempt)
-        .then(resolve, reject)
-        .finally(() => inFlight.delete(stop));
-    });
+  readonly #inFlight = new Set<() => void>();
+  #sessionsCreated = 0;
+  #busyMs = 0;
+  #lastOpenError = '';
+  #alive: number;
 
-  const finish = (site: Site, item: WorkItem, outcome: SiteOutcome, session: Session | undefined, nodeLost = false) => {
-    const list = attempts.get(site.id) ?? [];
-    attempts.set(site.id, list);
-    const attempt: Attempt = {
-      attempt: item.attempt,
-      status: outcome.status,
-      message: outcome.message,
-      node: session?.node,
-      sessionId: session?.id,
-      startedAt: new Date(now() - outcome.timings.totalMs).toISOString(),
-      durationMs: outcome.timings.totalMs,
-    };
-    if (outcome.sessionLost) attempt.sessionLost = true;
-    if (nodeLost) attempt.nodeLost = true;
-    list.push(attempt);
-    const verdict = scheduler.complete(item, outcome.status, session?.node, { nodeLost });
-    if (!verdict.final) {
-      options.reporter?.onNotice?.(
-        verdict.reason === 'retry'
+  constructor(options: DispatchOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#scheduler = new Scheduler({
+      chunks: options.chunks,
+      retries: options.retries,
+      infraAttempts: options.infraAttempts ?? 2,
+      costOf: options.costOf,
+    });
+    this.#book = new ResultBook(this.#now);
+    this.#alive = options.concurrency;
+  }
+
+  async run(): Promise<DispatchResult> {
+    const { signal, sites, concurrency, reporter } = this.#options;
+    // 1. A Ctrl-C ends the sites in flight and wakes the slots waiting for news.
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    // 2. One loop per slot, until the scheduler is done, the run is aborted or the slot retires.
+    try {
+      await Promise.all(Array.from({ length: concurrency }, (_, slot) => this.#slotLoop(slot)));
+    } finally {
+      signal.removeEventListener('abort', this.#onAbort);
+    }
+    // 3. Every site still without a result gets one: an error when no slot could get a browser, else skipped.
+    const infrastructureFailure = !signal.aborted && this.#alive === 0 && !this.#scheduler.done ? this.#lastOpenError || 'no browser session could be opened' : undefined;
+    const reason = infrastructureFailure
+      ? { status: 'error' as const, message: `not run: no browser session could be opened (${infrastructureFailure})` }
+      : { status: 'skipped' as const, message: `not run: the run was interrupted (${String(signal.reason ?? 'aborted')})` };
+    for (const result of this.#book.finishUnfinished(sites, reason)) reporter?.onSiteEnd?.(result);
+    return { results: this.#book.inOrder(sites), sessionsCreated: this.#sessionsCreated, busyMs: this.#busyMs, infrastructureFailure };
+  }
+
+  /** A slot's loop: each turn takes the scheduler's next item and does one step with it. */
+  async #slotLoop(slot: number): Promise<void> {
+    const state: SlotState = { slot, used: false };
+    try {
+      while (!this.#options.signal.aborted) {
+        const item = this.#scheduler.next(slot);
+        if (!item) {
+          if (this.#scheduler.done) return;
+          // A site in flight elsewhere may come back as a retry; wait for news.
+          await new Promise<void>((resolve) => this.#waiting.add(resolve));
+          continue;
+        }
+        if (state.session && state.used) await this.#reset(state, state.session, item);
+        else if (!state.session) {
+          if (!(await this.#open(state, item))) return;
+        } else if (!(await this.#runSite(state, state.session, item))) return;
+      }
+    } finally {
+      this.#alive--;
+      this.#scheduler.setNode(slot, undefined);
+      this.#wake();
+      if (state.session) await unlessHurried(state.session.close(), this.#options.hurry);
+    }
+  }
+
+  /** Resets the slot's used session, giving `item` back meanwhile; a session that does not reset is closed. */
+  async #reset(state: SlotState, session: Session, item: WorkItem): Promise<void> {
+    // The site waits for no reset: another slot may take it meanwhile.
+    this.#giveBack(item);
+    state.used = false;
+    // A reset that hangs (a page still loading, a wedged renderer) costs the session, not the run.
+    if (!(await bounded(session.reset(), this.#options.resetTimeoutMs ?? 15_000))) await this.#drop(state);
+  }
+
+  /** Opens the slot's session, giving `item` back meanwhile. False: no session, the slot retires. */
+  async #open(state: SlotState, item: WorkItem): Promise<boolean> {
+    // Hold no work while waiting for a browser: the request may sit in the hub's queue
+    // until another slot frees, and that slot may be waiting for this very site.
+    this.#giveBack(item);
+    const { sessions, signal, reporter } = this.#options;
+    try {
+      state.session = await sessions.open(signal);
+      this.#sessionsCreated++;
+      this.#scheduler.setNode(state.slot, state.session.node);
+      return true;
+    } catch (err) {
+      this.#lastOpenError = errorMessage(err);
+      if (!signal.aborted) reporter?.onNotice?.(`slot ${state.slot}: no session (${this.#lastOpenError}); slot retired`);
+      return false;
+    }
+  }
+
+  /** Runs `item` on the slot's session and records how it ended. False: the run was aborted under it. */
+  async #runSite(state: SlotState, session: Session, item: WorkItem): Promise<boolean> {
+    const { sites, reporter, sessions } = this.#options;
+    const site = sites.get(item.siteId)!;
+    reporter?.onSiteStart?.({ siteId: site.id, node: session.node, slot: state.slot, attempt: item.attempt });
+    const started = this.#now();
+    const outcome = await this.#runOrAbort(session, site, item.attempt);
+    this.#busyMs += this.#now() - started;
+    if (outcome === 'aborted') {
+      this.#scheduler.giveBack(item);
+      return false;
+    }
+    // Asked before the verdict: a site whose node died under it is requeued at no cost to it.
+    const nodeLost = outcome.status === 'error' && outcome.sessionLost === true && (await sessions.nodeLost?.(session).catch(() => false)) === true;
+    this.#complete(site, item, outcome, session, nodeLost);
+    if (outcome.sessionLost) {
+      sessions.lost?.(session);
+      await this.#drop(state);
+    } else {
+      state.used = true;
+    }
+    this.#wake();
+    return true;
+  }
+
+  /** Records an attempt, and the site's result when the scheduler calls it final; else says what comes next. */
+  #complete(site: Site, item: WorkItem, outcome: SiteOutcome, session: Session, nodeLost: boolean): void {
+    const reporter = this.#options.reporter;
+    this.#book.addAttempt(site, item.attempt, outcome, session, nodeLost);
+    const completion = this.#scheduler.complete(item, outcome.status, session.node, { nodeLost });
+    if (!completion.final) {
+      reporter?.onNotice?.(
+        completion.reason === 'retry'
           ? `${site.id}: failed on attempt ${item.attempt}, retrying`
-          : `${site.id}: ${outcome.message ?? 'infrastructure error'} on ${session?.node ?? 'unknown node'}${nodeLost ? ' (node gone)' : ''}; requeued elsewhere`,
+          : `${site.id}: ${outcome.message ?? 'infrastructure error'} on ${session.node ?? 'unknown node'}${nodeLost ? ' (node gone)' : ''}; requeued elsewhere`,
       );
       return;
     }
-    const result: SiteResult = {
-      id: site.id,
-      url: site.url,
-      status: outcome.status,
-      flaky: outcome.status === 'passed' && list.some((a) => a.status === 'failed'),
-      attempts: list,
-      timings: outcome.timings,
-      node: session?.node,
-      sessionId: session?.id,
-      browserVersion: session?.browserVersion,
-      detection: outcome.detection,
-      detector: outcome.detector,
-      expect: site.expect,
-      message: outcome.message,
-      screenshot: outcome.screenshot,
-      tags: site.tags,
-      locale: site.locale,
-    };
-    const known = knownOutcome(site.known, outcome.status);
-    if (known) result.known = known;
-    if (outcome.verdicts) result.verdicts = outcome.verdicts;
-    results.set(site.id, result);
-    options.reporter?.onSiteEnd?.(result);
-  };
-
-  const worker = async (slot: number) => {
-    let session: Session | undefined;
-    /** The session ran a site since its last reset: reset before the next (and not after the last). */
-    let used = false;
-    try {
-      while (!options.signal.aborted) {
-        const item = scheduler.next(slot);
-        if (!item) {
-          if (scheduler.done) return;
-          // A site in flight elsewhere may come back as a retry; wait for news.
-          await new Promise<void>((resolve) => waiting.add(resolve));
-          continue;
-        }
-        if (session && used) {
-          // The site waits for no reset: another slot may take it meanwhile.
-          scheduler.giveBack(item);
-          wake();
-          used = false;
-          // A reset that hangs (a page still loading, a wedged renderer) costs the session, not the run.
-          if (!(await bounded(session.reset(), options.resetTimeoutMs ?? 15_000))) {
-            await session.close();
-            session = undefined;
-            scheduler.setNode(slot, undefined);
-          }
-          continue;
-        }
-        if (!session) {
-          // Hold no work while waiting for a browser: the request may sit in the hub's queue
-          // until another slot frees, and that slot may be waiting for this very site.
-          scheduler.giveBack(item);
-          wake();
-          try {
-            session = await options.sessions.open(options.signal);
-            sessionsCreated++;
-            scheduler.setNode(slot, session.node);
-          } catch (err) {
-            lastOpenError = errorMessage(err);
-            if (!options.signal.aborted) options.reporter?.onNotice?.(`slot ${slot}: no session (${lastOpenError}); slot retired`);
-            return;
-          }
-          continue;
-        }
-        const site = options.sites.get(item.siteId)!;
-        options.reporter?.onSiteStart?.({ siteId: site.id, node: session.node, slot, attempt: item.attempt });
-        const started = now();
-        const outcome = await runOrAbort(session, site, item.attempt);
-        busyMs += now() - started;
-        if (outcome === 'aborted') {
-          scheduler.giveBack(item);
-          return;
-        }
-        // Asked before the verdict: a site whose node died under it is requeued at no cost to it.
-        const nodeLost = outcome.status === 'error' && outcome.sessionLost === true && (await options.sessions.nodeLost?.(session).catch(() => false)) === true;
-        finish(site, item, outcome, session, nodeLost);
-        if (outcome.sessionLost) {
-          options.sessions.lost?.(session);
-          await session.close();
-          session = undefined;
-          scheduler.setNode(slot, undefined);
-        } else {
-          used = true;
-        }
-        wake();
-      }
-    } finally {
-      alive--;
-      scheduler.setNode(slot, undefined);
-      wake();
-      if (session) await unlessHurried(session.close(), options.hurry);
-    }
-  };
-
-  try {
-    await Promise.all(Array.from({ length: options.concurrency }, (_, slot) => worker(slot)));
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
+    const result = this.#book.finish(site, outcome, session);
+    reporter?.onSiteEnd?.(result);
   }
 
-  const infrastructureFailure = !options.signal.aborted && alive === 0 && !scheduler.done ? lastOpenError || 'no browser session could be opened' : undefined;
-  const unfinished = [...options.sites.keys()].filter((id) => !results.has(id));
-  for (const id of unfinished) {
-    const site = options.sites.get(id)!;
-    const reason = infrastructureFailure
-      ? { status: 'error' as const, message: `not run: no browser session could be opened (${infrastructureFailure})` }
-      : { status: 'skipped' as const, message: `not run: the run was interrupted (${String(options.signal.reason ?? 'aborted')})` };
-    const result: SiteResult = { ...skippedResult(site, reason.message), status: reason.status, attempts: attempts.get(id) ?? [] };
-    results.set(id, result);
-    options.reporter?.onSiteEnd?.(result);
+  /** Closes the slot's session and forgets it: the next turn opens another. */
+  async #drop(state: SlotState): Promise<void> {
+    await state.session?.close();
+    state.session = undefined;
+    this.#scheduler.setNode(state.slot, undefined);
   }
-  // Results in the order the sites were given, whatever order they finished in.
-  const ordered = [...options.sites.keys()].map((id) => results.get(id)!);
-  return { results: ordered, sessionsCreated, busyMs, infrastructureFailure };
+
+  #giveBack(item: WorkItem): void {
+    this.#scheduler.giveBack(item);
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const resolve of this.#waiting) resolve();
+    this.#waiting.clear();
+  }
+
+  readonly #onAbort = (): void => {
+    for (const stop of this.#inFlight) stop();
+    this.#wake();
+  };
+
+  #runOrAbort(session: Session, site: Site, attempt: number): Promise<SiteOutcome | 'aborted'> {
+    return new Promise<SiteOutcome | 'aborted'>((resolve, reject) => {
+      const stop = () => resolve('aborted');
+      if (this.#options.signal.aborted) stop();
+      this.#inFlight.add(stop);
+      session
+        .run(site, attempt)
+        .then(resolve, reject)
+        .finally(() => this.#inFlight.delete(stop));
+    });
+  }
 }
 
 /** True when `work` succeeded within `ms`; false when it failed or took longer. */

@@ -2,7 +2,6 @@
 // extension's answer in the loaded page and turns it into a Detection. An extension that never
 // answers, or answers something the contract does not allow, fails the site: it is the
 // extension under test that is at fault, not the grid.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebDriver } from 'selenium-webdriver';
 import { contractScript, outlineScript } from '../detector/bundle.ts';
 import { locateElement } from '../detector/driver-locate.ts';
@@ -11,6 +10,7 @@ import { joinSelectorPath } from '../detect/path-split.ts';
 import type { ContractInspection } from '../detect/entry.ts';
 import { FIELDS, type Detection, type DetectorIdentity, type Expectation } from '../types.ts';
 import { DetectorFailed, type PageDetection } from '../session/detect-in-page.ts';
+import { poll } from '../wait.ts';
 
 export const defaultExtensionTimeoutMs = 5000;
 
@@ -40,32 +40,36 @@ const contract = 'the grid-run extension contract (data-grid-run-detection on do
 export async function readExtensionAnswer(driver: WebDriver, options: ExtensionAnswerOptions): Promise<PageDetection> {
   const script = await contractScript();
   const started = performance.now();
-  const deadline = started + options.timeoutMs;
   let pending = false;
-  for (;;) {
-    const top = await driver.executeScript<ContractInspection>(script, { expect: options.expect, clearStorage: options.clearStorage });
-    if (top.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer breaks ${contract}: ${top.reason}`);
-    if (top.state === 'answered') {
-      return { detection: top.detection, detectMs: performance.now() - started, page: top.page, same: top.same, presence: top.presence };
-    }
-    pending ||= top.state === 'pending';
-    if (top.state === 'none') {
-      for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
-        const inner = await readInFrame(driver, framePath, script);
-        if (inner?.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer in frame ${framePath} breaks ${contract}: ${inner.reason}`);
-        // No page: the top document's storage was not cleared by this run, so the reset must do it.
-        if (inner?.state === 'answered') return { detection: inFrame(inner.detection, framePath), detectMs: performance.now() - started };
-        pending ||= inner?.state === 'pending';
+  return poll<PageDetection>(
+    async () => {
+      const top = await driver.executeScript<ContractInspection>(script, { expect: options.expect, clearStorage: options.clearStorage });
+      if (top.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer breaks ${contract}: ${top.reason}`);
+      if (top.state === 'answered') {
+        return { done: { detection: top.detection, detectMs: performance.now() - started, page: top.page, same: top.same, presence: top.presence } };
       }
-    }
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    await sleep(Math.min(options.pollMs ?? 100, left));
-  }
-  throw new ExtensionAnswerFailure(
-    pending
-      ? `the extension's answer was still "pending": true after --extension-timeout ${options.timeoutMs} ms (${contract})`
-      : `no answer from the extension within --extension-timeout ${options.timeoutMs} ms: ${contract} was not met`,
+      pending ||= top.state === 'pending';
+      if (top.state === 'none') {
+        for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
+          const inner = await readInFrame(driver, framePath, script);
+          if (inner?.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer in frame ${framePath} breaks ${contract}: ${inner.reason}`);
+          // No page: the top document's storage was not cleared by this run, so the reset must do it.
+          if (inner?.state === 'answered') return { done: { detection: inFrame(inner.detection, framePath), detectMs: performance.now() - started } };
+          pending ||= inner?.state === 'pending';
+        }
+      }
+      return { last: pending ? 'pending' : 'no answer' };
+    },
+    {
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.pollMs ?? 100,
+      timedOut: () =>
+        new ExtensionAnswerFailure(
+          pending
+            ? `the extension's answer was still "pending": true after --extension-timeout ${options.timeoutMs} ms (${contract})`
+            : `no answer from the extension within --extension-timeout ${options.timeoutMs} ms: ${contract} was not met`,
+        ),
+    },
   );
 }
 

@@ -1,5 +1,5 @@
 import type { GridSummary, HubClient } from './hub-client.ts';
-import { waitFor, WaitTimeoutError } from './wait.ts';
+import { waitFor, WaitTimeoutError } from '../wait.ts';
 
 /**
  * The grid's summary, once it has a free slot or the bound runs out. A slot the previous run

@@ -10,7 +10,7 @@ import { InfrastructureError, UsageError } from '../errors.ts';
 import { HttpHubClient } from './hub-client.ts';
 import { isLoopbackHost } from './loopback.ts';
 import { canListen, claimPort, freePort } from './ports.ts';
-import { WaitTimeoutError, waitFor } from './wait.ts';
+import { WaitTimeoutError, waitFor } from '../wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
 const require = createRequire(import.meta.url);

@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { InfrastructureError } from '../errors.ts';
+import { poll } from '../wait.ts';
 
 export function isAlive(pid: number): boolean {
   try {
@@ -16,14 +17,21 @@ export function isAlive(pid: number): boolean {
  */
 export async function stopProcessGroup(pid: number, graceMs = 5000, hurry?: AbortSignal): Promise<void> {
   if (!signalGroup(pid, 'SIGTERM')) return;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && !hurry?.aborted) {
-    if (!groupAlive(pid)) return;
-    await sleep(100);
-  }
+  const gone = (timeoutMs: number, intervalMs: number, signal?: AbortSignal) =>
+    poll(() => Promise.resolve(groupAlive(pid) ? { last: 'still running' } : { done: true }), {
+      timeoutMs,
+      intervalMs,
+      signal,
+      timedOut: () => new InfrastructureError(`process group ${pid} still runs after ${timeoutMs} ms`),
+    });
+  // The grace period, which `hurry` cuts short: its end, or hurry, is not an error but SIGKILL.
+  if (await gone(graceMs, 100, hurry).catch(() => false)) return;
   signalGroup(pid, 'SIGKILL');
-  while (groupAlive(pid)) await sleep(50);
+  await gone(killedGoneMs, 50);
 }
+
+/** Bound on a SIGKILLed group disappearing (a process the kernel cannot kill, stuck in I/O). */
+const killedGoneMs = 10_000;
 
 function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {

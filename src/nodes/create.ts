@@ -1,7 +1,7 @@
 // Builds a NodeProvider from plain configuration. The only place that constructs SDK clients.
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { UsageError } from '../errors.ts';
-import type { WaitClock } from './registration.ts';
+import type { WaitClock } from '../wait.ts';
 import { checkId, hubEndpoint, type NodeProvider, type ProviderName } from './provider.ts';
 import { DockerodeEngine, type ContainerEngine } from './docker/engine.ts';
 import { DockerNodeProvider } from './docker/provider.ts';

@@ -1,16 +1,9 @@
 // The hub's side of a provisioned node: is it registered with its slots, drain it, take it off.
 // Nodes are matched to hub entries by the URI they were told to advertise (host and port),
 // since the hub's node id is only known once the node has registered.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GridNode, HubClient } from '../grid/hub-client.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
-
-export type WaitClock = { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
-
-export const systemWaitClock: WaitClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
-};
+import { poll, type WaitClock } from '../wait.ts';
 
 export function sameNodeUri(a: string, b: string): boolean {
   try {
@@ -46,32 +39,28 @@ export type RegistrationWait = {
 
 /** Resolves with the hub's entry once the node is UP there with its slots. */
 export async function waitRegistered(hub: HubClient, uri: () => string | undefined, wait: RegistrationWait): Promise<GridNode> {
-  const clock = wait.clock ?? systemWaitClock;
-  const deadline = clock.now() + wait.timeoutMs;
-  let last = 'the hub does not list it yet';
-  for (;;) {
-    wait.signal?.throwIfAborted();
-    const reason = await wait.gone?.();
-    if (reason) throw new InfrastructureError(`${wait.describe} stopped before it registered at ${hub.url}: ${reason}`);
-    const target = uri();
-    if (target) {
+  return poll<GridNode>(
+    async () => {
+      const reason = await wait.gone?.();
+      if (reason) throw new InfrastructureError(`${wait.describe} stopped before it registered at ${hub.url}: ${reason}`);
+      const target = uri();
+      if (!target) return { last: 'it has no address yet' };
       try {
         const node = await findHubNode(hub, target);
-        if (node && node.availability === 'UP' && node.slots >= wait.slots) return node;
-        if (node) last = `the hub lists it as ${node.availability} with ${node.slots} of ${wait.slots} slots`;
+        if (node && node.availability === 'UP' && node.slots >= wait.slots) return { done: node };
+        return { last: node ? `the hub lists it as ${node.availability} with ${node.slots} of ${wait.slots} slots` : 'the hub does not list it yet' };
       } catch (err) {
-        last = errorMessage(err);
+        return { last: errorMessage(err) };
       }
-    } else {
-      last = 'it has no address yet';
-    }
-    if (clock.now() >= deadline) {
-      throw new InfrastructureError(
-        `${wait.describe} did not register at ${hub.url} with ${wait.slots} slot(s) within ${Math.round(wait.timeoutMs / 1000)} s (last: ${last})`,
-      );
-    }
-    await clock.sleep(wait.intervalMs ?? 1000, wait.signal);
-  }
+    },
+    {
+      timeoutMs: wait.timeoutMs,
+      intervalMs: wait.intervalMs ?? 1000,
+      signal: wait.signal,
+      clock: wait.clock,
+      timedOut: (last) => new InfrastructureError(`${wait.describe} did not register at ${hub.url} with ${wait.slots} slot(s) within ${Math.round(wait.timeoutMs / 1000)} s (last: ${last})`),
+    },
+  );
 }
 
 export type DrainWait = { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; clock?: WaitClock; describe: string };
@@ -82,22 +71,28 @@ export type DrainWait = { timeoutMs: number; intervalMs?: number; signal?: Abort
  */
 export async function drainAndWait(hub: HubClient, uri: string | undefined, wait: DrainWait): Promise<void> {
   if (!uri) return;
-  const clock = wait.clock ?? systemWaitClock;
   const node = await findHubNode(hub, uri);
   if (!node) return;
   if (node.availability !== 'DRAINING') await hub.drain(node.id);
-  const deadline = clock.now() + wait.timeoutMs;
-  for (;;) {
-    const current = await findHubNode(hub, uri);
-    if (!current || current.busySlots === 0) return;
-    if (clock.now() >= deadline) {
-      throw new InfrastructureError(
-        `${wait.describe} still runs ${current.busySlots} session(s) after draining for ${Math.round(wait.timeoutMs / 1000)} s; ` +
-          'raise --drain-timeout, or scale down again to retry',
-      );
-    }
-    await clock.sleep(wait.intervalMs ?? 1000, wait.signal);
-  }
+  let busy = node.busySlots;
+  await poll(
+    async () => {
+      const current = await findHubNode(hub, uri);
+      if (!current || current.busySlots === 0) return { done: undefined };
+      busy = current.busySlots;
+      return { last: `${busy} session(s)` };
+    },
+    {
+      timeoutMs: wait.timeoutMs,
+      intervalMs: wait.intervalMs ?? 1000,
+      signal: wait.signal,
+      clock: wait.clock,
+      timedOut: () =>
+        new InfrastructureError(
+          `${wait.describe} still runs ${busy} session(s) after draining for ${Math.round(wait.timeoutMs / 1000)} s; raise --drain-timeout, or scale down again to retry`,
+        ),
+    },
+  );
 }
 
 /** Takes the node off the hub so no session is routed to it once it is gone. Quiet if already off. */

@@ -6,7 +6,7 @@ import pTimeout from 'p-timeout';
 import { Builder, Capabilities, type WebDriver } from 'selenium-webdriver';
 import type { GridNode, GridStatus, HubClient } from '../grid/hub-client.ts';
 import { SharedStatus } from '../grid/shared-status.ts';
-import type { Session, SessionFactory } from '../dispatch/session.ts';
+import type { Session, SessionFactory } from '../dispatch/session-factory.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgsFor, extensionsCapability } from './chrome-flags.ts';
 import { WebDriverSession } from './webdriver-session.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pTimeout from 'p-timeout';
 import type { WebDriver } from 'selenium-webdriver';
 import type { Site } from '../types.ts';
-import type { SiteOutcome } from '../dispatch/session.ts';
+import type { SiteOutcome } from '../dispatch/session-factory.ts';
 import { errorMessage } from '../errors.ts';
 import { DetectionInterrupted, DetectorFailed, type PageDetection, type PageInfo } from './detect-in-page.ts';
 import { builtinDetector, type Detector } from '../detector/detector.ts';

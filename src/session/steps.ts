@@ -4,6 +4,7 @@
 import type { WebDriver } from 'selenium-webdriver';
 import { locate, type Found } from '../detector/driver-locate.ts';
 import type { Step } from '../types.ts';
+import { poll } from '../wait.ts';
 
 export class StepError extends Error {}
 
@@ -39,18 +40,15 @@ export async function runSteps(driver: WebDriver, steps: Step[], options: RunSte
 }
 
 /** Polls until the path names a visible element; leaves the driver in that element's frame. */
-async function waitVisible(driver: WebDriver, path: string, timeoutMs: number, pollMs = 100, label: string): Promise<Found> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'nothing matched';
-  for (;;) {
-    const r = await locate(driver, path);
-    if (!('missing' in r)) {
-      if (r.visible) return r;
-      last = `${r.describe} matched but is not visible`;
-    } else last = r.missing;
-    if (Date.now() >= deadline) throw new StepError(`${label}: no visible element for ${JSON.stringify(path)} within ${timeoutMs} ms (${last})`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+function waitVisible(driver: WebDriver, path: string, timeoutMs: number, pollMs = 100, label: string): Promise<Found> {
+  return poll<Found>(
+    async () => {
+      const r = await locate(driver, path);
+      if ('missing' in r) return { last: r.missing };
+      return r.visible ? { done: r } : { last: `${r.describe} matched but is not visible` };
+    },
+    { timeoutMs, intervalMs: pollMs, timedOut: (last) => new StepError(`${label}: no visible element for ${JSON.stringify(path)} within ${timeoutMs} ms (${last})`) },
+  );
 }
 
 /** A real click when the element takes one; a script click when something overlays it. */

@@ -1,14 +1,18 @@
-// A Session (src/dispatch/session.ts) over one WebDriver session.
+// A Session (src/dispatch/session-factory.ts) over one WebDriver session.
 import pTimeout from 'p-timeout';
 import type { WebDriver } from 'selenium-webdriver';
-import type { Session, SiteOutcome } from '../dispatch/session.ts';
+import type { Session, SiteOutcome } from '../dispatch/session-factory.ts';
 import type { Site } from '../types.ts';
 import { runSite, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
 import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
 import { clearPageScript } from '../detector/bundle.ts';
+import { poll } from '../wait.ts';
 
 /** What a page can keep for the next one besides cookies and the tab's session storage. */
+/** Bound on extra windows disappearing after DevTools closed them (closing is asynchronous). */
+const extraWindowsCloseMs = 1000;
+
 export const originStorage = 'local_storage,indexeddb,cache_storage,service_workers,file_systems';
 
 /** Which DevTools endpoint the session's socket reached. */
@@ -135,10 +139,11 @@ export class WebDriverSession implements Session {
     if (extra.length === 0) return;
     await Promise.all(extra.map((targetId) => socket.send('Target.closeTarget', { targetId })));
     // Closing is asynchronous; the next WebDriver command must not find the windows still there.
-    for (let i = 0; (await extraPages()).length > 0; i++) {
-      if (i === 50) throw new Error(`extra windows still open after closing them`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await poll(async () => ((await extraPages()).length === 0 ? { done: true } : { last: 'still open' }), {
+      timeoutMs: extraWindowsCloseMs,
+      intervalMs: 20,
+      timedOut: () => new Error(`extra windows still open ${extraWindowsCloseMs} ms after closing them`),
+    });
   }
 
   async #resetThroughWebDriver(origin: string | undefined): Promise<void> {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
-import { waitFor } from '../../src/grid/wait.ts';
+import { waitFor } from '../../src/wait.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runChild } from './child.ts';
 import { extraPhase, wholeRun, type CallsReport, type LoopReport, type ProfileReport, type ResetReport } from './loops.ts';

@@ -2,7 +2,7 @@
 // --dir DIR`). It takes the steps `run` takes (src/cli/run.ts), with the product's own code
 // for each: load and validate the site list (loadSiteLists), plan(), createReporters (JUnit,
 // results.json, HTML report, console in CI mode), dispatch() with its Scheduler, then
-// computeSummary and onEnd. Only the browser sessions are fakes (src/dispatch/session.ts's
+// computeSummary and onEnd. Only the browser sessions are fakes (src/dispatch/session-factory.ts's
 // interfaces) that answer at once with a detection, timings and a screenshot path, since 10,000
 // real page loads would take an hour on this machine while the memory they cost the CLI is one
 // small SiteResult each. The modules the CLI loads (src/cli/main.ts with every command, as
@@ -15,7 +15,7 @@ import { execWithHeapFlags } from '../../bin/heap-flags.js';
 import '../../src/cli/main.ts';
 import { detectorScriptWithMeta } from '../../src/detector/bundle.ts';
 import { dispatch } from '../../src/dispatch/dispatch.ts';
-import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
+import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session-factory.ts';
 import { expectedMs, plan } from '../../src/plan/plan.ts';
 import { computeSummary, createReporters } from '../../src/report/index.ts';
 import { screenshotName } from '../../src/session/run-site.ts';

@@ -69,6 +69,8 @@ describe('--detector FILE: bundling and bad modules', function () {
 describe('detectionProblem: which field of an answer is not a Detection', () => {
   const good = { login: true, step: 'full', username: '#u', password: '#p', submit: null, confidence: 0.5, signals: ['x'] };
   it('accepts a Detection', () => assert.equal(detectionProblem(good), null));
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
   for (const [answer, problem] of [
     [undefined, 'expected an object, got undefined'],
     [null, 'expected an object, got null'],
@@ -80,6 +82,11 @@ describe('detectionProblem: which field of an answer is not a Detection', () => 
     [{ ...good, submit: undefined }, 'submit is missing, expected a selector path or null'],
     [{ ...good, confidence: Number.NaN }, 'confidence is NaN, expected a number'],
     [{ ...good, signals: 'x' }, 'signals is "x", expected an array of strings'],
+    // Values JSON has no text for are named all the same.
+    [{ ...good, login: () => true }, 'login is a function, expected true or false'],
+    [{ ...good, step: Symbol('full') }, 'step is Symbol(full), expected one of full, username-first, password-only, none'],
+    [{ ...good, confidence: 1n }, 'confidence is 1, expected a number'],
+    [{ ...good, signals: cycle }, 'signals is an object, expected an array of strings'],
   ] as const) {
     it(problem, () => assert.equal(detectionProblem(answer), problem));
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { dispatch } from '../../src/dispatch/dispatch.ts';
-import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session.ts';
+import type { Session, SessionFactory, SiteOutcome } from '../../src/dispatch/session-factory.ts';
 import { plan } from '../../src/plan/plan.ts';
 import type { Site } from '../../src/types.ts';
 

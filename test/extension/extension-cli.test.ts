@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderNodeConfig, startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
-import { waitFor } from '../../src/grid/wait.ts';
+import { waitFor } from '../../src/wait.ts';
 import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { readResults } from '../helpers/run-outputs.ts';

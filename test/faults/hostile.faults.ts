@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
 import { renderNodeConfig, startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
-import { waitFor } from '../../src/grid/wait.ts';
+import { waitFor } from '../../src/wait.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
 import { writeList } from '../helpers/run-outputs.ts';

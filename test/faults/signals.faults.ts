@@ -1,6 +1,6 @@
 // SIGINT and SIGTERM to a `grid-run run` child mid-run: partial outputs valid with every site
 // once (the unfinished ones skipped), exit 130/143, and nothing it started left running: no
-// grid process, no static server.
+// grid process, no static server. A signal while the grid starts writes them too, every site skipped.
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -91,4 +91,46 @@ describe('faults: signals mid-run', function () {
       assert.equal(await listening(servePort), false, 'the static server is gone');
     });
   }
+});
+
+describe('faults: a signal while the grid starts', function () {
+  this.timeout(300_000);
+  let pages: CountingServer;
+  before(async () => {
+    pages = await serveLoginPages();
+  });
+  after(async () => pages?.close());
+
+  it('SIGINT while the embedded grid starts: JUnit, results.json and HTML with every site skipped saying why, exit 130, nothing left running', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-startsignal-'));
+    const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-startsignal-tmp-'));
+    await cp(join(repo, 'sites/forms'), join(dir, 'forms'), { recursive: true });
+    const entries = Array.from({ length: 6 }, (_, i) =>
+      i % 2 === 0
+        ? { id: `start-signal/remote-${i}`, url: `${pages.url}/login?start-${i}`, expect: { login: true } }
+        : { id: `start-signal/local-${i}`, url: 'forms/simple.html', expect: { login: true } },
+    );
+    const ids = entries.map((e) => e.id);
+    const list = await writeList(dir, entries);
+    const servePort = await freePort('127.0.0.1');
+    const from = pages.served();
+    const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
+    // The state file is written once the hub and node processes are spawned, before the grid is
+    // ready (a Java hub takes seconds): the signal comes while the run waits for it.
+    const groups = await embeddedGridGroups(temp);
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const out = run.output();
+    assert.match(out, /grid-run: interrupted \(SIGINT\) while the local grid was starting: no site was run/);
+    const { results } = await checkRun('SIGINT while the grid starts', { dir, ids, code, expectedCodes: [130], output: out });
+    for (const r of results) {
+      assert.equal(r.status, 'skipped', r.id);
+      assert.equal(r.message, 'not run: the run was interrupted (SIGINT) while the local grid was starting', r.id);
+    }
+    assert.ok((await stat(join(dir, 'report', 'index.html'))).isFile(), 'the HTML report is written too');
+    assert.equal(pages.served() - from, 0, 'no page was loaded');
+    assert.deepEqual(processesInGroups(groups), [], 'no grid process left');
+    assert.equal(await reaperFinished(temp), 'done', 'the reaper was told the teardown is done');
+    assert.equal(await listening(servePort), false, 'the static server is gone');
+  });
 });

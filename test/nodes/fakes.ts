@@ -1,6 +1,6 @@
 // In-memory stand-ins for the hub and the clock, shared by the node provider tests.
 import type { GridNode, GridStatus, GridSummary, HubClient } from '../../src/grid/hub-client.ts';
-import type { WaitClock } from '../../src/nodes/registration.ts';
+import type { WaitClock } from '../../src/wait.ts';
 
 export class FakeHub implements HubClient {
   readonly url = 'http://10.0.0.5:4444';

@@ -2,19 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main.ts';
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, env, cwd });
-  return { code, out, err };
-}
+import { runCli } from '../helpers/cli.ts';
 
 describe('grid-run scale-nodes', () => {
   it('exits 2 on bad usage, with a reason', async () => {
@@ -26,7 +14,7 @@ describe('grid-run scale-nodes', () => {
       [['scale-nodes', '2', '--provider', 'ec2', '--hub', 'http://10.0.0.5:4444', '--region', 'eu-west-1', '--image', 'r/i:1'], /needs --ami/],
       [['scale-nodes', '2', '--provider', 'ec2', '--hub', 'http://10.0.0.5:4444', '--image', 'r/i:1', '--ami', 'ami-0123456789abcdef0'], /region/],
     ] as const) {
-      const { code, err } = await cli([...args]);
+      const { code, stderr: err } = await runCli([...args], { env: {} });
       assert.equal(code, 2, `${args.join(' ')}: ${err}`);
       assert.match(err, reason);
     }
@@ -37,18 +25,18 @@ describe('grid-run scale-nodes', () => {
     const ec2 = { provider: 'ec2', hub: 'http://10.0.0.5:4444', region: 'eu-west-1', image: 'r/i:1' };
     await writeFile(join(dir, 'grid-run.config.json'), JSON.stringify(ec2, null, 1));
     // Region, image and hub came from the file: what is missing now is the AMI.
-    const noAmi = await cli(['scale-nodes', '2'], {}, dir);
-    assert.equal(noAmi.code, 2, noAmi.err);
-    assert.match(noAmi.err, /needs --ami/);
+    const noAmi = await runCli(['scale-nodes', '2'], { env: {}, cwd: dir });
+    assert.equal(noAmi.code, 2, noAmi.stderr);
+    assert.match(noAmi.stderr, /needs --ami/);
     await writeFile(join(dir, 'grid-run.config.json'), JSON.stringify({ ...ec2, ami: 'ami-1', maxLifetime: 1 }, null, 1));
-    const bad = await cli(['scale-nodes', '2'], {}, dir);
+    const bad = await runCli(['scale-nodes', '2'], { env: {}, cwd: dir });
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /grid-run\.config\.json:7.*maxLifetime.*whole number from 5 to 10080/);
+    assert.match(bad.stderr, /grid-run\.config\.json:7.*maxLifetime.*whole number from 5 to 10080/);
   });
 
   it('exits 3 when no Docker engine answers', async () => {
-    const { code, err } = await cli(['scale-nodes', '1', '--provider', 'docker', '--hub', 'http://127.0.0.1:4444'], {
-      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    const { code, stderr: err } = await runCli(['scale-nodes', '1', '--provider', 'docker', '--hub', 'http://127.0.0.1:4444'], {
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
     });
     assert.equal(code, 3);
     assert.match(err, /no Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock/);

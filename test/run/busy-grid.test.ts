@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Builder } from 'selenium-webdriver';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
-import { waitFor } from '../../src/grid/wait.ts';
+import { waitFor } from '../../src/wait.ts';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runCli } from '../helpers/cli.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';

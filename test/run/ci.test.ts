@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
-import { waitFor } from '../../src/grid/wait.ts';
+import { waitFor } from '../../src/wait.ts';
 import { SUMMARY_LIMIT_BYTES } from '../../src/report/github.ts';
 import { runCli } from '../helpers/cli.ts';
 import { parseWithJunitparser } from '../helpers/junitparser.ts';

@@ -1,11 +1,11 @@
 // detectInPage() in real headless Chromium: one script run detects, compares the expected
 // fields and outlines the detected ones; a login in a cross-origin frame is found through the driver.
 import assert from 'node:assert/strict';
-import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
 import { detectInPage } from '../../src/session/detect-in-page.ts';
-import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
+import type { LocalChrome } from '../../src/session/local-chrome.ts';
 import { judge } from '../../src/session/verdict.ts';
-import { servePages, type PageServer } from '../helpers/pages.ts';
+import { startBrowserPages, type BrowserPages } from '../helpers/browser-pages.ts';
+import type { PageServer } from '../helpers/pages.ts';
 
 const FORM = `<form action="/session" method="post">
   <label>Email <input id="user" name="email" type="email" autocomplete="username"></label>
@@ -21,21 +21,18 @@ describe('detectInPage', function () {
   this.timeout(60_000);
   let chrome: LocalChrome;
   let pages: PageServer;
-  let other: PageServer;
+  let browser: BrowserPages | undefined;
   const outlineOf = (script: string) => chrome.driver.executeScript<string>(`return getComputedStyle(${script}).outlineStyle;`);
 
   before(async () => {
-    // Another host name is another origin: the frame is cross-origin for the page.
-    other = await servePages({ '/login': `<!doctype html><title>Sign in</title>${FORM}` });
-    const framed = `<!doctype html><title>Shop</title><iframe id="login" src="${other.url.replace('127.0.0.1', 'localhost')}/login"></iframe>`;
-    pages = await servePages({ ...PAGES, '/framed': framed });
-    chrome = await startLocalChrome({ args: OFFLINE_ARGS });
+    // The frame is cross-origin for the page.
+    browser = await startBrowserPages({ '/login': `<!doctype html><title>Sign in</title>${FORM}` }, (other) => ({
+      ...PAGES,
+      '/framed': `<!doctype html><title>Shop</title><iframe id="login" src="${other}/login"></iframe>`,
+    }));
+    ({ chrome, pages } = browser);
   });
-  after(async () => {
-    await chrome?.stop();
-    await pages?.close();
-    await other?.close();
-  });
+  after(async () => browser?.close());
 
   it('outlines the detected fields when asked, and nothing else', async () => {
     await chrome.driver.get(`${pages.url}/plain`);

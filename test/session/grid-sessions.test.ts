@@ -2,7 +2,7 @@
 // node, and telling a dead node from a live one.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { Session } from '../../src/dispatch/session.ts';
+import type { Session } from '../../src/dispatch/session-factory.ts';
 import type { HubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
 import { GridSessionFactory, localDebuggerAddress } from '../../src/session/grid-sessions.ts';

@@ -1,10 +1,10 @@
 // runSteps in real headless Chromium: modals opened by a click, waits, typing into shadow
 // roots and cross-origin frames, and bounded waits that say what they waited for.
 import assert from 'node:assert/strict';
-import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
-import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
+import type { LocalChrome } from '../../src/session/local-chrome.ts';
 import { runSteps, StepError } from '../../src/session/steps.ts';
-import { servePages, type PageServer } from '../helpers/pages.ts';
+import { startBrowserPages, type BrowserPages } from '../helpers/browser-pages.ts';
+import type { PageServer } from '../helpers/pages.ts';
 
 const PAGE = `<!doctype html><title>t</title><body>
   <button id="open" onclick="setTimeout(() => document.getElementById('modal').hidden = false, 150)">Sign in</button>
@@ -17,19 +17,14 @@ describe('runSteps', function () {
   this.timeout(60_000);
   let chrome: LocalChrome;
   let pages: PageServer;
-  let other: PageServer;
+  let browser: BrowserPages | undefined;
 
   before(async () => {
-    other = await servePages({ '/frame': '<!doctype html><input id="code">' });
-    pages = await servePages({ '/': PAGE.replace('FRAME', `<iframe id="idp" src="${other.url.replace('127.0.0.1', 'localhost')}/frame"></iframe>`) });
-    chrome = await startLocalChrome({ args: OFFLINE_ARGS });
+    browser = await startBrowserPages({ '/frame': '<!doctype html><input id="code">' }, (other) => ({ '/': PAGE.replace('FRAME', `<iframe id="idp" src="${other}/frame"></iframe>`) }));
+    ({ chrome, pages } = browser);
   });
   beforeEach(async () => chrome.driver.get(`${pages.url}/`));
-  after(async () => {
-    await chrome?.stop();
-    await pages?.close();
-    await other?.close();
-  });
+  after(async () => browser?.close());
 
   const value = (script: string) => chrome.driver.executeScript(`return ${script}`);
 

@@ -1,10 +1,10 @@
 // judge() in real headless Chromium: fields are compared as elements, whatever selector names them.
 import assert from 'node:assert/strict';
-import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
-import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
+import type { LocalChrome } from '../../src/session/local-chrome.ts';
 import { judge } from '../../src/session/verdict.ts';
 import type { Detection } from '../../src/types.ts';
-import { servePages, type PageServer } from '../helpers/pages.ts';
+import { startBrowserPages, type BrowserPages } from '../helpers/browser-pages.ts';
+import type { PageServer } from '../helpers/pages.ts';
 
 const detection = (over: Partial<Detection>): Detection => ({
   login: true,
@@ -28,21 +28,17 @@ describe('judge', function () {
   this.timeout(60_000);
   let chrome: LocalChrome;
   let pages: PageServer;
-  let other: PageServer;
+  let browser: BrowserPages | undefined;
 
   before(async () => {
-    // Another port is another origin: the frame below is cross-origin for the page.
-    other = await servePages({ '/frame': '<!doctype html><input id="x" name="x"><input id="secret" type="password">' });
-    const crossOrigin = `<iframe id="cross" src="${other.url.replace('127.0.0.1', 'localhost')}/frame"></iframe>`;
-    pages = await servePages({ '/': LOGIN.replace('FRAME', crossOrigin) });
-    chrome = await startLocalChrome({ args: OFFLINE_ARGS });
+    // The frame below is cross-origin for the page.
+    browser = await startBrowserPages({ '/frame': '<!doctype html><input id="x" name="x"><input id="secret" type="password">' }, (other) => ({
+      '/': LOGIN.replace('FRAME', `<iframe id="cross" src="${other}/frame"></iframe>`),
+    }));
+    ({ chrome, pages } = browser);
     await chrome.driver.get(`${pages.url}/`);
   });
-  after(async () => {
-    await chrome?.stop();
-    await pages?.close();
-    await other?.close();
-  });
+  after(async () => browser?.close());
 
   it('passes record-only without expectations', async () => {
     assert.deepEqual(await judge(chrome.driver, undefined, detection({})), { status: 'passed', recordOnly: true, verdicts: [] });

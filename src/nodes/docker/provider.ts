@@ -7,7 +7,8 @@ import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
 import { canListen } from '../../grid/ports.ts';
 import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
-import { deregister, drainAndWait, systemWaitClock, waitRegistered, type WaitClock } from '../registration.ts';
+import { deregister, drainAndWait, waitRegistered } from '../registration.ts';
+import { systemWaitClock, type WaitClock } from '../../wait.ts';
 import type { ContainerEngine, ContainerSummary } from './engine.ts';
 
 export type DockerProviderOptions = {

@@ -19,7 +19,8 @@ import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
 import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
-import { deregister, drainAndWait, systemWaitClock, waitRegistered, type WaitClock } from '../registration.ts';
+import { deregister, drainAndWait, waitRegistered } from '../registration.ts';
+import { systemWaitClock, type WaitClock } from '../../wait.ts';
 import { awsErrorCode, awsErrorKind, explainAwsError } from './errors.ts';
 import { renderUserData } from './user-data.ts';
 
