@@ -175,7 +175,7 @@ class Dispatcher {
   #complete(site: Site, item: WorkItem, outcome: SiteOutcome, session: Session, nodeLost: boolean): void {
     const reporter = this.#options.reporter;
     this.#book.addAttempt(site, item.attempt, outcome, session, nodeLost);
-    const completion = this.#scheduler.complete(item, outcome.status, session.node, { nodeLost });
+    const completion = this.#scheduler.complete(item, outcome.status, session.node, { nodeLost, known: site.known !== undefined });
     if (!completion.final) {
       reporter?.onNotice?.(
         completion.reason === 'retry'

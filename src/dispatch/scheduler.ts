@@ -71,12 +71,14 @@ export class Scheduler {
    * within `retries` and an infrastructure error within `infraAttempts` go back to the queue,
    * the latter with the node it met excluded. An error because the node itself died
    * (`nodeLost`) is charged to the node: it goes back without using up the site's attempts.
+   * A known failure that fails is its expected outcome: not retried (nor is an expected failure
+   * in Playwright Test).
    */
-  complete(item: WorkItem, status: 'passed' | 'failed' | 'error', node?: string, cause: { nodeLost?: boolean } = {}): Completion {
+  complete(item: WorkItem, status: 'passed' | 'failed' | 'error', node?: string, cause: { nodeLost?: boolean; known?: boolean } = {}): Completion {
     this.#inFlight--;
     const a = this.#attemptsOf(item.siteId);
     a.total++;
-    if (status === 'failed' && a.failures++ < this.#options.retries) {
+    if (status === 'failed' && !cause.known && a.failures++ < this.#options.retries) {
       this.#again.push({ siteId: item.siteId, attempt: a.total + 1 });
       return { final: false, reason: 'retry' };
     }

@@ -184,6 +184,22 @@ describe('dispatch', () => {
     assert.equal(s1.attempts.length, 2);
   });
 
+  it('does not retry a known failure that fails, and reports it as still failing', async () => {
+    const all = sites(2);
+    all.get('s1')!.known = 'TICKET-1: the detector misses it';
+    const { results } = await dispatch({
+      sites: all,
+      chunks: plan([...all.keys()], { defaultChunks: 2 }),
+      concurrency: 2,
+      retries: 2,
+      costOf: () => 1,
+      sessions: factory((site) => (site.id === 's1' ? { status: 'failed', message: 'no form' } : {})),
+      signal: new AbortController().signal,
+    });
+    const s1 = results.find((r) => r.id === 's1')!;
+    assert.deepEqual([s1.status, s1.known?.state, s1.attempts.length], ['failed', 'failing', 1]);
+  });
+
   it('without --retries a failure is final and not flaky', async () => {
     const { results } = await run(4, factory((site) => (site.id === 's1' ? { status: 'failed' } : {})));
     assert.deepEqual(results.map((r) => r.status), ['passed', 'failed', 'passed', 'passed']);

@@ -34,6 +34,14 @@ describe('Scheduler', () => {
     assert.ok(s.done);
   });
 
+  it('does not retry a known failure that fails: that is its expected outcome', () => {
+    const s = make([chunk(0, ['a'])], 2);
+    const first = s.next(0)!;
+    assert.deepEqual(s.complete(first, 'failed', undefined, { known: true }), { final: true });
+    assert.equal(s.next(0), undefined);
+    assert.ok(s.done);
+  });
+
   it('requeues an infrastructure error with its node excluded while another node can take it', () => {
     const s = make([chunk(0, ['a', 'b']), chunk(1, ['c'])]);
     s.setNode(0, 'node-1');
