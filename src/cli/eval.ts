@@ -30,7 +30,7 @@ type EvalOptions = {
   grid?: string;
   json?: string;
   concurrency: number;
-  staticHost: string;
+  serveHost: string;
   publicHost?: string;
   misses: number;
   offline: boolean;
@@ -56,8 +56,8 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .option('--grid <url>', 'run on this Selenium Grid instead of a local Chromium')
     .option('--json <file>', 'also write the report, every page included, as JSON')
     .option('--concurrency <n>', 'browsers at once', positiveInt, 2)
-    .option('--static-host <host>', 'address the page server listens on (nodes of a remote grid must reach it)', '127.0.0.1')
-    .option('--public-host <host>', 'host name put into page URLs when it differs from --static-host')
+    .option('--serve-host <host>', 'address of the static server for the pages; nodes of a remote grid must reach it (as run --serve-host)', '127.0.0.1')
+    .option('--public-host <host>', 'host name put into page URLs when it differs from --serve-host')
     .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
     .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
     .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension\'s answer only)', (v: string, all: string[]) => [...all, v], [])
@@ -80,7 +80,7 @@ export function registerEval(program: Command, ctx: CommandContext): void {
       if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
       const old = opts.compare ? await loadResultsFile(opts.compare, ctx.cwd) : undefined;
       const startedAt = new Date();
-      const server = await startStaticServer({ host: opts.staticHost, publicHost: opts.publicHost });
+      const server = await startStaticServer({ host: opts.serveHost, publicHost: opts.publicHost });
       try {
         const sites = server.resolve(loaded);
         const started = Date.now();
