@@ -63,7 +63,9 @@ export async function serveLoginPages(options: { delayMs?: number } = {}): Promi
       res.writeHead(200, { 'content-type': 'text/html' }).end(`${loginPage}<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>`);
       return;
     }
-    if (holding) {
+    // Only page loads are held: a favicon request, which a browser may send after a page has
+    // loaded, would count as a session waiting on a page while it is busy elsewhere.
+    if (holding && path !== '/favicon.ico') {
       held++;
       open.add(res);
       return;
