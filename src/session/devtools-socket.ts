@@ -65,7 +65,7 @@ export class DevToolsSocket {
     socket.on('message', (data: WebSocket.RawData) => {
       let reply: Reply;
       try {
-        reply = JSON.parse(textOf(data)) as Reply;
+        reply = JSON.parse((data as Buffer).toString('utf8')) as Reply; // ws's default binaryType: one Buffer a message
       } catch {
         return this.#fail(new DevToolsError('the DevTools connection sent something that is not JSON', 'closed'));
       }
@@ -142,10 +142,4 @@ export class DevToolsSocket {
     this.#pending.clear();
     this.#socket.terminate(); // close() would wait up to 30 s for the other side's close frame
   }
-}
-
-/** A message's text (ws hands out Buffers by default; the other forms for completeness). */
-function textOf(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

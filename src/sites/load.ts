@@ -146,11 +146,6 @@ function parseJsonArrayWhole(text: string, starts: number[], file: string, displ
   return (root.children ?? []).map((node) => readEntry(node, ctx, problems));
 }
 
-/**
- * The [start, end) offsets of a top-level array's elements, from the tokens alone (no tree);
- * undefined for anything but a well-formed-looking array (a comment, a stray or missing comma,
- * a bad token, not an array), which the whole parse then reports as it always has.
- */
 /** jsonc-parser's SyntaxKind values (an ambient const enum, which type stripping cannot inline). */
 const SyntaxKind = {
   OpenBraceToken: 1,
@@ -166,6 +161,11 @@ const SyntaxKind = {
   EOF: 17,
 } as const;
 
+/**
+ * The [start, end) offsets of a top-level array's elements, from the tokens alone (no tree);
+ * undefined for anything but a well-formed-looking array (a comment, a stray or missing comma,
+ * a bad token, not an array), which the whole parse then reports as it always has.
+ */
 function arrayElements(text: string): [number, number][] | undefined {
   const scanner = createScanner(text, false);
   const elements: [number, number][] = [];
