@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { InputError, type InputProblem } from '../errors.ts';
 import type { Site } from '../types.ts';
+import { Keeper } from './keep.ts';
 import { describe, validateSite, type EntryContext } from './validate.ts';
 
 export type LoadOptions = { cwd: string };
@@ -20,6 +21,7 @@ export async function loadSiteLists(paths: string[], options: LoadOptions): Prom
   const files = await listFiles(paths, options.cwd, problems);
   const sites: Site[] = [];
   const firstSeen = new Map<string, string>();
+  const keep = new Keeper();
   for (const file of files) {
     const displayFile = path.relative(options.cwd, file) || file;
     let text: string;
@@ -32,8 +34,8 @@ export async function loadSiteLists(paths: string[], options: LoadOptions): Prom
     // Editors on Windows save JSON with a byte-order mark; it is not content.
     if (text.startsWith('\uFEFF')) text = text.slice(1);
     const parsed = file.toLowerCase().endsWith('.jsonl')
-      ? parseJsonLines(text, file, displayFile, options.cwd, problems)
-      : parseJsonArray(text, file, displayFile, options.cwd, problems);
+      ? parseJsonLines(text, file, displayFile, options.cwd, problems, keep)
+      : parseJsonArray(text, file, displayFile, options.cwd, problems, keep);
     for (const entry of parsed) {
       // Invalid entries take part too: their id is as taken as any other.
       if (entry.id !== undefined) {
@@ -109,7 +111,7 @@ function readEntry(node: Node, ctx: EntryContext, problems: InputProblem[]): Ent
   return site ? { id, source, site } : { id, source };
 }
 
-function parseJsonArray(text: string, file: string, displayFile: string, cwd: string, problems: InputProblem[]): Entry[] {
+function parseJsonArray(text: string, file: string, displayFile: string, cwd: string, problems: InputProblem[], keep: Keeper): Entry[] {
   const starts = lineStarts(text);
   const elements = arrayElements(text);
   if (elements) {
@@ -118,21 +120,21 @@ function parseJsonArray(text: string, file: string, displayFile: string, cwd: st
     const entries: Entry[] = [];
     const found: InputProblem[] = [];
     for (const [start, end] of elements) {
-      const ctx: EntryContext = { file, displayFile, cwd, lineOf: (offset) => lineOfOffset(starts, start + offset) };
+      const ctx: EntryContext = { file, displayFile, cwd, keep, lineOf: (offset) => lineOfOffset(starts, start + offset) };
       let broken = false;
       const node = parseStrict(text.slice(start, end), () => (broken = true));
       // What the scan let through but is no JSON value ({"a" 1}): reported as a whole parse reports it.
-      if (broken || !node) return parseJsonArrayWhole(text, starts, file, displayFile, cwd, problems);
+      if (broken || !node) return parseJsonArrayWhole(text, starts, file, displayFile, cwd, problems, keep);
       entries.push(readEntry(node, ctx, found));
     }
     problems.push(...found);
     return entries;
   }
-  return parseJsonArrayWhole(text, starts, file, displayFile, cwd, problems);
+  return parseJsonArrayWhole(text, starts, file, displayFile, cwd, problems, keep);
 }
 
-function parseJsonArrayWhole(text: string, starts: number[], file: string, displayFile: string, cwd: string, problems: InputProblem[]): Entry[] {
-  const ctx: EntryContext = { file, displayFile, cwd, lineOf: (offset) => lineOfOffset(starts, offset) };
+function parseJsonArrayWhole(text: string, starts: number[], file: string, displayFile: string, cwd: string, problems: InputProblem[], keep: Keeper): Entry[] {
+  const ctx: EntryContext = { file, displayFile, cwd, keep, lineOf: (offset) => lineOfOffset(starts, offset) };
   const root = parseStrict(text, (err) => problems.push(syntaxProblem(err, ctx)));
   if (root === null) return [];
   if (root === undefined) {
@@ -208,13 +210,13 @@ function arrayElements(text: string): [number, number][] | undefined {
   }
 }
 
-function parseJsonLines(text: string, file: string, displayFile: string, cwd: string, problems: InputProblem[]): Entry[] {
+function parseJsonLines(text: string, file: string, displayFile: string, cwd: string, problems: InputProblem[], keep: Keeper): Entry[] {
   const entries: Entry[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return;
     // Each line is its own document: offsets inside it all belong to this one line.
-    const ctx: EntryContext = { file, displayFile, cwd, lineOf: () => index + 1 };
+    const ctx: EntryContext = { file, displayFile, cwd, keep, lineOf: () => index + 1 };
     const node = parseStrict(line, (err) => problems.push(syntaxProblem(err, ctx)));
     if (!node) return;
     entries.push(readEntry(node, ctx, problems));

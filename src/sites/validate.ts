@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import type { InputProblem } from '../errors.ts';
 import type { Expectation, Site, Step } from '../types.ts';
+import { Keeper, flatCopy } from './keep.ts';
 import { validateSelectorPath } from './selector-path.ts';
 import schema from './site.schema.json' with { type: 'json' };
 
@@ -27,6 +28,8 @@ export type EntryContext = {
   displayFile: string;
   cwd: string;
   lineOf(offset: number): number;
+  /** What sites repeat, kept once for the whole loading. */
+  keep: Keeper;
 };
 
 /**
@@ -59,10 +62,10 @@ export function validateSite(node: Node, ctx: EntryContext, problems: InputProbl
     if (typeof urlProblem === 'string') report(['url'], urlProblem);
     else localPath = urlProblem.localPath;
   }
-  if (typeof value.locale === 'string' && !isLanguageTag(value.locale)) {
+  if (typeof value.locale === 'string' && ctx.keep.checked('locale', value.locale, localeProblem) !== null) {
     report(['locale'], `a BCP 47 language tag like "fr" or "pt-BR", got ${describe(value.locale)}`);
   }
-  if (isObject(value.expect)) checkExpect(value.expect, report);
+  if (isObject(value.expect)) checkExpect(value.expect, report, ctx);
   if (Array.isArray(value.steps)) {
     value.steps.forEach((step, i) => {
       if (isObject(step)) checkStep(step, ['steps', i], report, node, ctx);
@@ -74,29 +77,24 @@ export function validateSite(node: Node, ctx: EntryContext, problems: InputProbl
     problems.push(...dedupe(found));
     return undefined;
   }
+  // Kept: flat copies of what is the site's own, one shared copy of what sites repeat.
+  const { keep } = ctx;
   const site: Site = {
-    id: value.id as string,
-    url: value.url as string,
-    // Plain copies: jsonc-parser builds objects without a prototype.
-    tags: [...((value.tags as string[] | undefined) ?? [])],
-    steps: ((value.steps as Step[] | undefined) ?? []).map((step) => ({ ...step })),
-    source: `${ctx.displayFile}:${ctx.lineOf(node.offset)}`,
+    id: flatCopy(value.id as string),
+    url: flatCopy(value.url as string),
+    tags: keep.value((value.tags as string[] | undefined) ?? []),
+    steps: keep.value((value.steps as Step[] | undefined) ?? []),
+    source: flatCopy(`${ctx.displayFile}:${ctx.lineOf(node.offset)}`),
   };
   if (localPath !== undefined) {
-    site.localPath = localPath;
-    site.root = path.dirname(ctx.file);
+    site.localPath = keep.string(localPath);
+    site.root = keep.string(path.dirname(ctx.file));
   }
-  if (value.locale !== undefined) site.locale = value.locale as string;
-  if (value.expect !== undefined) {
-    const expect: Expectation = { ...(value.expect as Expectation) };
-    // Plain arrays: jsonc-parser's have no prototype worth keeping either.
-    if (expect.present) expect.present = [...expect.present];
-    if (expect.absent) expect.absent = [...expect.absent];
-    site.expect = expect;
-  }
+  if (value.locale !== undefined) site.locale = keep.string(value.locale as string);
+  if (value.expect !== undefined) site.expect = keep.value(value.expect as Expectation);
   if (value.timeoutMs !== undefined) site.timeoutMs = value.timeoutMs as number;
-  if (value.source !== undefined) site.origin = value.source as string;
-  if (value.known !== undefined) site.known = value.known as string;
+  if (value.source !== undefined) site.origin = keep.string(value.source as string);
+  if (value.known !== undefined) site.known = keep.string(value.known as string);
   return site;
 }
 
@@ -130,11 +128,11 @@ function reportSchemaError(err: ErrorObject, prefix: JsonPath, report: Report, n
   }
 }
 
-function checkExpect(expect: Record<string, unknown>, report: Report): void {
+function checkExpect(expect: Record<string, unknown>, report: Report, ctx: EntryContext): void {
   for (const field of ['username', 'password', 'submit'] as const) {
     const selector = expect[field];
     if (typeof selector !== 'string') continue;
-    const problem = validateSelectorPath(selector);
+    const problem = selectorProblem(selector, ctx);
     if (problem !== null) report(['expect', field], `a selector path: ${problem}`);
     else if (expect.login === false) {
       report(['expect', field], `null or left out, since login is false (a page without a login form has no login ${field})`);
@@ -145,7 +143,7 @@ function checkExpect(expect: Record<string, unknown>, report: Report): void {
     if (!Array.isArray(paths)) continue;
     paths.forEach((selector, i) => {
       if (typeof selector !== 'string' || selector === '') return; // the schema reports it
-      const problem = validateSelectorPath(selector);
+      const problem = selectorProblem(selector, ctx);
       if (problem !== null) report(['expect', list, i], `a selector path: ${problem}`);
     });
   }
@@ -170,7 +168,7 @@ function checkStep(step: Record<string, unknown>, at: JsonPath, report: Report, 
     return;
   }
   if (kind !== 'sleep') {
-    const problem = validateSelectorPath(step[kind] as string);
+    const problem = selectorProblem(step[kind] as string, ctx);
     if (problem !== null) report([...at, kind], `a selector path: ${problem}`);
   }
 }
@@ -224,6 +222,15 @@ function displayDir(dir: string, ctx: EntryContext): string {
 function isInside(dir: string, p: string): boolean {
   const rel = path.relative(dir, p);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+// Lists repeat their selectors and locales on most lines: each distinct one is checked once.
+function selectorProblem(selector: string, ctx: EntryContext): string | null {
+  return ctx.keep.checked('selector', selector, validateSelectorPath);
+}
+
+function localeProblem(tag: string): string | null {
+  return isLanguageTag(tag) ? null : 'not a language tag';
 }
 
 function isLanguageTag(tag: string): boolean {

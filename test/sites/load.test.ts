@@ -283,4 +283,22 @@ describe('site lists: loading', () => {
     assert.ok(err instanceof InputError);
     assert.deepEqual(err.problems, [{ file: 'broken/empty.json', line: 1, field: 'list', expected: 'a JSON array of sites, got an empty file' }]);
   });
+
+  it('keeps one frozen copy of what sites repeat (tags, steps, expectations), each site its own id and url', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'grid-run-load-'));
+    const site = (id: string, tags: string[]) =>
+      JSON.stringify({ id, url: `https://${id}.example/login`, locale: 'fr', tags, expect: { login: true, username: '#user', present: ['#sso'] }, steps: [{ click: '#open' }] });
+    await writeFile(path.join(dir, 'list.jsonl'), [site('a', ['x', 'y']), site('b', ['x', 'y']), site('c', ['y', 'x'])].join('\n'));
+    const [a, b, c] = await loadSiteLists(['list.jsonl'], { cwd: dir });
+    assert.ok(a && b && c);
+    assert.equal(a.expect, b.expect);
+    assert.equal(a.steps, c.steps);
+    assert.equal(a.tags, b.tags);
+    assert.notEqual(a.tags, c.tags, 'other tags (their order is kept) are another copy');
+    assert.deepEqual(c.tags, ['y', 'x']);
+    assert.deepEqual(a.expect, { login: true, username: '#user', present: ['#sso'] });
+    for (const shared of [a.expect, a.expect?.present, a.steps, a.steps[0], a.tags]) assert.ok(Object.isFrozen(shared));
+    assert.throws(() => a.tags.push('z'), TypeError);
+    assert.deepEqual([a.id, a.url, b.id, b.url], ['a', 'https://a.example/login', 'b', 'https://b.example/login']);
+  });
 });
