@@ -1,137 +1,186 @@
-// `grid-run eval`: the detector over labelled site lists, with precision/recall per field,
-// tag and locale.
-import { InvalidArgumentError, type Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { browserFactory } from '../eval/browsers.ts';
-import { formatComparison, formatReport } from '../eval/format.ts';
-import { detectorLabels, disagreements } from '../eval/compare.ts';
-import { report } from '../eval/metrics.ts';
+// `grid-run eval`: a run of the detectors over labelled site lists, whose reporter gives
+// precision/recall per field, tag and locale. The pages are planned and dispatched as run's
+// sites are (session reuse, requeues away from a lost node), on a grid or on local Chromiums.
+import { Option, type Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { OFFLINE_ARGS } from '../eval/browsers.ts';
+import { detectorLabels } from '../eval/compare.ts';
+import { evalPages } from '../eval/eval-page.ts';
+import { EvalReporter } from '../eval/eval-reporter.ts';
 import { chooseDetector, type Detector } from '../detector/detector.ts';
-import { describeIdentity } from '../detector/identity.ts';
-import { evaluate } from '../eval/run-eval.ts';
-import { UsageError } from '../errors.ts';
+import { dispatch } from '../dispatch/dispatch.ts';
+import type { SessionFactory } from '../dispatch/session-factory.ts';
+import { InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
+import { sessionsAtOnce } from '../grid/free-slot.ts';
+import { HttpHubClient } from '../grid/hub-client.ts';
+import { plan } from '../plan/plan.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer } from '../sites/static-server.ts';
-import type { CommandContext } from './context.ts';
-import { addExtensionOptions, extensionDefaults, extensionRun, requireExtensionNodes } from './extension-options.ts';
-import { HttpHubClient } from '../grid/hub-client.ts';
-import { configFor } from './options.ts';
+import { GridSessionFactory } from '../session/grid-sessions.ts';
+import { LocalChromeSessions } from '../session/local-sessions.ts';
+import { defaultSiteRunOptions, type PageRunner, type SiteRunOptions } from '../session/run-site.ts';
 import { extensionDetector } from '../extension/answer.ts';
-import { evalResult } from '../eval/results.ts';
-import { compareRuns, comparisonLines } from '../report/compare.ts';
-import { writeHtml } from '../report/html.ts';
-import { writeResults } from '../report/json.ts';
 import { loadResultsFile } from '../report/merge.ts';
 import { computeSummary } from '../report/summary.ts';
+import type { Site, SiteResult } from '../types.ts';
+import type { CommandContext } from './context.ts';
+import { addExtensionOptions, extensionDefaults, extensionRun, requireExtensionNodes, type ExtensionRun } from './extension-options.ts';
+import { configFor, option, sectionOption } from './options.ts';
+import { Teardown } from './teardown.ts';
 
-type EvalOptions = {
-  sites: string[];
-  grid?: string;
-  json?: string;
-  concurrency: number;
-  serveHost: string;
-  publicHost?: string;
-  misses: number;
-  offline: boolean;
-  detector: string[];
-  report: string;
-  results: string;
-  compare?: string;
+export const evalDefaults = {
+  // eval's own (the config file's "eval" object): apart from run's report/ and results.json,
+  // so an eval in the same folder never overwrites a run's outputs.
+  sites: undefined as string[] | undefined,
+  json: undefined as string | undefined,
+  misses: 50,
+  offline: true,
+  detector: undefined as string[] | undefined,
+  report: 'eval/report',
+  results: 'eval/results.json',
+  compare: undefined as string | undefined,
+  publicHost: undefined as string | undefined,
+  // Shared with run: the same keys, the same meaning.
+  grid: undefined as string | undefined,
+  secret: undefined as string | undefined,
+  concurrency: undefined as number | undefined,
+  serveHost: '127.0.0.1',
+  servePort: 0,
+  pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
+  scriptTimeout: defaultSiteRunOptions.scriptTimeoutMs,
+  siteTimeout: defaultSiteRunOptions.siteTimeoutMs,
+  ...extensionDefaults,
 };
 
-// Apart from run's report/ and results.json, so an eval in the same folder never overwrites a run's outputs.
-const evalOutputs = { report: 'eval/report', results: 'eval/results.json' } as const;
+export type EvalConfig = Readonly<typeof evalDefaults>;
 
-const positiveInt = (raw: string) => {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return Number(raw);
-};
+/** Browsers at once on this machine without --grid or --concurrency. */
+const localConcurrency = 2;
 
 export function registerEval(program: Command, ctx: CommandContext): void {
   const command = program
     .command('eval')
     .description('Run the detector over labelled site lists and report precision/recall per field, tag and locale.')
-    .requiredOption('--sites <list...>', 'site lists (.json, .jsonl) or folders of them')
-    .option('--grid <url>', 'run on this Selenium Grid instead of a local Chromium')
-    .option('--json <file>', 'also write the report, every page included, as JSON')
-    .option('--concurrency <n>', 'browsers at once', positiveInt, 2)
-    .option('--serve-host <host>', 'address of the static server for the pages; nodes of a remote grid must reach it (as run --serve-host)', '127.0.0.1')
-    .option('--public-host <host>', 'host name put into page URLs when it differs from --serve-host')
-    .option('--misses <n>', 'misses listed on the console', positiveInt, 50)
-    .option('--no-offline', 'let the browser fetch sub-resources from the pages\' original hosts')
-    .option('--detector <file>', 'a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension\'s answer only)', (v: string, all: string[]) => [...all, v], [])
-    .option('--report <dir>', 'HTML report directory: the run\'s report with the tables per locale and tag and the misses (of the first --detector)', evalOutputs.report)
-    .option('--results <file>', 'results.json of this eval, of the first --detector (what --compare of a later eval or run reads)', evalOutputs.results)
-    .option('--compare <file>', 'results.json of an earlier eval or run: what changed, and precision/recall old vs new')
-    .addHelpText('after', '\nExamples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n');
-  addExtensionOptions(command)
-    .action(async (opts: EvalOptions, cmd: Command) => {
-      if (opts.grid && !/^https?:\/\//.test(opts.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${opts.grid}`);
-      const loaded = await loadSiteLists(opts.sites, { cwd: ctx.cwd });
-      if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
-      // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
-      const extensions = await extensionRun(configFor(cmd, ctx, extensionDefaults), ctx.cwd);
-      if (extensions && opts.grid) requireExtensionNodes(opts.grid, (await new HttpHubClient(opts.grid).summary()).nodes);
-      const detectors: Detector[] = extensions ? [extensionDetector(extensions.answer)] : [];
-      const names = opts.detector.length || extensions ? opts.detector : ['builtin'];
-      for (const name of names) detectors.push(await chooseDetector(name, ctx.cwd));
-      const labels = detectorLabels(detectors.map((d) => d.identity));
-      if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
-      const old = opts.compare ? await loadResultsFile(opts.compare, ctx.cwd) : undefined;
-      const startedAt = new Date();
-      const server = await startStaticServer({ host: opts.serveHost, publicHost: opts.publicHost });
-      try {
-        const sites = server.resolve(loaded);
-        const started = Date.now();
-        const runs = await evaluate(sites, {
-          concurrency: opts.concurrency,
-          startBrowser: browserFactory(opts.grid, opts.offline, extensions?.crxs),
-          detectors,
-          signal: ctx.signal,
-          onPage: (_r, done, total) => {
-            if (ctx.stderr.isTTY) ctx.stderr.write(`\r${done}/${total} pages`);
-          },
-        });
-        if (ctx.stderr.isTTY) ctx.stderr.write('\n');
-        const reports = runs.map(report);
-        const pages = runs[0]!.length;
-        if (detectors.length === 1) {
-          for (const line of formatReport(reports[0]!, { misses: opts.misses })) ctx.out(line);
-        } else {
-          for (const [i, r] of reports.entries()) {
-            ctx.out(`== detector ${labels[i]}: ${describeIdentity(detectors[i]!.identity)}`);
-            for (const line of formatReport(r, { misses: opts.misses })) ctx.out(line);
-            ctx.out('');
-          }
-          ctx.out('== side by side');
-          for (const line of formatComparison(labels, reports, disagreements(labels, runs), { misses: opts.misses })) ctx.out(line);
-        }
-        ctx.out(`${pages} pages in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        // The HTML report and results.json are the first detector's, as a run with it would write them.
-        const byId = new Map(sites.map((s) => [s.id, s]));
-        const results = runs[0]!.map((r) => ({ ...evalResult(byId.get(r.id)!, r), detector: detectors[0]!.identity }));
-        const sessions = new Set(runs[0]!.map((r) => r.session).filter(Boolean)).size;
-        const summary = computeSummary(results, { wallMs: Date.now() - started, concurrency: opts.concurrency, sessionsCreated: sessions });
-        const comparison = old && compareRuns(old.data.results, results, old.file);
-        if (comparison) for (const line of ['', ...comparisonLines(comparison)]) ctx.out(line);
-        const resultsFile = path.resolve(ctx.cwd, opts.results);
-        await writeResults(resultsFile, results, summary, new Map(), { startedAt, finishedAt: new Date() });
-        const html = await writeHtml(results, summary, { dir: opts.report, cwd: ctx.cwd, title: 'grid-run eval', startedAt, evaluation: reports[0]!, comparison });
-        ctx.out(`HTML report ${path.relative(ctx.cwd, html) || html}, results ${path.relative(ctx.cwd, resultsFile) || resultsFile}${detectors.length > 1 ? ` (detector ${labels[0]})` : ''}`);
-        if (opts.json) {
-          const file = path.resolve(ctx.cwd, opts.json);
-          // One detector: the report itself, as before; several: one report each and where they part.
-          const written =
-            detectors.length === 1
-              ? { detector: detectors[0]!.identity, ...reports[0]!, pages: runs[0] }
-              : { detectors: reports.map((r, i) => ({ label: labels[i], detector: detectors[i]!.identity, ...r, pages: runs[i] })), disagreements: disagreements(labels, runs) };
-          await writeFile(file, JSON.stringify(written, null, 2) + '\n');
-          ctx.out(`report written to ${path.relative(ctx.cwd, file) || file}`);
-        }
-        ctx.exitCode = 0;
-      } finally {
-        await server.close();
-      }
+    .addOption(sectionOption('eval', 'sites', 'site lists (.json, .jsonl) or folders of them (required)', 'list'))
+    .addOption(option('grid', 'run on this Selenium Grid instead of local Chromiums', 'url'))
+    .addOption(option('secret', 'registration secret of the hub', 'secret'))
+    .addOption(sectionOption('eval', 'json', 'also write the report, every page included, as JSON', 'file'))
+    .addOption(option('concurrency', `browsers at once (default ${localConcurrency}; with --grid, its free slots)`, 'n'))
+    .addOption(option('serveHost', 'address of the static server for the pages; nodes of a remote grid must reach it (default 127.0.0.1)', 'host'))
+    .addOption(option('servePort', 'port of the static server (default: a free one)', 'port'))
+    .addOption(sectionOption('eval', 'publicHost', 'host name put into page URLs when it differs from --serve-host', 'host'))
+    .addOption(sectionOption('eval', 'misses', `misses listed on the console (default ${evalDefaults.misses})`, 'n'))
+    .addOption(new Option('--no-offline', "let the browser fetch sub-resources from the pages' original hosts"))
+    .addOption(
+      new Option('--detector <file>', "a detector module (.js, .ts) or builtin; repeat it to compare several on the same page loads (default builtin; with --extension: the extension's answer only)").argParser(
+        (v: string, all: string[] | undefined) => [...(all ?? []), v],
+      ),
+    )
+    .addOption(sectionOption('eval', 'report', `HTML report directory: the run's report with the tables per locale and tag and the misses, of the first --detector (default ${evalDefaults.report})`, 'dir'))
+    .addOption(sectionOption('eval', 'results', `results.json of this eval, of the first --detector, what --compare of a later eval or run reads (default ${evalDefaults.results})`, 'file'))
+    .addOption(sectionOption('eval', 'compare', 'results.json of an earlier eval or run: what changed, and precision/recall old vs new', 'file'))
+    .addOption(option('pageLoadTimeout', `page load timeout per page in ms (default ${evalDefaults.pageLoadTimeout})`, 'ms'))
+    .addOption(option('scriptTimeout', `detection script timeout in ms (default ${evalDefaults.scriptTimeout})`, 'ms'))
+    .addOption(option('siteTimeout', `bound on one page, every detector included, in ms (default ${evalDefaults.siteTimeout})`, 'ms'))
+    .addHelpText(
+      'after',
+      '\nOptions of eval\'s own (sites, json, misses, offline, detector, report, results, compare, publicHost) go in grid-run.config.json under "eval"; the others are the top-level keys run reads.\n\n' +
+        'Examples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n  grid-run eval --grid http://hub:4444 --sites corpus.jsonl\n',
+    );
+  addExtensionOptions(command).action(async (_opts: unknown, cmd: Command) => {
+    ctx.exitCode = await evalCommand(configFor(cmd, ctx, evalDefaults, 'eval'), ctx);
+  });
+}
+
+/** What eval runs with, checked before anything starts. */
+type EvalInputs = { sites: Site[]; detectors: Detector[]; labels: string[]; extensions?: ExtensionRun; compareWith?: { file: string; results: SiteResult[] } };
+
+async function checkEvalInputs(config: EvalConfig, ctx: CommandContext): Promise<EvalInputs> {
+  if (!config.sites?.length) throw new UsageError('eval needs --sites (or "eval": { "sites": [...] } in grid-run.config.json)');
+  if (config.grid && !/^https?:\/\//.test(config.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${config.grid}`);
+  const sites = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
+  if (sites.length === 0) throw new UsageError('eval: the site lists hold no sites');
+  // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
+  const extensions = await extensionRun(config, ctx.cwd);
+  const detectors: Detector[] = extensions ? [extensionDetector(extensions.answer)] : [];
+  const names = config.detector?.length || extensions ? (config.detector ?? []) : ['builtin'];
+  for (const name of names) detectors.push(await chooseDetector(name, ctx.cwd));
+  const labels = detectorLabels(detectors.map((d) => d.identity));
+  if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
+  const old = config.compare ? await loadResultsFile(config.compare, ctx.cwd) : undefined;
+  return { sites, detectors, labels, extensions, compareWith: old && { file: old.file, results: old.data.results } };
+}
+
+async function evalCommand(config: EvalConfig, ctx: CommandContext): Promise<number> {
+  const inputs = await checkEvalInputs(config, ctx);
+  const startedAt = new Date();
+  const teardown = new Teardown();
+  try {
+    const server = await startStaticServer({ host: config.serveHost, port: config.servePort, publicHost: config.publicHost });
+    teardown.add('the static server', () => server.close());
+    const sites = server.resolve(inputs.sites);
+    const pages = evalPages(inputs.detectors);
+    const { sessions, concurrency, gridUrl } = await sessionsFor(config, ctx, inputs.extensions, pages.runPage);
+    const reporter = new EvalReporter({
+      detectors: inputs.detectors,
+      labels: inputs.labels,
+      records: pages.records,
+      misses: config.misses,
+      report: config.report,
+      results: config.results,
+      json: config.json,
+      cwd: ctx.cwd,
+      compareWith: inputs.compareWith,
+      out: ctx.out,
+      err: ctx.err,
+      progress: ctx.stderr.isTTY ? (done, total) => void ctx.stderr.write(`\r${done}/${total} pages${done === total ? '\n' : ''}`) : undefined,
     });
+    const slots = Math.min(concurrency, sites.length);
+    const chunks = plan(
+      sites.map((s) => s.id),
+      { defaultChunks: slots },
+    );
+    const runId = `eval-${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+    reporter.onBegin({ runId, gridUrl, sites, chunks, concurrency: slots, startedAt, detector: inputs.detectors[0]!.identity });
+    const dispatchStarted = Date.now();
+    // A miss is the detector's answer, not chance: no retries; an infrastructure error is requeued as in run.
+    const outcome = await dispatch({ sites: new Map(sites.map((s) => [s.id, s])), chunks, concurrency: slots, retries: 0, costOf: () => 1, sessions, reporter, signal: ctx.signal, hurry: ctx.hurry });
+    if (outcome.infrastructureFailure && !ctx.signal.aborted) throw new InfrastructureError(`eval: ${outcome.infrastructureFailure}`);
+    const interrupted = ctx.signal.aborted ? String(ctx.signal.reason) : undefined;
+    const summary = computeSummary(outcome.results, { wallMs: Date.now() - dispatchStarted, concurrency: slots, sessionsCreated: outcome.sessionsCreated, interrupted });
+    try {
+      await reporter.onEnd(outcome.results, summary);
+    } catch (err) {
+      throw new InfrastructureError(errorMessage(err), { cause: err });
+    }
+    // Misses are what eval measures, not failures: only an interruption changes the exit code.
+    return interrupted ? runExitCode({ failed: 0, errors: 0, interrupted }) : 0;
+  } finally {
+    await teardown.run(ctx.err, ctx.hurry);
+  }
+}
+
+/** Sessions on --grid's hub, or in Chromiums started here; and how many at once. */
+async function sessionsFor(
+  config: EvalConfig,
+  ctx: CommandContext,
+  extensions: ExtensionRun | undefined,
+  runPage: PageRunner,
+): Promise<{ sessions: SessionFactory; concurrency: number; gridUrl: string }> {
+  const extraArgs = config.offline ? OFFLINE_ARGS : [];
+  const run: SiteRunOptions = { pageLoadTimeoutMs: config.pageLoadTimeout, scriptTimeoutMs: config.scriptTimeout, siteTimeoutMs: config.siteTimeout };
+  if (!config.grid) {
+    // GRID_RUN_CHROMIUM / GRID_RUN_CHROMEDRIVER point at another build of either, as for dry-run.
+    const chrome = { chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER, args: extraArgs, extensions: extensions?.crxs };
+    return { sessions: new LocalChromeSessions({ chrome, run, runPage }), concurrency: config.concurrency ?? localConcurrency, gridUrl: 'local Chromium' };
+  }
+  const hub = new HttpHubClient(config.grid, { secret: config.secret });
+  let atOnce: Awaited<ReturnType<typeof sessionsAtOnce>>;
+  try {
+    atOnce = await sessionsAtOnce(hub, config.concurrency, ctx.signal);
+  } catch (err) {
+    throw new InfrastructureError(`eval: could not open a session on the grid at ${config.grid}: ${errorMessage(err).split('\n')[0]}`, { cause: err });
+  }
+  if (extensions) requireExtensionNodes(config.grid, atOnce.summary.nodes);
+  return { sessions: new GridSessionFactory({ hub, run, runPage, extraArgs, extensions: extensions?.crxs }), concurrency: atOnce.concurrency, gridUrl: config.grid };
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
 import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
 import { startLocalGrid } from '../grid/local-grid.ts';
-import { summaryWithFreeSlot } from '../grid/free-slot.ts';
+import { sessionsAtOnce } from '../grid/free-slot.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
 import { createReporters, computeSummary, readResults, type CompositeReporter } from '../report/index.ts';
@@ -124,9 +124,6 @@ export function registerRun(program: Command, ctx: CommandContext): void {
 }
 
 /** Only a run with --provider loads the provider SDKs: the EC2 client alone is ~64 MB of memory. */
-/** How long a run without --concurrency waits for a busy grid to free a slot. */
-const freeSlotWaitMs = 30_000;
-
 const loadProviders = () => import('../nodes/create.ts');
 
 /** The provider to provision nodes with, checked before anything starts. */
@@ -368,12 +365,8 @@ async function provisionNodes(config: RunConfig, ctx: CommandContext, grid: Grid
 async function runSites(config: RunConfig, ctx: CommandContext, inputs: RunInputs, hub: HubClient, runnable: Site[], started: Started): Promise<number> {
   const { history, extensions, detector, compareWith } = inputs;
   started.phase = 'the grid was asked for its slots';
-  const summary = config.concurrency === undefined ? await summaryWithFreeSlot(hub, { timeoutMs: freeSlotWaitMs, signal: ctx.signal }) : await hub.summary();
+  const { summary, concurrency } = await sessionsAtOnce(hub, config.concurrency, ctx.signal);
   if (extensions) requireExtensionNodes(hub.url, summary.nodes);
-  const concurrency = config.concurrency ?? summary.freeSlots;
-  if (concurrency < 1) {
-    throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s), none free after ${freeSlotWaitMs / 1000} s); give --concurrency to queue anyway`);
-  }
   const chunks = plan(
     runnable.map((s) => s.id),
     { chunks: config.chunks, chunkSize: config.chunkSize, defaultChunks: concurrency, history },

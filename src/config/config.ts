@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import { InputError, type InputProblem } from '../errors.ts';
-import { optionSpecs, type OptionName, type OptionSpec } from './options.ts';
+import { optionSpecs, sectionSpecs, type OptionName, type OptionSpec, type SectionName } from './options.ts';
 
 export const configFileName = 'grid-run.config.json';
 
@@ -20,13 +20,16 @@ type Sources = {
   configFile?: string;
 };
 
-/** Reads and validates grid-run.config.json; returns {} when there is none. */
-export function readConfigFile(path: string, cwd: string, required: boolean): ConfigValues {
+/** The config file's top-level options, and each section's (an object of one command's options). */
+export type ConfigFile = { values: ConfigValues; sections: Partial<Record<SectionName, Record<string, ConfigValue>>> };
+
+/** Reads and validates grid-run.config.json; returns no values when there is none. */
+export function readConfigFile(path: string, cwd: string, required: boolean): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return { values: {}, sections: {} };
     throw new InputError([{ file: relative(cwd, path) || path, line: 1, field: '(file)', expected: `a readable config file (${(err as Error).message})` }]);
   }
   const file = relative(cwd, path) || path;
@@ -40,23 +43,47 @@ export function readConfigFile(path: string, cwd: string, required: boolean): Co
   if (root.type !== 'object') {
     throw new InputError([{ file, line: lineOf(root.offset), field: '(root)', expected: 'an object of options' }]);
   }
-  const values: ConfigValues = {};
   const problems: InputProblem[] = [];
-  for (const property of root.children ?? []) {
+  const where = { file, lineOf, problems };
+  const values: ConfigValues = readOptions(root, optionSpecs, '', where);
+  const sections: ConfigFile['sections'] = {};
+  for (const name of Object.keys(sectionSpecs) as SectionName[]) {
+    const node = root.children?.find((p) => p.children?.[0]?.value === name)?.children?.[1];
+    if (!node) continue;
+    if (node.type !== 'object') {
+      problems.push({ file, line: lineOf(node.offset), field: name, expected: `an object of ${name}'s options` });
+      continue;
+    }
+    sections[name] = readOptions(node, { ...optionSpecs, ...sectionSpecs[name] }, `${name}.`, where);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return { values, sections };
+}
+
+/** The properties of `object` checked against `specs` (at the top level, the sections are read apart). */
+function readOptions(
+  object: JsonNode,
+  specs: Record<string, OptionSpec>,
+  prefix: string,
+  where: { file: string; lineOf: (offset: number) => number; problems: InputProblem[] },
+): Record<string, ConfigValue> {
+  const values: Record<string, ConfigValue> = {};
+  for (const property of object.children ?? []) {
     const [keyNode, valueNode] = property.children ?? [];
     if (!keyNode || !valueNode) continue;
     const key = String(keyNode.value);
-    const line = lineOf(keyNode.offset);
-    if (!(key in optionSpecs)) {
-      problems.push({ file, line, field: key, expected: `a known option (one of ${Object.keys(optionSpecs).join(', ')})` });
+    if (!prefix && key in sectionSpecs) continue;
+    const line = where.lineOf(keyNode.offset);
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
+    if (!spec) {
+      const known = [...Object.keys(specs), ...(prefix ? [] : Object.keys(sectionSpecs))];
+      where.problems.push({ file: where.file, line, field: prefix + key, expected: `a known option (one of ${known.join(', ')})` });
       continue;
     }
-    const spec: OptionSpec = optionSpecs[key as OptionName];
     const problem = checkValue(spec, jsonValue(valueNode));
-    if (problem) problems.push({ file, line, field: key, expected: problem });
-    else values[key as OptionName] = jsonValue(valueNode) as ConfigValue;
+    if (problem) where.problems.push({ file: where.file, line, field: prefix + key, expected: problem });
+    else values[key] = jsonValue(valueNode) as ConfigValue;
   }
-  if (problems.length > 0) throw new InputError(problems);
   return values;
 }
 
@@ -97,13 +124,19 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigValues {
 
 /**
  * Merges the sources over `defaults` and freezes the result. Only the option names present in
- * `defaults` (or given) are kept, so each command sees the options it declares.
+ * `defaults` (or given) are kept, so each command sees the options it declares. With a
+ * `section`, the file's object of that name holds the command's options over the top-level
+ * ones, and the section's own options are read from it alone (at the top level they are another
+ * command's).
  */
-export function resolveConfig<T extends ConfigValues>(defaults: T, sources: Sources, accepted: readonly OptionName[]): Readonly<T> {
+export function resolveConfig<T extends ConfigValues>(defaults: T, sources: Sources, accepted: readonly string[], section?: SectionName): Readonly<T> {
   const path = sources.configFile ? resolve(sources.cwd, sources.configFile) : resolve(sources.cwd, configFileName);
   const file = readConfigFile(path, sources.cwd, Boolean(sources.configFile));
-  const merged: ConfigValues = { ...defaults };
-  for (const layer of [file, fromEnv(sources.env), sources.cli]) {
+  const own = new Set(section ? Object.keys(sectionSpecs[section]) : []);
+  const shared = (values: Record<string, ConfigValue | undefined>) => Object.fromEntries(Object.entries(values).filter(([name]) => !own.has(name)));
+  const fileLayer = { ...shared(file.values), ...(section ? file.sections[section] : {}) };
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const layer of [fileLayer, shared(fromEnv(sources.env)), sources.cli] as Record<string, unknown>[]) {
     for (const name of accepted) {
       const value = layer[name];
       if (value !== undefined) merged[name] = value;

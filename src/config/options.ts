@@ -77,3 +77,25 @@ export const optionSpecs = {
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof optionSpecs;
+
+/**
+ * eval's own options, read from the config file's "eval" object only: at its top level these
+ * keys are run's (its site list, outputs and detector) or, `json`, of another type. That object
+ * may also hold any other option eval takes, over the top-level key.
+ */
+export const evalOptionSpecs = {
+  sites: { type: 'strings' },
+  report: { type: 'string' },
+  results: { type: 'string' },
+  compare: { type: 'string' },
+  json: { type: 'string' },
+  detector: { type: 'strings' },
+  misses: { type: 'integer', min: 1, max: 1_000_000 },
+  offline: { type: 'boolean' },
+  publicHost: { type: 'string' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Objects of the config file that hold one command's options: their own options, by name. */
+export const sectionSpecs = { eval: evalOptionSpecs } as const satisfies Record<string, Record<string, OptionSpec>>;
+
+export type SectionName = keyof typeof sectionSpecs;

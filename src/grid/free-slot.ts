@@ -1,5 +1,6 @@
 import type { GridSummary, HubClient } from './hub-client.ts';
 import { waitFor, WaitTimeoutError } from '../wait.ts';
+import { InfrastructureError } from '../errors.ts';
 
 /**
  * The grid's summary, once it has a free slot or the bound runs out. A slot the previous run
@@ -21,4 +22,20 @@ export async function summaryWithFreeSlot(hub: HubClient, options: { timeoutMs: 
     if (err instanceof WaitTimeoutError) return last;
     throw err;
   }
+}
+
+/** How long a run without --concurrency waits for a busy grid to free a slot. */
+export const freeSlotWaitMs = 30_000;
+
+/**
+ * The grid's summary and how many sessions a run opens at once: `given` (--concurrency), else
+ * the grid's free slots, waiting up to freeSlotWaitMs for one; none is an infrastructure error.
+ */
+export async function sessionsAtOnce(hub: HubClient, given: number | undefined, signal: AbortSignal): Promise<{ summary: GridSummary; concurrency: number }> {
+  const summary = given === undefined ? await summaryWithFreeSlot(hub, { timeoutMs: freeSlotWaitMs, signal }) : await hub.summary();
+  const concurrency = given ?? summary.freeSlots;
+  if (concurrency < 1) {
+    throw new InfrastructureError(`the grid at ${hub.url} has no free slot (${summary.nodes.length} node(s), ${summary.totalSlots} slot(s), none free after ${freeSlotWaitMs / 1000} s); give --concurrency to queue anyway`);
+  }
+  return { summary, concurrency };
 }

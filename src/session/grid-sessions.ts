@@ -11,11 +11,13 @@ import { InfrastructureError, errorMessage } from '../errors.ts';
 import { chromeArgsFor, extensionsCapability } from './chrome-flags.ts';
 import { WebDriverSession } from './webdriver-session.ts';
 import { isLoopbackHost } from '../grid/loopback.ts';
-import type { SiteRunOptions } from './run-site.ts';
+import type { PageRunner, SiteRunOptions } from './run-site.ts';
 
 export type GridSessionOptions = {
   hub: HubClient;
   run: SiteRunOptions;
+  /** What each session does with a site (default: runSite). */
+  runPage?: PageRunner;
   /** Total time to keep trying before giving up on a session. */
   openBudgetMs?: number;
   /** First backoff; doubles up to maxBackoffMs. */
@@ -101,7 +103,7 @@ export class GridSessionFactory implements SessionFactory {
             continue;
           }
           const info = { id, node: node?.uri, browserVersion: caps.get('browserVersion') as string | undefined, hubUrl: hub.url, debuggerAddress: localDebuggerAddress(node?.uri, caps.get('goog:chromeOptions')) };
-          return new WebDriverSession(driver, info, this.#options.run);
+          return new WebDriverSession(driver, info, this.#options.run, this.#options.runPage);
         } catch (err) {
           last = errorMessage(err).split('\n')[0] ?? '';
           if (Date.now() + backoff > deadline) break;
@@ -152,20 +154,20 @@ async function removeDeadNodes(hub: HubClient): Promise<void> {
 }
 
 /** Sessions on nodes without the extensions capability held at once, at the most, before giving up. */
-export const refusedAtMost = 16;
+const refusedAtMost = 16;
 
 /**
  * Why a session that loads extensions may not stay on `node`, or undefined when it may. The
  * grid's slot matcher compares only the capabilities a stereotype has, so a node without
  * grid-run:extensions takes the request too, and its Chromium would ignore the extension.
  */
-export function extensionRefusal(node: GridNode | undefined): string | undefined {
+function extensionRefusal(node: GridNode | undefined): string | undefined {
   if (node?.allowsExtensions) return undefined;
   return `the session landed on ${node?.uri ?? 'a node the hub does not list'}, whose stereotype lacks ${extensionsCapability}: true (it would ignore the extension)`;
 }
 
 /** The node holding `sessionId`, from the hub's /status. */
-export async function locateNode(status: () => Promise<GridStatus>, sessionId: string): Promise<GridNode | undefined> {
+async function locateNode(status: () => Promise<GridStatus>, sessionId: string): Promise<GridNode | undefined> {
   try {
     return (await status()).nodes.find((n) => n.sessionIds.includes(sessionId));
   } catch {

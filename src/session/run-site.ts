@@ -37,6 +37,9 @@ export type SiteRunOptions = {
 /** A site's outcome, and the page the detector ran in (when it ran). */
 export type SiteRunOutcome = SiteOutcome & { page?: PageInfo };
 
+/** What a session does with one site: `runSite` for a run; eval runs its detectors instead (src/eval/eval-page.ts). */
+export type PageRunner = (driver: WebDriver, site: Site, options: SiteRunOptions) => Promise<SiteRunOutcome>;
+
 export const defaultSiteRunOptions: SiteRunOptions = {
   pageLoadTimeoutMs: 20_000,
   scriptTimeoutMs: 10_000,
@@ -127,7 +130,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
 }
 
 /** A site's own timeout wins over the run's page-load timeout (it also bounds its steps). */
-function pageLoadTimeoutOf(site: Site, options: SiteRunOptions): number {
+export function pageLoadTimeoutOf(site: Site, options: SiteRunOptions): number {
   return site.timeoutMs ?? options.pageLoadTimeoutMs;
 }
 
@@ -154,7 +157,7 @@ async function loadPage(driver: WebDriver, url: string, timeoutMs: number): Prom
 /** The timeouts last set on each session: most sites share them, so most sites skip the call. */
 const timeoutsSet = new WeakMap<WebDriver, string>();
 
-async function ensureTimeouts(driver: WebDriver, timeouts: { pageLoad: number; script: number }): Promise<void> {
+export async function ensureTimeouts(driver: WebDriver, timeouts: { pageLoad: number; script: number }): Promise<void> {
   const key = `${timeouts.pageLoad}/${timeouts.script}`;
   if (timeoutsSet.get(driver) === key) return;
   timeoutsSet.delete(driver); // a failed call leaves them unknown

@@ -3,7 +3,7 @@ import pTimeout from 'p-timeout';
 import type { WebDriver } from 'selenium-webdriver';
 import type { Session, SiteOutcome } from '../dispatch/session-factory.ts';
 import type { Site } from '../types.ts';
-import { runSite, type SiteRunOptions } from './run-site.ts';
+import { runSite, type PageRunner, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
 import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
 import { clearPageScript } from '../detector/bundle.ts';
@@ -29,6 +29,7 @@ export class WebDriverSession implements Session {
   readonly browserVersion?: string;
   readonly #driver: WebDriver;
   readonly #options: SiteRunOptions;
+  readonly #runPage: PageRunner;
   /** The session's DevTools address at the hub (`/session/<id>/se/cdp`), when it came from a grid. */
   readonly #cdpUrl: string | undefined;
   /** chromedriver's `debuggerAddress` of the browser, when its node runs on this machine. */
@@ -45,8 +46,10 @@ export class WebDriverSession implements Session {
     driver: WebDriver,
     info: { id: string; node?: string; browserVersion?: string; hubUrl?: string; debuggerAddress?: string },
     options: SiteRunOptions,
+    runPage: PageRunner = runSite,
   ) {
     this.#driver = driver;
+    this.#runPage = runPage;
     this.#cdpUrl = info.hubUrl && gridDevToolsUrl(info.hubUrl, info.id);
     this.debuggerAddress = info.debuggerAddress;
     this.id = info.id;
@@ -69,7 +72,7 @@ export class WebDriverSession implements Session {
     // Connected while the first page loads, not when the first reset needs it: under load,
     // connecting and attaching cost a second.
     this.#devtools ??= this.#connectDevTools();
-    const outcome = await runSite(this.#driver, site, this.#options);
+    const outcome = await this.#runPage(this.#driver, site, this.#options);
     // The detection's script run cleared the page it ran in (clearStorage): the reset need not.
     if (outcome.page) this.#clearedOrigin = originOf(outcome.page.url);
     return outcome;
