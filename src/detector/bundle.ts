@@ -2,9 +2,11 @@
 // executeScript. Built once per process and kept in memory.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { pagePart, type PageCall, type PagePart } from './page-scripts.ts';
 
 export const BUNDLE_GLOBAL = '__gridRunDetector';
 let bundled: Promise<string> | undefined;
+let part: Promise<PagePart> | undefined;
 
 /** The IIFE that defines the detector's functions in a local variable. */
 export function detectorBundle(): Promise<string> {
@@ -27,6 +29,18 @@ export function detectorBundle(): Promise<string> {
   return bundled;
 }
 
+/** The bundle as a PagePart: what a session installs, and what the calls below need. */
+export function detectorPart(): Promise<PagePart> {
+  part ??= detectorBundle().then((source) => pagePart(BUNDLE_GLOBAL, source));
+  part.catch(() => (part = undefined));
+  return part;
+}
+
+/** A call of grid-run's own bundle (a function body on BUNDLE_GLOBAL), for runInPage. */
+async function call(body: string, inFrame?: boolean): Promise<PageCall> {
+  return { parts: [await detectorPart()], body, inFrame };
+}
+
 /** Script for `driver.executeScript(source)`: returns the page's Detection. */
 export async function detectorScript(): Promise<string> {
   return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.detect(document);`;
@@ -38,39 +52,40 @@ export async function detectorScriptWithMeta(): Promise<string> {
 }
 
 /**
- * Script taking `InspectOptions` (entry.ts) as arguments[0]: the detection with meta, the page it
- * ran in, the expected fields compared with it, and the detected fields outlined, in one run.
+ * Takes `InspectOptions` (entry.ts) as arguments[0]: the detection with meta, the page it ran in,
+ * the expected fields compared with it, and the detected fields outlined, in one run.
  */
-export async function inspectScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.inspectPage(arguments[0] || {});`;
+export const inspectBody = `return ${BUNDLE_GLOBAL}.inspectPage(arguments[0] || {});`;
+
+/** The detection with meta in a cross-origin frame the driver entered. */
+export const frameBody = `return ${BUNDLE_GLOBAL}.detectWithMeta(document);`;
+
+/** Takes `{ expect }` as arguments[0]: an extension's answer and the checks on it (inspectContract, entry.ts). */
+export function contractCall(inFrame?: boolean): Promise<PageCall> {
+  return call(`return ${BUNDLE_GLOBAL}.inspectContract(arguments[0] || {});`, inFrame);
 }
 
-/** Script taking `{ expect }` as arguments[0]: an extension's answer and the checks on it (inspectContract, entry.ts). */
-export async function contractScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.inspectContract(arguments[0] || {});`;
+/** Takes `[present, absent]` (selector paths) as arguments: see checkPresence (presence.ts). */
+export function presenceCall(): Promise<PageCall> {
+  return call(`return ${BUNDLE_GLOBAL}.checkPresence(arguments[0], arguments[1]);`);
 }
 
-/** Script taking `[present, absent]` (selector paths) as arguments: see checkPresence (presence.ts). */
-export async function presenceScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.checkPresence(arguments[0], arguments[1]);`;
+/** Takes a Detection as arguments[0]: outlines its fields (see outline.ts). */
+export function outlineCall(): Promise<PageCall> {
+  return call(`${BUNDLE_GLOBAL}.outlineFields(arguments[0]);`);
 }
 
-/** Script taking a Detection as arguments[0]: outlines its fields (see outline.ts). */
-export async function outlineScript(): Promise<string> {
-  return `${await detectorBundle()}\n${BUNDLE_GLOBAL}.outlineFields(arguments[0]);`;
+/** Clears the page's own storage; returns its origin (see clearPage in entry.ts). */
+export function clearPageCall(): Promise<PageCall> {
+  return call(`return ${BUNDLE_GLOBAL}.clearPage();`);
 }
 
-/** Script clearing the page's own storage; returns its origin (see clearPage in entry.ts). */
-export async function clearPageScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.clearPage();`;
+/** Takes a selector path as arguments[0]; returns a `Located` (entry.ts). */
+export function locateCall(inFrame?: boolean): Promise<PageCall> {
+  return call(`return ${BUNDLE_GLOBAL}.locate(arguments[0]);`, inFrame);
 }
 
-/** Script taking a selector path as arguments[0]; returns a `Located` (entry.ts). */
-export async function locateScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.locate(arguments[0]);`;
-}
-
-/** Script taking `[expectedPath, detectedPath][]` as arguments[0]; see samePairs (entry.ts). */
-export async function samePairsScript(): Promise<string> {
-  return `${await detectorBundle()}\nreturn ${BUNDLE_GLOBAL}.samePairs(arguments[0]);`;
+/** Takes `[expectedPath, detectedPath][]` as arguments[0]; see samePairs (entry.ts). */
+export function samePairsCall(): Promise<PageCall> {
+  return call(`return ${BUNDLE_GLOBAL}.samePairs(arguments[0]);`);
 }

@@ -3,7 +3,8 @@
 // answers, or answers something the contract does not allow, fails the site: it is the
 // extension under test that is at fault, not the grid.
 import type { WebDriver } from 'selenium-webdriver';
-import { contractScript, outlineScript } from '../detector/bundle.ts';
+import { contractCall, detectorPart, outlineCall } from '../detector/bundle.ts';
+import { runInPage, type PageCall } from '../detector/page-scripts.ts';
 import { locateElement } from '../detector/driver-locate.ts';
 import type { Detector } from '../detector/detector.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
@@ -38,12 +39,12 @@ const contract = 'the grid-run extension contract (data-grid-run-detection on do
  * Read again every `pollMs` while there is none or it is `pending`, up to `timeoutMs`.
  */
 export async function readExtensionAnswer(driver: WebDriver, options: ExtensionAnswerOptions): Promise<PageDetection> {
-  const script = await contractScript();
+  const [script, frameScript] = await Promise.all([contractCall(), contractCall(true)]);
   const started = performance.now();
   let pending = false;
   return poll<PageDetection>(
     async () => {
-      const top = await driver.executeScript<ContractInspection>(script, { expect: options.expect, clearStorage: options.clearStorage });
+      const top = await runInPage<ContractInspection>(driver, script, { expect: options.expect, clearStorage: options.clearStorage });
       if (top.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer breaks ${contract}: ${top.reason}`);
       if (top.state === 'answered') {
         return { done: { detection: top.detection, detectMs: performance.now() - started, page: top.page, same: top.same, presence: top.presence } };
@@ -51,7 +52,7 @@ export async function readExtensionAnswer(driver: WebDriver, options: ExtensionA
       pending ||= top.state === 'pending';
       if (top.state === 'none') {
         for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
-          const inner = await readInFrame(driver, framePath, script);
+          const inner = await readInFrame(driver, framePath, frameScript);
           if (inner?.state === 'invalid') throw new ExtensionAnswerFailure(`the extension's answer in frame ${framePath} breaks ${contract}: ${inner.reason}`);
           // No page: the top document's storage was not cleared by this run, so the reset must do it.
           if (inner?.state === 'answered') return { done: { detection: inFrame(inner.detection, framePath), detectMs: performance.now() - started } };
@@ -74,12 +75,12 @@ export async function readExtensionAnswer(driver: WebDriver, options: ExtensionA
 }
 
 /** The answer inside one cross-origin frame, or null when the frame cannot be entered (gone, not loaded). */
-async function readInFrame(driver: WebDriver, framePath: string, script: string): Promise<ContractInspection | null> {
+async function readInFrame(driver: WebDriver, framePath: string, script: PageCall): Promise<ContractInspection | null> {
   try {
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
     await driver.switchTo().frame(frame);
-    return await driver.executeScript<ContractInspection>(script, {});
+    return await runInPage<ContractInspection>(driver, script, {});
   } catch {
     return null;
   } finally {
@@ -104,11 +105,12 @@ function inFrame(detection: Detection, framePath: string): Detection {
 export function extensionDetector(answer: { timeoutMs: number; identity: DetectorIdentity }): Detector {
   return {
     identity: answer.identity,
-    prepare: async () => void (await contractScript()),
+    prepare: async () => void (await detectorPart()),
+    parts: async () => [await detectorPart()],
     detect: async (driver, options = {}) => {
       try {
         const found = await readExtensionAnswer(driver, { timeoutMs: answer.timeoutMs, expect: options.expect, clearStorage: options.clearStorage });
-        if (options.outline) await driver.executeScript(await outlineScript(), found.detection);
+        if (options.outline) await runInPage(driver, await outlineCall(), found.detection);
         return found;
       } catch (err) {
         if (err instanceof ExtensionAnswerFailure) throw new DetectorFailed(err.message);
@@ -126,8 +128,10 @@ export function afterExtension(answer: { timeoutMs: number }, detector: Detector
   return {
     identity: detector.identity,
     prepare: async () => {
-      await Promise.all([contractScript(), detector.prepare()]);
+      await Promise.all([detectorPart(), detector.prepare()]);
     },
+    // grid-run's bundle, which reads the extension's answer, is among the detector's parts too.
+    parts: () => detector.parts(),
     detect: async (driver, options = {}) => {
       await readExtensionAnswer(driver, { timeoutMs: answer.timeoutMs }).catch((err: unknown) => {
         if (!(err instanceof ExtensionAnswerFailure)) throw err;

@@ -4,7 +4,8 @@
 // also compares the expected fields and outlines the detected ones when its answer is final,
 // so that a usual site costs one script run for all three.
 import { error as wdError, type WebDriver } from 'selenium-webdriver';
-import { detectorScriptWithMeta, inspectScript } from '../detector/bundle.ts';
+import { detectorPart, frameBody, inspectBody } from '../detector/bundle.ts';
+import { runInPage, type PageCall, type PagePart } from '../detector/page-scripts.ts';
 import type { DetectionWithMeta } from '../detect/detect.ts';
 import { detectionOf } from '../detect/check-detection.ts';
 import { joinSelectorPath } from '../detect/path-split.ts';
@@ -27,17 +28,19 @@ export type DetectInPageOptions = {
 };
 
 /**
- * The scripts a detector runs: `inspect` in the top document (InspectOptions as arguments[0];
- * answers an Inspection, or a DetectorFailure), `frame` in a cross-origin frame.
+ * The scripts a detector runs (function bodies on its `parts`, see page-scripts.ts): `inspect`
+ * in the top document (InspectOptions as arguments[0]; answers an Inspection, or a
+ * DetectorFailure), `frame` in a cross-origin frame.
  */
 export type InPageScripts = {
-  inspect: () => Promise<string>;
-  frame: () => Promise<string>;
+  parts: () => Promise<readonly PagePart[]>;
+  inspect: string;
+  frame: string;
   /** A user's detector: its script timing out is its failure, not the browser's. */
   user: boolean;
 };
 
-const builtinScripts: InPageScripts = { inspect: inspectScript, frame: detectorScriptWithMeta, user: false };
+export const builtinScripts: InPageScripts = { parts: async () => [await detectorPart()], inspect: inspectBody, frame: frameBody, user: false };
 
 export type { PageInfo, SameResult };
 
@@ -69,15 +72,16 @@ export class DetectorFailed extends Error {
 export async function detectInPage(driver: WebDriver, options: DetectInPageOptions = {}, scripts: InPageScripts = builtinScripts): Promise<PageDetection> {
   if (options.scriptTimeoutMs !== undefined) await driver.manage().setTimeouts({ script: options.scriptTimeoutMs });
   const inspectOptions = { expect: options.expect, outline: options.outline ?? false, clearStorage: options.clearStorage ?? false };
-  const top = (await runDetector(driver, scripts, await scripts.inspect(), inspectOptions)) as Inspection | DetectorFailure;
+  const parts = await scripts.parts();
+  const top = (await runDetector(driver, scripts, { parts, body: scripts.inspect }, inspectOptions)) as Inspection | DetectorFailure;
   if ('failure' in top) throw new DetectorFailed(top.failure, { page: top.page });
   const { page, same, presence } = top;
   let detectMs = top.elapsedMs;
   let detection = detectionOf(top);
   if (detection.login || top.crossOriginFrames.length === 0) return { detection, detectMs, page, same, presence };
-  const script = await scripts.frame();
+  const inFrame: PageCall = { parts, body: scripts.frame, inFrame: true };
   for (const framePath of top.crossOriginFrames.slice(0, options.maxFrames ?? 5)) {
-    const inner = await detectInFrame(driver, scripts, framePath, script);
+    const inner = await detectInFrame(driver, scripts, framePath, inFrame);
     if (!inner) continue;
     if ('failure' in inner) throw new DetectorFailed(`in cross-origin frame ${framePath}: ${inner.failure}`, { page });
     detectMs += inner.elapsedMs;
@@ -102,7 +106,7 @@ type FrameAnswer = DetectionWithMeta | { failure: string };
  * The detection inside one cross-origin frame, or null when the frame cannot be entered
  * (gone, or not yet loaded): one unreachable ad frame must not fail the whole page.
  */
-async function detectInFrame(driver: WebDriver, scripts: InPageScripts, framePath: string, script: string): Promise<FrameAnswer | null> {
+async function detectInFrame(driver: WebDriver, scripts: InPageScripts, framePath: string, script: PageCall): Promise<FrameAnswer | null> {
   try {
     const frame = await locateElement(driver, framePath);
     if (!frame) return null;
@@ -137,10 +141,10 @@ const detectorAttempts = 3;
  * field, say) ends the script without an answer: sessions dismiss dialogs by themselves, and
  * the script's result is lost with it. The dialog is dismissed and the script run again.
  */
-async function runDetector(driver: WebDriver, scripts: InPageScripts, script: string, ...args: unknown[]): Promise<DetectionWithMeta | DetectorFailure> {
+async function runDetector(driver: WebDriver, scripts: InPageScripts, script: PageCall, ...args: unknown[]): Promise<DetectionWithMeta | DetectorFailure> {
   for (let attempt = 1; attempt <= detectorAttempts; attempt++) {
     try {
-      const result = await driver.executeScript<DetectionWithMeta | DetectorFailure | null>(script, ...args);
+      const result = await runInPage<DetectionWithMeta | DetectorFailure | null>(driver, script, ...args);
       if (result) return result;
     } catch (err) {
       if (scripts.user) await userScriptFault(driver, err);

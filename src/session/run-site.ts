@@ -10,7 +10,8 @@ import { errorMessage } from '../errors.ts';
 import { DetectionInterrupted, DetectorFailed, type PageDetection, type PageInfo } from './detect-in-page.ts';
 import { builtinDetector, type Detector } from '../detector/detector.ts';
 import { judge } from './verdict.ts';
-import { outlineScript } from '../detector/bundle.ts';
+import { outlineCall } from '../detector/bundle.ts';
+import { runInPage } from '../detector/page-scripts.ts';
 import { sendThroughWebDriver } from './devtools-socket.ts';
 import { runSteps } from './steps.ts';
 import { isRendererBusy, isSessionLost, isTabCrashed, isTimeout } from './classify.ts';
@@ -108,7 +109,7 @@ export async function runSite(driver: WebDriver, site: Site, options: SiteRunOpt
     let screenshot: string | undefined;
     if (options.screenshotDir && (verdict.status === 'failed' || options.screenshotsOf === 'all')) {
       phase = 'taking the screenshot';
-      if (!outlineNow) await driver.executeScript(await outlineScript(), detection);
+      if (!outlineNow) await runInPage(driver, await outlineCall(), detection);
       screenshot = await saveScreenshot(driver, site, options.screenshotDir);
     }
     return { status: verdict.status, message: verdict.message, detection, verdicts: verdict.verdicts, timings, screenshot, page };

@@ -3,7 +3,8 @@
 // detector name the same element with different selectors.
 import type { WebDriver } from 'selenium-webdriver';
 import { locate } from '../detector/driver-locate.ts';
-import { presenceScript, samePairsScript } from '../detector/bundle.ts';
+import { presenceCall, samePairsCall } from '../detector/bundle.ts';
+import { runInPage } from '../detector/page-scripts.ts';
 import type { PresenceCheck } from '../detect/presence.ts';
 import { FIELDS, type Detection, type Expectation, type FieldName, type FieldVerdict } from '../types.ts';
 import { describeVerdict, verdictMessage } from '../report/verdicts.ts';
@@ -43,8 +44,9 @@ export async function checkFields(driver: WebDriver, expect: Expectation, detect
   }
   if (pairs.length === 0) return sortChecks(checks);
   // One round trip for every pair in reach of the script; cross-origin frames go one by one.
-  const results = await driver.executeScript<({ same: boolean; expected: string; detected: string } | { frame: true })[]>(
-    await samePairsScript(),
+  const results = await runInPage<({ same: boolean; expected: string; detected: string } | { frame: true })[]>(
+    driver,
+    await samePairsCall(),
     pairs.map(([, a, b]) => [a, b]),
   );
   for (let i = 0; i < pairs.length; i++) {
@@ -124,7 +126,7 @@ export async function judge(
  */
 export async function presenceVerdicts(driver: WebDriver, expect: Expectation, checked?: PresenceCheck[]): Promise<FieldVerdict[]> {
   if (!expect.present?.length && !expect.absent?.length) return [];
-  const checks = checked ?? (await driver.executeScript<PresenceCheck[]>(await presenceScript(), expect.present ?? [], expect.absent ?? []));
+  const checks = checked ?? (await runInPage<PresenceCheck[]>(driver, await presenceCall(), expect.present ?? [], expect.absent ?? []));
   const verdicts: FieldVerdict[] = [];
   for (const c of checks) {
     let found: boolean;

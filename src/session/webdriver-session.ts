@@ -6,7 +6,9 @@ import type { Site } from '../types.ts';
 import { runSite, type PageRunner, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
 import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
-import { clearPageScript } from '../detector/bundle.ts';
+import { clearPageCall } from '../detector/bundle.ts';
+import { builtinDetector } from '../detector/detector.ts';
+import { installSource, markInstalled, runInPage, type PagePart } from '../detector/page-scripts.ts';
 import { poll } from '../wait.ts';
 
 /** What a page can keep for the next one besides cookies and the tab's session storage. */
@@ -20,8 +22,12 @@ type DevToolsRoute = 'browser devtools' | 'hub devtools';
 /** How a reset reached the browser. */
 export type ResetRoute = DevToolsRoute | 'webdriver';
 
-/** The reset's DevTools connection: its route, and the DevTools session of the main window on it (origin storage is cleared through a page). */
-type ResetDevTools = { socket: DevToolsSocket; route: DevToolsRoute; pageSession: string };
+/**
+ * The session's DevTools connection: its route, the DevTools session of the main window on it
+ * (origin storage is cleared through a page), and the detector's bundles installed there in
+ * every new document, unless that failed.
+ */
+type SessionDevTools = { socket: DevToolsSocket; route: DevToolsRoute; pageSession: string; installed?: readonly PagePart[] };
 
 export class WebDriverSession implements Session {
   readonly id: string;
@@ -36,8 +42,10 @@ export class WebDriverSession implements Session {
   readonly debuggerAddress?: string;
   #closed = false;
   #mainWindow: string | undefined;
-  /** The browser's DevTools connection for resets, opened along with the first site; false when it cannot be had. */
-  #devtools: Promise<ResetDevTools | false> | undefined;
+  /** The browser's DevTools connection for resets and the detector's install, opened along with the first site; false when it cannot be had. */
+  #devtools: Promise<SessionDevTools | false> | undefined;
+  /** The connection once it is open (what #devtools resolved to). */
+  #devtoolsOpen: SessionDevTools | false | undefined;
   /** The origin of the last site's page when its detection run already cleared the page. */
   #clearedOrigin: string | undefined;
   #lastResetVia: ResetRoute | undefined;
@@ -72,6 +80,10 @@ export class WebDriverSession implements Session {
     // Connected while the first page loads, not when the first reset needs it: under load,
     // connecting and attaching cost a second.
     this.#devtools ??= this.#connectDevTools();
+    // Documents loaded from now on hold the detector when it was installed before this site;
+    // the first site's page may be loading already, so it runs the full scripts.
+    const devtools = this.#devtoolsOpen;
+    markInstalled(this.#driver, devtools && !devtools.socket.closed ? devtools.installed : undefined);
     const outcome = await this.#runPage(this.#driver, site, this.#options);
     // The detection's script run cleared the page it ran in (clearStorage): the reset need not.
     if (outcome.page) this.#clearedOrigin = originOf(outcome.page.url);
@@ -89,7 +101,7 @@ export class WebDriverSession implements Session {
    */
   async reset(): Promise<void> {
     // The in-page half, when the site's detection run did not get to do it (a site that failed before).
-    const origin = this.#clearedOrigin ?? originOf(await this.#driver.executeScript<string>(await clearPageScript()));
+    const origin = this.#clearedOrigin ?? originOf(await runInPage<string>(this.#driver, await clearPageCall()));
     this.#clearedOrigin = undefined;
     const devtools = await (this.#devtools ??= this.#connectDevTools());
     if (devtools && !devtools.socket.closed) {
@@ -101,6 +113,8 @@ export class WebDriverSession implements Session {
         // A connection that failed once is not trusted again; WebDriver's commands do the same.
         devtools.socket.close();
         this.#devtools = Promise.resolve(false);
+        this.#devtoolsOpen = false;
+        markInstalled(this.#driver, undefined); // the install went with the connection
       }
     }
     await this.#resetThroughWebDriver(origin);
@@ -111,7 +125,13 @@ export class WebDriverSession implements Session {
    * The browser's own DevTools endpoint when it is on this machine, else the hub's; never
    * rejects: without either, every reset goes through WebDriver.
    */
-  async #connectDevTools(): Promise<ResetDevTools | false> {
+  async #connectDevTools(): Promise<SessionDevTools | false> {
+    const devtools = await this.#openDevTools();
+    this.#devtoolsOpen = devtools;
+    return devtools;
+  }
+
+  async #openDevTools(): Promise<SessionDevTools | false> {
     const routes: [DevToolsRoute, () => Promise<string>][] = [];
     if (this.debuggerAddress) routes.push(['browser devtools', () => browserDevToolsUrl(this.debuggerAddress!)]);
     if (this.#cdpUrl) routes.push(['hub devtools', () => Promise.resolve(this.#cdpUrl!)]);
@@ -124,7 +144,7 @@ export class WebDriverSession implements Session {
         const pages = await pageTargets(socket);
         this.#mainWindow ??= pages.length === 1 ? pages[0]! : await this.#driver.getWindowHandle();
         const attached = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId: this.#mainWindow, flatten: true });
-        return { socket, route, pageSession: attached.sessionId };
+        return { socket, route, pageSession: attached.sessionId, installed: await this.#install(socket, attached.sessionId) };
       } catch {
         socket?.close();
       }
@@ -132,7 +152,24 @@ export class WebDriverSession implements Session {
     return false;
   }
 
-  async #resetThroughSocket({ socket, pageSession }: ResetDevTools, origin: string | undefined): Promise<void> {
+  /**
+   * The detector's bundles in every new document of the main window, so that a site's script
+   * runs send only a call (src/detector/page-scripts.ts). The Page domain must stay enabled for
+   * it (disabling it drops the scripts), and the install lasts as long as this connection.
+   * Undefined when it fails: every site then sends the full scripts.
+   */
+  async #install(socket: DevToolsSocket, pageSession: string): Promise<readonly PagePart[] | undefined> {
+    try {
+      const parts = await (this.#options.detector ?? builtinDetector).parts();
+      await socket.send('Page.enable', {}, { sessionId: pageSession });
+      await socket.send('Page.addScriptToEvaluateOnNewDocument', { source: installSource(parts) }, { sessionId: pageSession });
+      return parts;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #resetThroughSocket({ socket, pageSession }: SessionDevTools, origin: string | undefined): Promise<void> {
     const extraPages = async () => (await pageTargets(socket)).filter((targetId) => targetId !== this.#mainWindow);
     const [extra] = await Promise.all([
       extraPages(),
