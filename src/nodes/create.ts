@@ -5,8 +5,8 @@ import type { WaitClock } from '../wait.ts';
 import { checkId, hubEndpoint, type NodeProvider, type ProviderName } from './provider.ts';
 import { DockerodeEngine, type ContainerEngine } from './docker/engine.ts';
 import { DockerNodeProvider } from './docker/provider.ts';
-import { Ec2NodeProvider, type Ec2Api, type Ec2ProviderOptions } from './ec2/provider.ts';
-import { createEc2Client } from './ec2/client.ts';
+import { Ec2NodeProvider, type Ec2ProviderOptions } from './ec2/provider.ts';
+import { createEc2Client, type Ec2Api } from './ec2/client.ts';
 
 import { defaultNodeImage } from './image.ts';
 

@@ -67,6 +67,25 @@ export const labels = {
   owner: 'grid-run.owner',
 } as const;
 
+/** What marks a node as grid-run's: its pool, its run, the port it listens on, and its owner when a run owns it. */
+export function nodeLabels(node: { pool: string; runId: string; nodePort: number; owner?: string }): Record<string, string> {
+  return {
+    [labels.managedBy]: 'grid-run',
+    [labels.pool]: node.pool,
+    [labels.runId]: node.runId,
+    [labels.nodePort]: String(node.nodePort),
+    ...(node.owner ? { [labels.owner]: node.owner } : {}),
+  };
+}
+
+/** The labels a listing or a sweep selects by: grid-run's, of the filter's pool and run. */
+export function filterLabels(filter: SweepFilter): Record<string, string> {
+  const wanted: Record<string, string> = { [labels.managedBy]: 'grid-run' };
+  if (filter.pool !== undefined) wanted[labels.pool] = checkId('pool', filter.pool);
+  if (filter.runId !== undefined) wanted[labels.runId] = checkId('run id', filter.runId);
+  return wanted;
+}
+
 // Pool and run ids become Docker labels, EC2 tags, container names and shell words in
 // user-data, so they are held to the narrowest set that is safe in all four.
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;

@@ -4,6 +4,7 @@
 import type { GridNode, HubClient } from '../grid/hub-client.ts';
 import { InfrastructureError, errorMessage } from '../errors.ts';
 import { poll, type WaitClock } from '../wait.ts';
+import type { ProvisionedNode } from './provider.ts';
 
 export function sameNodeUri(a: string, b: string): boolean {
   try {
@@ -112,4 +113,36 @@ export async function deregister(hub: HubClient, uri: string | undefined): Promi
     // A node that left between the lookup and the delete is what we wanted.
     if (!/HTTP 404/.test(errorMessage(err))) throw err;
   }
+}
+
+export type KeepRegistered = {
+  /** Resolves once the node is registered with its slots (waitRegistered). */
+  wait: (node: ProvisionedNode) => Promise<unknown>;
+  /** Removes the nodes that did not register. */
+  remove: (failed: ProvisionedNode[]) => Promise<void>;
+  /** For the error: `docker`, `ec2`. */
+  provider: string;
+  /** For the error: how they went, `removed`, `terminated`. */
+  removed: string;
+  pool: string;
+  /** For the error: where to look next. */
+  hint?: string;
+};
+
+/**
+ * Waits for every new node to register. Those that do not are removed and the error names each
+ * reason; those that did stay, since they are in the pool and a later scale converges.
+ */
+export async function keepRegistered(nodes: readonly ProvisionedNode[], step: KeepRegistered): Promise<void> {
+  const results = await Promise.allSettled(nodes.map((node) => step.wait(node)));
+  const failed = nodes.filter((_, i) => results[i]!.status === 'rejected');
+  if (failed.length === 0) return;
+  await step.remove(failed);
+  const reasons = results.flatMap((r) => (r.status === 'rejected' ? [errorMessage(r.reason)] : []));
+  const kept = nodes.length - failed.length;
+  throw new InfrastructureError(
+    `${failed.length} of ${nodes.length} ${step.provider} node(s) did not register and were ${step.removed}` +
+      (kept > 0 ? ` (${kept} ready and kept in pool ${step.pool})` : '') +
+      `:\n${reasons.join('\n')}${step.hint ? `\n  ${step.hint}` : ''}`,
+  );
 }

@@ -1,18 +1,18 @@
 // dry-run against pages served on 127.0.0.1, in a real headless Chromium through chromedriver.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { servePages, type PageServer } from '../helpers/pages.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('grid-run dry-run', function () {
   this.timeout(120_000);
   let pages: PageServer;
   let cwd: string;
   before(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'grid-run-dry-'));
+    cwd = await tempDir('grid-run-dry-');
     pages = await servePages({ '/blank': '<!doctype html><title>About us</title><p>We make things.</p>' });
   });
   after(async () => pages.close());

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { heapFlags } from '../../bin/heap-flags.js';
+import { tempDir } from '../helpers/temp.ts';
 
 const bin = new URL('../../bin/grid-run.js', import.meta.url).pathname;
 
@@ -35,12 +35,9 @@ describe('bin/grid-run.js heap flags', () => {
   let probe: string;
   before(async function () {
     if (typeof process.execve !== 'function') this.skip();
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-heap-'));
+    dir = await tempDir('grid-run-heap-');
     probe = join(dir, 'probe.cjs');
     await writeFile(probe, "process.on('exit', () => process.stderr.write(`probe ${JSON.stringify({ pid: process.pid, execArgv: process.execArgv })}\\n`));\n");
-  });
-  after(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('runs the CLI under its heap flags in the same process, with the arguments it was given', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('the CLI', () => {
   it('prints help listing every command, exit 0', async () => {
@@ -45,7 +45,7 @@ describe('the CLI', () => {
   });
 
   it('reports a bad config file with file:line and exit 2, before starting anything', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-config-'));
+    const dir = await tempDir('grid-run-config-');
     await writeFile(join(dir, 'grid-run.config.json'), '{\n  "nodes": 2,\n  "slots": "four"\n}\n');
     const { code, stderr } = await runCli(['grid', 'up'], { cwd: dir });
     assert.equal(code, 2);
@@ -54,7 +54,7 @@ describe('the CLI', () => {
   });
 
   it('reports an unknown config key with its line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-config-'));
+    const dir = await tempDir('grid-run-config-');
     await writeFile(join(dir, 'grid-run.config.json'), '{\n  "nodez": 2\n}\n');
     const { code, stderr } = await runCli(['grid', 'down'], { cwd: dir });
     assert.equal(code, 2);

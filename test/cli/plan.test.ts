@@ -1,16 +1,16 @@
 // `grid-run plan` and the site filters it shares with `run`, in-process.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 type PlanJson = { sites: number; withHistory: number; slots: number; lowerBoundMs: number; chunks: { index: number; siteIds: string[]; estimatedMs: number }[] };
 
 describe('grid-run plan', () => {
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-plan-'));
+    dir = await tempDir('grid-run-plan-');
     const sites = [
       { id: 'shop/login', url: 'https://shop.example/login', tags: ['form'], locale: 'en' },
       { id: 'shop/signup', url: 'https://shop.example/signup', tags: ['signup'], locale: 'en' },

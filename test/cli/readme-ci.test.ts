@@ -2,11 +2,11 @@
 // run as written (with the CI's variables filled in) and are accepted. A grid-run.config.json
 // narrows the sites to one, so the shard the command takes is empty and no grid is needed.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { readResults, writeList } from '../helpers/run-outputs.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
 const ci = readme.slice(readme.indexOf('\n## CI\n'), readme.indexOf('\n## ', readme.indexOf('\n## CI\n') + 1));
@@ -38,7 +38,7 @@ describe('README CI section', () => {
     ['GitLab CI job', 1, { CI_NODE_INDEX: '3', CI_NODE_TOTAL: '3' }, { GITLAB_CI: 'true' }],
   ] as const) {
     it(`the ${name}'s grid-run commands are accepted and write the shard's reports`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-readme-ci-'));
+      const dir = await tempDir('grid-run-readme-ci-');
       await writeList(dir, [{ id: 'one/site', url: 'http://127.0.0.1:9/' }], 'one.json');
       await writeFile(join(dir, 'grid-run.config.json'), JSON.stringify({ sites: ['one.json'] }));
       await writeFile(join(dir, 'known-failures.txt'), 'one/site TICKET-1: an example\n');

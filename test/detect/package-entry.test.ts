@@ -3,11 +3,11 @@
 // package's `exports` and its declared types.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = join(repo, 'node_modules/typescript/bin/tsc');
@@ -16,11 +16,10 @@ describe('the grid-run/detect package entry', function () {
   this.timeout(120_000);
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-user-project-'));
+    dir = await tempDir('grid-run-user-project-');
     await mkdir(join(dir, 'node_modules'));
     await symlink(repo, join(dir, 'node_modules/grid-run'));
   });
-  after(async () => rm(dir, { recursive: true, force: true }));
 
   const check = async (source: string) => {
     await copyFile(source, join(dir, 'mine.ts'));

@@ -2,18 +2,18 @@
 // detector finds the form, and each way a detector can go wrong on a page fails that site
 // (exit 1, the message says what was wrong), never an infrastructure error (exit 3).
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('--detector FILE in the page (dry-run, real Chromium)', function () {
   this.timeout(180_000);
   let shots: string;
-  before(async () => (shots = await mkdtemp(join(tmpdir(), 'grid-run-detector-shots-'))));
+  before(async () => (shots = await tempDir('grid-run-detector-shots-')));
   const dryRun = (...args: string[]) => runCli(['dry-run', ...args, '--screenshot', shots], { cwd: repo });
 
   it('the example detector, as the README runs it: finds the fields named as site lists name them', async () => {

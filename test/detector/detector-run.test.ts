@@ -3,8 +3,7 @@
 // says which detector produced it, in results.json and in the JUnit suite's properties.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
@@ -12,6 +11,7 @@ import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { loginPage, servePages, type PageServer } from '../helpers/pages.ts';
 import { readResults, writeList } from '../helpers/run-outputs.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -30,7 +30,7 @@ describe('run --detector FILE (embedded grid)', function () {
   after(async () => pages.close());
 
   it('runs the example detector on its site list, as the README does: the sites it gets wrong fail, and the results name it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-detector-run-'));
+    const dir = await tempDir('grid-run-detector-run-');
     const outputs = ['--junit', join(dir, 'junit.xml'), '--results', join(dir, 'results.json'), '--report', join(dir, 'report')];
     const r = await runCli(['run', '--detector', 'examples/detector/detector.ts', '--sites', 'examples/detector/sites.jsonl', '--nodes', '1', '--slots', '2', ...outputs], {
       cwd: repo,
@@ -60,7 +60,7 @@ describe('run --detector FILE (embedded grid)', function () {
   });
 
   it('a detector that throws on one page of five fails that site; the other four pass and nothing is an error', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-detector-boom-'));
+    const dir = await tempDir('grid-run-detector-boom-');
     const list = await writeList(
       dir,
       ['a', 'b', 'boom', 'c', 'd'].map((p) => ({ id: `boom/${p}`, url: `${pages.url}/${p}`, expect: { login: true, username: 'input[name=user]', password: 'input[name=pw]' } })),

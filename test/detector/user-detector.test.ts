@@ -2,13 +2,13 @@
 // detect(), is bad input (exit 2) for run, dry-run and eval alike.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectionProblem } from '../../src/detect/check-detection.ts';
 import { bundleDetectorFile } from '../../src/detector/user-detector.ts';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = 'test/fixtures/detectors';
@@ -43,7 +43,7 @@ describe('--detector FILE: bundling and bad modules', function () {
   });
 
   it('the config key detector is read by run like --detector', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-detector-config-'));
+    const dir = await tempDir('grid-run-detector-config-');
     await cp(`${repo}/${fixtures}/no-detect.ts`, join(dir, 'mine.ts'));
     await writeFile(join(dir, 'grid-run.config.json'), JSON.stringify({ detector: 'mine.ts', sites: [`${repo}/sites/login.json`] }));
     const r = await runCli(['run'], { cwd: dir });

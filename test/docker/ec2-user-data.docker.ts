@@ -3,8 +3,7 @@
 // on PATH (the metadata one answers 127.0.0.1 and never touches the network).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +15,7 @@ import { defaultNodeImage } from '../../src/nodes/create.ts';
 import { Ec2NodeProvider } from '../../src/nodes/ec2/provider.ts';
 import { hubEndpoint } from '../../src/nodes/provider.ts';
 import { waitRegistered } from '../../src/nodes/registration.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const run = promisify(execFile);
 
@@ -29,14 +29,13 @@ describe('EC2 user-data executed against the local Docker engine', function () {
   before(async () => {
     await engine.ping();
     assert.ok(await engine.hasImage(defaultNodeImage), `${defaultNodeImage} is missing: run \`bash grid/docker-setup.sh\``);
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-user-data-'));
+    dir = await tempDir('grid-run-user-data-');
     grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir: join(dir, 'grid') });
   });
 
   after(async () => {
     for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
     await grid?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('starts a node that registers with the hub, under a lifetime guard', async () => {

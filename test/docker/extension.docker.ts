@@ -3,13 +3,12 @@
 // Needs `bash grid/docker-setup.sh` first (`npm run test:docker` does it); GRID_RUN_NODE_IMAGE
 // names another build of the image (as docker-setup.sh takes it).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
 import { defaultNodeImage } from '../../src/nodes/create.ts';
 import { runCli } from '../helpers/cli.ts';
 import { readResults } from '../helpers/run-outputs.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('run --extension on Docker nodes (real engine)', function () {
   this.timeout(600_000);
@@ -22,11 +21,10 @@ describe('run --extension on Docker nodes (real engine)', function () {
   before(async () => {
     await engine.ping();
     assert.ok(await engine.hasImage(image), `${image} is missing: run \`bash grid/docker-setup.sh\``);
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-ext-docker-'));
+    dir = await tempDir('grid-run-ext-docker-');
   });
   after(async () => {
     for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('every site of the example list passes with the example extension loaded in the containers', async () => {

@@ -2,9 +2,6 @@
 // Needs `bash grid/docker-setup.sh` first (`npm run test:docker` does it).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -16,6 +13,7 @@ import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
 import { createProvider, defaultNodeImage } from '../../src/nodes/create.ts';
 import { InfrastructureError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const run = promisify(execFile);
 
@@ -46,7 +44,7 @@ describe('docker provider against a real engine and hub', function () {
   before(async () => {
     await engine.ping();
     assert.ok(await engine.hasImage(defaultNodeImage), `${defaultNodeImage} is missing: run \`bash grid/docker-setup.sh\``);
-    stateDir = await mkdtemp(join(tmpdir(), 'grid-run-docker-test-'));
+    stateDir = await tempDir('grid-run-docker-test-');
     grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir });
     server = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
@@ -65,7 +63,6 @@ describe('docker provider against a real engine and hub', function () {
     for (const c of [...(await containers()), ...(await engine.list({ 'grid-run.pool': `${pool}-bad` }))]) await engine.remove(c.id, 0);
     await grid?.stop();
     server?.close();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   it('scale-nodes 2 gives two registered nodes that serve real sessions', async () => {
@@ -164,14 +161,13 @@ describe('docker provider against a hub with a registration secret', function ()
 
   before(async () => {
     await engine.ping();
-    stateDir = await mkdtemp(join(tmpdir(), 'grid-run-docker-secret-'));
+    stateDir = await tempDir('grid-run-docker-secret-');
     grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir, secret });
   });
 
   after(async () => {
     for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
     await grid?.stop();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   it('registers and drains nodes with the secret, and never prints it', async () => {

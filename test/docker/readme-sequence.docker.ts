@@ -5,8 +5,7 @@
 // The one test that uses the fixed port 4444 (the README's): it must be free.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -15,6 +14,7 @@ import { canListen } from '../../src/grid/ports.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
 import { defaultNodeImage } from '../../src/nodes/create.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const bin = new URL('../../bin/grid-run.js', import.meta.url).pathname;
 const readme = new URL('../../README.md', import.meta.url).pathname;
@@ -42,15 +42,12 @@ describe("the README's grid up / scale-nodes sequence (real Docker, port 4444)",
     assert.ok(await engine.hasImage(defaultNodeImage), `${defaultNodeImage} is missing: run \`bash grid/docker-setup.sh\``);
     assert.ok(await canListen('127.0.0.1', 4444), 'port 4444 is taken: this test runs the README exactly, on the README\'s port; stop what listens there');
     assert.deepEqual(await poolContainers(), [], 'containers of pool "default" exist already: remove them first');
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-readme-'));
+    dir = await tempDir('grid-run-readme-');
   });
 
   after(async () => {
     for (const c of await poolContainers()) await engine.remove(c.id, 0);
-    if (dir) {
-      await gridRun('grid down');
-      await rm(dir, { recursive: true, force: true });
-    }
+    if (dir) await gridRun('grid down');
   });
 
   it('is the sequence the README shows', async () => {
@@ -85,14 +82,15 @@ describe('scale-nodes finds the event bus of a hub grid up started (real Docker)
   let dir: string;
   let taken: Server | undefined;
 
-  after(async () => {
+  // The grid's state is in the test's folder: it goes down before the folder is removed.
+  afterEach(async () => {
     for (const c of await engine.list({ 'grid-run.pool': pool })) await engine.remove(c.id, 0);
     if (dir) await runCli(['grid', 'down', '--state-dir', join(dir, '.grid-run/grid')]);
     taken?.close();
   });
 
   it("when the hub's port minus 2 was taken, nodes still register: the bus is read from the state file", async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-bus-moved-'));
+    dir = await tempDir('grid-run-bus-moved-');
     // Something listens on the hub's port minus 2: grid up moves that bus port elsewhere.
     // The two ports above the taken one must be free; on a busy machine another process may hold
     // them, so a few ports are tried.

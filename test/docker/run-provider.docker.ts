@@ -2,8 +2,7 @@
 // run's embedded hub, and removed at the end, also when the run is interrupted.
 // Needs `bash grid/docker-setup.sh` first (`npm run test:docker` does it).
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
@@ -13,6 +12,7 @@ import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { loginPage } from '../helpers/pages.ts';
 import { reaperFinished, spawnGridRun } from '../helpers/processes.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('run --provider docker (real engine)', function () {
   this.timeout(600_000);
@@ -25,7 +25,7 @@ describe('run --provider docker (real engine)', function () {
   before(async () => {
     await engine.ping();
     assert.ok(await engine.hasImage(defaultNodeImage), `${defaultNodeImage} is missing: run \`bash grid/docker-setup.sh\``);
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-provider-run-'));
+    dir = await tempDir('grid-run-provider-run-');
     // Relative pages: the run's own static server on 127.0.0.1 serves them to the containers
     // (host networking).
     await writeFile(join(dir, 'login.html'), loginPage);
@@ -35,7 +35,6 @@ describe('run --provider docker (real engine)', function () {
 
   after(async () => {
     for (const c of await containers()) await engine.remove(c.id, 0);
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   /** Runs the CLI while watching the pool; resolves with the run and the most containers seen at once. */
@@ -83,7 +82,7 @@ describe('run --provider docker (real engine)', function () {
   });
 
   it('SIGKILL of the CLI mid-run: its reaper removes the containers of the run within 30 s', async () => {
-    const temp = await mkdtemp(join(tmpdir(), 'grid-run-provider-kill-'));
+    const temp = await tempDir('grid-run-provider-kill-');
     const run = spawnGridRun(['run', '--provider', 'docker', '--nodes', '1', '--slots', '1', '--pool', pool, '--sites', list, '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
     while ((await containers()).length === 0) await sleep(100);
     run.child.kill('SIGKILL');

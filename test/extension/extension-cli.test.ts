@@ -1,8 +1,7 @@
 // --extension through the CLI: bad input (exit 2), the example extension in dry-run (local
 // chromedriver) and in run (embedded grid), and a --grid hub whose nodes are of both kinds.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { renderNodeConfig, startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
@@ -10,6 +9,7 @@ import { waitFor } from '../../src/wait.ts';
 import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { readResults } from '../helpers/run-outputs.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const example = 'examples/extension';
@@ -18,7 +18,7 @@ const silent = 'test/fixtures/extensions/silent';
 describe('--extension: bad input', () => {
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-ext-input-'));
+    dir = await tempDir('grid-run-ext-input-');
     await mkdir(join(dir, 'empty'));
     await mkdir(join(dir, 'broken'));
     await writeFile(join(dir, 'broken', 'manifest.json'), '{"name": "x", "version": ');
@@ -26,7 +26,6 @@ describe('--extension: bad input', () => {
     await writeFile(join(dir, 'nameless', 'manifest.json'), '{"manifest_version": 3, "version": "1"}');
     await writeFile(join(dir, 'fake.crx'), 'PK not a crx');
   });
-  after(async () => rm(dir, { recursive: true, force: true }));
 
   const cases: [string, RegExp][] = [
     ['missing', /^grid-run: --extension missing: no such file or folder \(expected an unpacked extension folder or a \.crx file\)$/m],
@@ -49,9 +48,8 @@ describe('--extension with real browsers', function () {
   this.timeout(600_000);
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-ext-'));
+    dir = await tempDir('grid-run-ext-');
   });
-  after(async () => rm(dir, { recursive: true, force: true }));
 
   it('dry-run: the example extension is the detector through a local chromedriver (README)', async () => {
     const r = await runCli(['dry-run', 'examples/sites/login.html', '--extension', example, '--screenshot', join(dir, 'shots')], { cwd: repo });

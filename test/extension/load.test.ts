@@ -1,11 +1,11 @@
 // Packing an extension folder: the same files give the same .crx, byte for byte, whatever the
 // checkout's mtimes, modes and directory order; a changed file gives another.
 import assert from 'node:assert/strict';
-import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, cp, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import JSZip from 'jszip';
 import { loadExtensions } from '../../src/extension/load.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const example = resolve(import.meta.dirname, '../../examples/extension');
 
@@ -13,7 +13,7 @@ describe('packing an extension folder', function () {
   this.timeout(60_000);
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'grid-run-pack-'));
+    dir = await tempDir('grid-run-pack-');
     // Copy one: the example as it is. Copy two: its files written in reverse order, a day older, other modes.
     await cp(example, join(dir, 'one'), { recursive: true });
     await mkdir(join(dir, 'two'));
@@ -27,7 +27,6 @@ describe('packing an extension folder', function () {
     await cp(example, join(dir, 'changed'), { recursive: true });
     await writeFile(join(dir, 'changed', 'content.js'), `${await readFile(join(example, 'content.js'), 'utf8')}\n`);
   });
-  after(async () => rm(dir, { recursive: true, force: true }));
 
   it('packs the same files twice into byte-identical .crx files with one sha256', async () => {
     const [a, b, c] = await loadExtensions(['one', 'one', 'two'], dir);

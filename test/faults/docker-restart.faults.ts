@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { isAlive } from '../../src/grid/processes.ts';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
@@ -20,6 +19,7 @@ import { spawnGridRun } from '../helpers/processes.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
 import { sleep, waitForProgress } from './grid.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const stateDir = process.env.GRID_RUN_DOCKER_STATE ?? '/var/tmp/grid-run-docker';
 const pidFile = join(stateDir, 'dockerd.pid');
@@ -74,8 +74,8 @@ describe('faults: the Docker engine restarted under run --provider docker', func
   });
 
   it('engine restarted mid-run: exit 3, every site once, no container of the run left', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-engine-'));
-    const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-engine-tmp-'));
+    const dir = await tempDir('grid-run-faults-engine-');
+    const temp = await tempDir('grid-run-faults-engine-tmp-');
     const pool = `engine${process.pid}`;
     const ids = Array.from({ length: 30 }, (_, i) => `engine/${i}`);
     const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));

@@ -3,8 +3,7 @@
 // site normally. The pages are static files (test/faults/pages/) served by the run's own
 // static server through relative URLs; the 404 and the refused connection are absolute URLs.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
@@ -15,6 +14,7 @@ import { runCli } from '../helpers/cli.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
 import { sessionsLeft } from './grid.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const env = { PATH: process.env.PATH, CI: 'true' };
@@ -69,7 +69,7 @@ const hostile: Hostile[] = [
 
 /** A copy of the hostile pages and some bundled login pages, with a list mixing them. */
 async function hostileRun(kinds: Hostile[], servePort: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-hostile-'));
+  const dir = await tempDir('grid-run-faults-hostile-');
   await cp(join(repo, 'test/faults/pages'), join(dir, 'hostile'), { recursive: true });
   for (const folder of ['forms', 'submit', 'formless']) await cp(join(repo, 'sites', folder), join(dir, 'good', folder), { recursive: true });
   const bundled = JSON.parse(await readFile(join(repo, 'sites/login.json'), 'utf8')) as { id: string; url: string; expect: object }[];
@@ -139,7 +139,7 @@ describe('faults: hostile pages', function () {
   this.timeout(900_000);
   let grid: LocalGrid;
   before(async () => {
-    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-faults-grid-')) });
+    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-faults-grid-') });
   });
   after(async () => grid?.stop());
 
@@ -162,7 +162,7 @@ describe('faults: a page that exhausts its renderer\'s memory', function () {
     // the page's renderer dies of it within seconds (up to 12 s at 256 MB on two busy cores, so
     // the page has a 30 s load timeout); with V8's default of about 4 GB it thrashes its
     // collector for a minute first (66 s here) and the page-load timeout ends the site before.
-    grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-faults-oom-')) });
+    grid = await startLocalGrid({ nodes: 0, slots: 1, port: 0, stateDir: await tempDir('grid-run-faults-oom-') });
     const config = (await renderNodeConfig(1)).replace('"--disable-default-apps",', '"--disable-default-apps",\n      "--js-flags=--max-old-space-size=128",');
     assert.ok(config.includes('--max-old-space-size=128'));
     await grid.addNode(1, config);

@@ -1,8 +1,6 @@
 // The hub killed mid-run and started again on the same ports: the run resumes there.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { stopProcessGroup } from '../../src/grid/processes.ts';
 import type { GridProcess } from '../../src/grid/local-grid.ts';
@@ -11,6 +9,7 @@ import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
 import { killHub, restartHub, sleep, waitForProgress } from './grid.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('faults: hub killed mid-run', function () {
   this.timeout(600_000);
@@ -20,16 +19,17 @@ describe('faults: hub killed mid-run', function () {
   before(async () => {
     pages = await serveLoginPages({ delayMs: 150 });
   });
-  after(async () => {
+  // The grid's state folder is the test's own: the grid stops before it is removed.
+  afterEach(async () => {
     if (restarted) await stopProcessGroup(restarted.pid);
     await grid?.stop();
-    await pages?.close();
   });
+  after(async () => pages?.close());
 
   it('killed and restarted: the run resumes on the restarted hub and every site passes (exit 0)', async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), 'grid-run-faults-grid-'));
+    const stateDir = await tempDir('grid-run-faults-grid-');
     grid = await startLocalGrid({ nodes: 2, slots: 1, port: 0, stateDir });
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-hub-'));
+    const dir = await tempDir('grid-run-faults-hub-');
     const ids = Array.from({ length: 40 }, (_, i) => `hub-kill/${i}`);
     const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));
     const from = pages.served();

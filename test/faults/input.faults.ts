@@ -2,12 +2,12 @@
 // file:line at fault, no stack trace, and nothing started (the hub given is never called,
 // no report is written). Run in-process: validation comes before any grid.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { serveLoginPages } from '../helpers/pages.ts';
 import { record } from './table.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 /** One broken list: its files, and where the first problem must be reported. */
 type Case = { name: string; files: Record<string, string>; sites: string[]; at: string };
@@ -154,7 +154,7 @@ describe('faults: malformed input', function () {
     assert.ok(cases.length >= 200, `${cases.length} cases`);
     // A hub that counts what reaches it: a list that got past validation would call it first.
     const hub = await serveLoginPages({ delayMs: 0 });
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-input-'));
+    const dir = await tempDir('grid-run-faults-input-');
     await writeFile(join(dir, 'page.html'), '<!doctype html><form><input><input type=password></form>');
     await mkdir(join(dir, 'sub'));
     const wrong: string[] = [];

@@ -2,14 +2,13 @@
 // clean up, so its reaper does. Within the bound (30 s) no process of the run is left: not the
 // hub, not the node, not their chromedriver or Chromium.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { embeddedGridGroups, processesInGroups, reaperFinished, spawnGridRun } from '../helpers/processes.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { record } from './table.ts';
 import { sleep, waitForProgress } from './grid.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const boundMs = 30_000;
 
@@ -22,8 +21,8 @@ describe('faults: the CLI killed with SIGKILL', function () {
   after(async () => pages?.close());
 
   it(`SIGKILL mid-run: no process of the run is left ${boundMs / 1000} s later`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-kill-'));
-    const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-kill-tmp-'));
+    const dir = await tempDir('grid-run-faults-kill-');
+    const temp = await tempDir('grid-run-faults-kill-tmp-');
     const ids = Array.from({ length: 30 }, (_, i) => `kill/${i}`);
     const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));
     const from = pages.served();

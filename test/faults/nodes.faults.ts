@@ -1,8 +1,6 @@
 // Nodes dying mid-run: the run finishes on what is left, every site reported once.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -10,6 +8,7 @@ import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
 import { killBusyNode, waitForProgress } from './grid.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('faults: nodes killed mid-run', function () {
   this.timeout(600_000);
@@ -26,8 +25,8 @@ describe('faults: nodes killed mid-run', function () {
 
   /** A run over `sites` on a grid of `nodes` one-slot nodes, killing `kills` busy nodes one after another. */
   async function runKilling(name: string, options: { nodes: number; sites: number; kills: number }) {
-    grid = await startLocalGrid({ nodes: options.nodes, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-faults-grid-')) });
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-nodes-'));
+    grid = await startLocalGrid({ nodes: options.nodes, slots: 1, port: 0, stateDir: await tempDir('grid-run-faults-grid-') });
+    const dir = await tempDir('grid-run-faults-nodes-');
     const ids = Array.from({ length: options.sites }, (_, i) => `nodes-${options.kills}/${i}`);
     const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));
     const hub = new HttpHubClient(grid.hubUrl);

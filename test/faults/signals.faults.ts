@@ -2,9 +2,8 @@
 // once (the unfinished ones skipped), exit 130/143, and nothing it started left running: no
 // grid process, no static server. A signal while the grid starts writes them too, every site skipped.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, stat } from 'node:fs/promises';
+import { cp, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/grid/ports.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
@@ -12,6 +11,7 @@ import { embeddedGridGroups, processesInGroups, reaperFinished, spawnGridRun } f
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
 import { sleep, waitForProgress } from './grid.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 
@@ -50,8 +50,8 @@ describe('faults: signals mid-run', function () {
   for (const { signal, name, deliver, hold } of cases) {
     const expected = signal === 'SIGINT' ? 130 : 143;
     it(`${name}: partial JUnit, results.json and HTML with every site once, exit ${expected}, nothing left running`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-'));
-      const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-signal-tmp-'));
+      const dir = await tempDir('grid-run-faults-signal-');
+      const temp = await tempDir('grid-run-faults-signal-tmp-');
       // Remote pages (counted, to know the run is under way) and relative ones (served by the
       // run's own static server, which must go too).
       await cp(join(repo, 'sites/forms'), join(dir, 'forms'), { recursive: true });
@@ -102,8 +102,8 @@ describe('faults: a signal while the grid starts', function () {
   after(async () => pages?.close());
 
   it('SIGINT while the embedded grid starts: JUnit, results.json and HTML with every site skipped saying why, exit 130, nothing left running', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-startsignal-'));
-    const temp = await mkdtemp(join(tmpdir(), 'grid-run-faults-startsignal-tmp-'));
+    const dir = await tempDir('grid-run-faults-startsignal-');
+    const temp = await tempDir('grid-run-faults-startsignal-tmp-');
     await cp(join(repo, 'sites/forms'), join(dir, 'forms'), { recursive: true });
     const entries = Array.from({ length: 6 }, (_, i) =>
       i % 2 === 0

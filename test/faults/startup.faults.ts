@@ -2,14 +2,14 @@
 // cannot be written. Each ends with exit 3 and one clear line naming what failed, no stack
 // trace, and no site run (a report that cannot be written is found before hours of sites).
 import assert from 'node:assert/strict';
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../../src/grid/ports.ts';
 import { runCli } from '../helpers/cli.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { record } from './table.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('faults: at start-up', function () {
   this.timeout(120_000);
@@ -25,7 +25,7 @@ describe('faults: at start-up', function () {
   };
 
   it('a hub that does not answer: exit 3, the message names its URL, no site is run', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-nohub-'));
+    const dir = await tempDir('grid-run-faults-nohub-');
     const { ids, list } = await sitesIn(dir, 5);
     const hub = `http://127.0.0.1:${await freePort()}`;
     const from = pages.served();
@@ -38,7 +38,7 @@ describe('faults: at start-up', function () {
   });
 
   it('a report directory that cannot be written: exit 3 before any site, a clear message', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-faults-nowrite-'));
+    const dir = await tempDir('grid-run-faults-nowrite-');
     const { ids, list } = await sitesIn(dir, 5);
     // Not writable whoever runs the tests (root included): its parent is a file.
     await writeFile(join(dir, 'blocked'), 'a file, not a directory');

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { Builder, By } from 'selenium-webdriver';
 import { createServer, type Server } from 'node:net';
 import { readState, startLocalGrid } from '../../src/grid/local-grid.ts';
@@ -11,6 +9,7 @@ import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runCli } from '../helpers/cli.ts';
 import { servePages, type PageServer } from '../helpers/pages.ts';
 import { processesInGroups } from '../helpers/processes.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('grid up / status / down (real Selenium Grid)', function () {
   this.timeout(180_000);
@@ -18,7 +17,7 @@ describe('grid up / status / down (real Selenium Grid)', function () {
   let pages: PageServer;
 
   before(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'grid-run-grid-'));
+    stateDir = await tempDir('grid-run-grid-');
     pages = await servePages({ '/login': '<form><input name=user><input type=password id=pw><button>Sign in</button></form>' });
   });
 
@@ -64,7 +63,7 @@ describe('grid up / status / down (real Selenium Grid)', function () {
 
   it('refuses a --port something listens on, and starts nothing', async () => {
     await withListener(async (port) => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-grid-taken-'));
+      const dir = await tempDir('grid-run-grid-taken-');
       const up = await runCli(['grid', 'up', '--nodes', '1', '--port', String(port), '--state-dir', dir]);
       assert.equal(up.code, 2, up.stderr);
       assert.match(up.stderr, new RegExp(`--port ${port}: something already listens on 127\\.0\\.0\\.1:${port}`));
@@ -80,7 +79,7 @@ describe('grid up / status / down (real Selenium Grid)', function () {
         nodes: 1,
         slots: 1,
         port: 0,
-        stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-retry-')),
+        stateDir: await tempDir('grid-run-grid-retry-'),
         // The first pick, the hub's port, is one a server took meanwhile.
         pickPort: async (host) => (picked.push(picked.length === 0 ? taken : await freePort(host)), picked.at(-1)!),
       });
@@ -99,7 +98,7 @@ describe('grid up / status / down (real Selenium Grid)', function () {
   });
 
   it("puts the event bus on the hub's port minus 2 and minus 1 (Selenium's convention), and says so in status", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-grid-bus-'));
+    const dir = await tempDir('grid-run-grid-bus-');
     const up = await runCli(['grid', 'up', '--nodes', '1', '--slots', '1', '--port', '0', '--state-dir', dir]);
     assert.equal(up.code, 0, up.stderr);
     try {
@@ -120,7 +119,7 @@ describe('grid up / status / down (real Selenium Grid)', function () {
     await withListener(async (taken) => {
       const hubPort = taken + 2;
       assert.ok(await canListen('127.0.0.1', hubPort) && (await canListen('127.0.0.1', taken + 1)), `ports ${taken + 1} and ${hubPort} must be free for this test`);
-      const grid = await startLocalGrid({ nodes: 1, slots: 1, port: hubPort, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-bus-taken-')) });
+      const grid = await startLocalGrid({ nodes: 1, slots: 1, port: hubPort, stateDir: await tempDir('grid-run-grid-bus-taken-') });
       try {
         assert.notEqual(grid.eventBus.publish, taken, 'the taken port is not used');
         assert.equal(grid.eventBus.subscribe, hubPort - 1, 'the free one is');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canListen, ephemeralPortRange, freePort, portsOutside } from '../../src/grid/ports.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('ports for the servers grid-run starts', () => {
   it('reads the ephemeral range the kernel states, and falls back to IANA dynamic ports', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-ports-'));
+    const dir = await tempDir('grid-run-ports-');
     const file = join(dir, 'ip_local_port_range');
     await writeFile(file, '32768\t60999\n');
     assert.deepEqual(ephemeralPortRange(file), [32768, 60999]);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('grid-run scale-nodes', () => {
   it('exits 2 on bad usage, with a reason', async () => {
@@ -21,7 +21,7 @@ describe('grid-run scale-nodes', () => {
   });
 
   it('takes the node and EC2 options from grid-run.config.json, checked like the command line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-pool-config-'));
+    const dir = await tempDir('grid-run-pool-config-');
     const ec2 = { provider: 'ec2', hub: 'http://10.0.0.5:4444', region: 'eu-west-1', image: 'r/i:1' };
     await writeFile(join(dir, 'grid-run.config.json'), JSON.stringify(ec2, null, 1));
     // Region, image and hub came from the file: what is missing now is the AMI.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { compareRuns, comparisonLines } from '../../src/report/compare.ts';
 import type { FieldVerdict, SiteResult, SiteStatus } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
-import { tempDirEach } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { buildJUnit } from '../../src/report/junit.ts';
 import { computeSummary } from '../../src/report/summary.ts';

@@ -1,7 +1,4 @@
 // Hand-built results covering every status, a flaky pass, a record-only site and a hostile id.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Attempt, Site, SiteResult } from '../../src/types.ts';
 import type { RunInfo } from '../../src/report/reporter.ts';
 
@@ -126,18 +123,6 @@ export function reportDetails(html: string): { sites: unknown[][]; strings: stri
   if (!m) throw new Error('the report has no details block');
   const lines = m[1]!.split('\n');
   return { sites: lines.slice(0, -1).map((l) => JSON.parse(l) as unknown[]), strings: JSON.parse(lines.at(-1)!) as string[] };
-}
-
-/** A fresh temporary directory for each test of the calling `describe`, removed afterwards. */
-export function tempDirEach(prefix: string): { readonly path: string } {
-  const holder = { path: '' };
-  beforeEach(async () => {
-    holder.path = await mkdtemp(path.join(os.tmpdir(), prefix));
-  });
-  afterEach(async () => {
-    await rm(holder.path, { recursive: true, force: true });
-  });
-  return holder;
 }
 
 /** A site as a real run reports it: a passing one, or (failed) one with its message and screenshot. */

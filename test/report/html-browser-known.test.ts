@@ -8,7 +8,8 @@ import { By, until } from 'selenium-webdriver';
 import { HtmlReporter } from '../../src/report/html.ts';
 import { computeSummary } from '../../src/report/summary.ts';
 import type { DetectorIdentity, SiteResult } from '../../src/types.ts';
-import { sampleResults, sampleRunInfo, tempDirEach } from './fixtures.ts';
+import { sampleResults, sampleRunInfo } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 import { reportBrowserAll } from './report-browser.ts';
 
 const detector: DetectorIdentity = { name: 'mine.ts', kind: 'file', file: 'mine.ts', sha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' };

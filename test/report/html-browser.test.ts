@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { By, until } from 'selenium-webdriver';
 import { writeHtml } from '../../src/report/html.ts';
 import { computeSummary } from '../../src/report/summary.ts';
-import { sampleResults, tempDirEach } from './fixtures.ts';
+import { sampleResults } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 import { reportBrowserAll } from './report-browser.ts';
 
 // A 1x1 PNG: the page only has to load it.

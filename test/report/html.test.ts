@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildHtml, HtmlReporter } from '../../src/report/html.ts';
 import { computeSummary } from '../../src/report/summary.ts';
 import { reportDetails, sampleResults, sampleRunInfo } from './fixtures.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 /** The rows block of a report, decoded as the page's script reads it. */
 function dataOf(html: string): { sites: unknown[][]; strings: string[] } {
@@ -85,15 +85,11 @@ describe('html report', () => {
   });
 
   it('as a Reporter, writes index.html into the report directory', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'html-'));
-    try {
-      const rep = new HtmlReporter({ dir: path.join(dir, 'report') });
-      rep.onBegin(sampleRunInfo());
-      await rep.onEnd(results, summary);
-      const text = await readFile(path.join(dir, 'report', 'index.html'), 'utf8');
-      assert.match(text, /run run-1/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = await tempDir('html-');
+    const rep = new HtmlReporter({ dir: path.join(dir, 'report') });
+    rep.onBegin(sampleRunInfo());
+    await rep.onEnd(results, summary);
+    const text = await readFile(path.join(dir, 'report', 'index.html'), 'utf8');
+    assert.match(text, /run run-1/);
   });
 });

@@ -8,7 +8,8 @@ import { completeResults, computeSummary } from '../../src/report/summary.ts';
 import { describeVerdict, problems, verdictMessage } from '../../src/report/verdicts.ts';
 import type { FieldVerdict } from '../../src/types.ts';
 import { readHistory } from '../../src/report/json.ts';
-import { sampleResults, sampleRunInfo, sampleSites, tempDirEach } from './fixtures.ts';
+import { sampleResults, sampleRunInfo, sampleSites } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 
 function sink(): Writable & { text: string } {
   const s = new Writable({

@@ -3,7 +3,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JsonReporter, mergeHistory, readHistory, readResults, writeResults } from '../../src/report/json.ts';
 import { computeSummary } from '../../src/report/summary.ts';
-import { sampleResults, sampleRunInfo, tempDirEach } from './fixtures.ts';
+import { sampleResults, sampleRunInfo } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 
 describe('results.json and history', () => {
   const tmp = tempDirEach('results-');

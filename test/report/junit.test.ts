@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { buildJUnit, JUnitReporter } from '../../src/report/junit.ts';
 import { computeSummary } from '../../src/report/summary.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { sampleResults, sampleRunInfo, sampleSites } from './fixtures.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 type Node = Record<string, any>;
 
@@ -138,17 +138,13 @@ describe('junit reporter', () => {
   });
 
   it('as a Reporter, writes the file on onEnd', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'junit-'));
-    try {
-      const file = path.join(dir, 'out', 'junit.xml');
-      const rep = new JUnitReporter(file);
-      rep.onBegin(sampleRunInfo());
-      await rep.onEnd(results, summary(results));
-      const written = await readFile(file, 'utf8');
-      assert.equal(parse(written).length, 5);
-      assert.match(written, /name="run.id" value="run-1"/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = await tempDir('junit-');
+    const file = path.join(dir, 'out', 'junit.xml');
+    const rep = new JUnitReporter(file);
+    rep.onBegin(sampleRunInfo());
+    await rep.onEnd(results, summary(results));
+    const written = await readFile(file, 'utf8');
+    assert.equal(parse(written).length, 5);
+    assert.match(written, /name="run.id" value="run-1"/);
   });
 });

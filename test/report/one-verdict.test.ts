@@ -12,7 +12,8 @@ import { startLocalChrome, type LocalChrome } from '../../src/session/local-chro
 import type { Site, SiteResult } from '../../src/types.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { servePages, type PageServer } from '../helpers/pages.ts';
-import { reportDetails, sampleRunInfo, tempDirEach } from './fixtures.ts';
+import { reportDetails, sampleRunInfo } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 
 const PAGE = '<!doctype html><title>Sign in</title><form><input id="email" name="email" autocomplete="username"><input id="pin" name="pin"><input id="pw" type="password" name="pw"><button>Sign in</button></form>';
 

@@ -4,7 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
-import { sampleResults, tempDirEach } from './fixtures.ts';
+import { sampleResults } from './fixtures.ts';
+import { tempDirEach } from '../helpers/temp.ts';
 import type { SiteResult } from '../../src/types.ts';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';

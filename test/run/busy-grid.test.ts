@@ -2,8 +2,7 @@
 // back-to-back CI runs meet it, the previous session not yet reported closed) instead of
 // refusing the grid.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { Builder } from 'selenium-webdriver';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
@@ -13,6 +12,7 @@ import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runCli } from '../helpers/cli.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { readResults, writeList } from '../helpers/run-outputs.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('run on a grid with no free slot (real grid)', function () {
   this.timeout(180_000);
@@ -20,7 +20,7 @@ describe('run on a grid with no free slot (real grid)', function () {
   let pages: CountingServer;
   before(async () => {
     pages = await serveLoginPages({ delayMs: 10 });
-    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-busy-grid-')) });
+    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-busy-grid-') });
   });
   after(async () => {
     await grid?.stop();
@@ -28,7 +28,7 @@ describe('run on a grid with no free slot (real grid)', function () {
   });
 
   it('waits for the busy slot to free, then runs every site on it (exit 0)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-busy-'));
+    const dir = await tempDir('grid-run-busy-');
     const list = await writeList(dir, [
       { id: 'busy/a', url: `${pages.url}/login?a`, expect: { login: true } },
       { id: 'busy/b', url: `${pages.url}/login?b`, expect: { login: true } },

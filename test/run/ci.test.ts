@@ -3,8 +3,7 @@
 // python3-junitparser), known failures, --last-failed and shards.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
@@ -14,6 +13,7 @@ import { runCli } from '../helpers/cli.ts';
 import { parseWithJunitparser } from '../helpers/junitparser.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { readResults, tally, writeList } from '../helpers/run-outputs.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const env = (extra: NodeJS.ProcessEnv = {}) => ({ PATH: process.env.PATH, CI: 'true', ...extra });
 
@@ -21,9 +21,12 @@ describe('grid-run run in CI (real grid)', function () {
   this.timeout(600_000);
   let pages: CountingServer;
   let grid: LocalGrid;
+  let githubDir: string;
   before(async () => {
     pages = await serveLoginPages({ delayMs: 10 });
-    grid = await startLocalGrid({ nodes: 1, slots: 2, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-ci-grid-')) });
+    grid = await startLocalGrid({ nodes: 1, slots: 2, port: 0, stateDir: await tempDir('grid-run-ci-grid-') });
+    // The GitHub case's folder, which the --last-failed case reads after it.
+    githubDir = await tempDir('grid-run-ci-github-');
   });
   after(async () => {
     await grid?.stop();
@@ -39,10 +42,7 @@ describe('grid-run run in CI (real grid)', function () {
   // Every page is a login form: `login: false` fails, `login: true` passes.
   const failing = () => Array.from({ length: 15 }, (_, i) => ({ id: `ci/fail-${String(i).padStart(2, '0')}`, url: `${pages.url}/login?f${i}`, expect: { login: false } }));
   const passing = () => Array.from({ length: 5 }, (_, i) => ({ id: `ci/pass-${i}`, url: `${pages.url}/login?p${i}`, expect: { login: true }, locale: i % 2 ? 'fr' : 'de' }));
-  let githubDir: string;
-
   it('on GitHub Actions: 10 error annotations and one notice for 15 failures, a job summary under 1 MiB, JUnit that junitparser reads', async () => {
-    githubDir = await mkdtemp(join(tmpdir(), 'grid-run-ci-github-'));
     const list = await writeList(githubDir, [
       ...failing(),
       ...passing(),
@@ -116,7 +116,7 @@ describe('grid-run run in CI (real grid)', function () {
   });
 
   it('--last-failed runs only the sites that failed there (not its known failures); the dot reporter by default in CI', async () => {
-    assert.ok(githubDir, 'runs after the GitHub test, on its results.json');
+    assert.ok(existsSync(join(githubDir, 'results.json')), 'runs after the GitHub test, on its results.json');
     const r = await runCli(['run', '--grid', grid.hubUrl, '--sites', 'sites.json', '--last-failed', 'results.json', '--results', 'rerun.json', '--junit', 'rerun.xml', '--report', 'rerun'], {
       cwd: githubDir,
       env: env(),
@@ -130,7 +130,7 @@ describe('grid-run run in CI (real grid)', function () {
   });
 
   it('known failures from --known-failures: still failing passes the run, fixed fails it only with --strict-known', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-ci-known-'));
+    const dir = await tempDir('grid-run-ci-known-');
     const list = await writeList(dir, [
       { id: 'known/pass', url: `${pages.url}/login?a`, expect: { login: true } },
       { id: 'known/still-failing', url: `${pages.url}/login?b`, expect: { login: false } },
@@ -162,7 +162,7 @@ describe('grid-run run in CI (real grid)', function () {
   });
 
   it('shards 1/3, 2/3 and 3/3 cover the list exactly once, balanced by --history, and say which shard they are', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-ci-shard-'));
+    const dir = await tempDir('grid-run-ci-shard-');
     const sites = Array.from({ length: 12 }, (_, i) => ({ id: `shard/${String(i).padStart(2, '0')}`, url: `${pages.url}/login?s${i}`, expect: { login: true } }));
     const list = await writeList(dir, sites);
     // One site recorded as 30 s, the others 1 s: balanced by duration, its shard holds it alone.
@@ -190,7 +190,7 @@ describe('grid-run run in CI (real grid)', function () {
 
 describe('grid-run run in CI (before any grid)', () => {
   it('a shard with no share writes the reports of an empty run with its shard, and exits 0', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-ci-empty-'));
+    const dir = await tempDir('grid-run-ci-empty-');
     const list = await writeList(dir, [1, 2].map((i) => ({ id: `tiny/${i}`, url: `http://127.0.0.1:9/${i}` })));
     const r = await runCli(['run', '--sites', list, '--shard', '3/3', '--reporter', 'json,junit'], { cwd: dir, env: env() });
     assert.equal(r.code, 0, r.stderr);
@@ -203,7 +203,7 @@ describe('grid-run run in CI (before any grid)', () => {
   });
 
   it('refuses a bad known-failures file with file:line, a bad --shard and an unknown reporter, exit 2, before anything starts', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-ci-bad-'));
+    const dir = await tempDir('grid-run-ci-bad-');
     const list = await writeList(dir, [{ id: 'a/1', url: 'http://127.0.0.1:9/' }, { id: 'a/2', url: 'http://127.0.0.1:9/', known: '  ' }]);
     const badList = await runCli(['run', '--sites', list], { cwd: dir, env: env() });
     assert.equal(badList.code, 2);

@@ -1,10 +1,9 @@
 // `grid-run run` end to end on a real local Selenium Grid with headless Chromium.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { By } from 'selenium-webdriver';
 import { startLocalChrome } from '../../src/session/local-chrome.ts';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
@@ -13,7 +12,7 @@ import { embeddedGridGroups, processesInGroups, spawnGridRun } from '../helpers/
 import { readJUnit } from '../helpers/junit.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { readResults, writeList } from '../helpers/run-outputs.ts';
-
+import { tempDir } from '../helpers/temp.ts';
 
 describe('grid-run run (real grid)', function () {
   this.timeout(600_000);
@@ -24,7 +23,7 @@ describe('grid-run run (real grid)', function () {
   after(async () => pages.close());
 
   it('runs the bundled sites on an embedded 2-node grid; JUnit has one testcase per site and matches results.json', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'grid-run-run-'));
+    const dir = await tempDir('grid-run-run-');
     const r = await runCli(['run', '--nodes', '2', '--slots', '1', '--junit', 'junit.xml', '--results', 'results.json', '--report', 'report'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
     assert.ok([0, 1].includes(r.code), `exit ${r.code}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
     const { results } = await readResults(join(dir, 'results.json'));
@@ -62,12 +61,12 @@ describe('grid-run run (real grid)', function () {
   describe('on a grid it did not start', () => {
     let grid: LocalGrid;
     before(async () => {
-      grid = await startLocalGrid({ nodes: 3, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-')) });
+      grid = await startLocalGrid({ nodes: 3, slots: 1, port: 0, stateDir: await tempDir('grid-run-grid-') });
     });
     after(async () => grid?.stop());
 
     it('finishes when a node is killed mid-run: every site once, the killed node\'s sites completed elsewhere', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-kill-'));
+      const dir = await tempDir('grid-run-kill-');
       const list = await writeList(dir, Array.from({ length: 45 }, (_, i) => ({ id: `kill/${i}`, url: `${pages.url}/login?${i}`, expect: { login: true } })));
       const hub = new HttpHubClient(grid.hubUrl);
       const before = pages.served();
@@ -110,7 +109,7 @@ describe('grid-run run (real grid)', function () {
   describe('--compare and --fail-on regressions', () => {
     let grid: LocalGrid;
     before(async () => {
-      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-')) });
+      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-grid-') });
     });
     after(async () => grid?.stop());
 
@@ -119,7 +118,7 @@ describe('grid-run run (real grid)', function () {
     });
 
     it('exits 0 when the failing site failed before too, 1 when it passed before; the console and JUnit say what changed', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-compare-'));
+      const dir = await tempDir('grid-run-compare-');
       // compare/wrong expects no login form on a login page: it fails in every run.
       const list = await writeList(dir, [
         { id: 'compare/ok', url: `${pages.url}/login?ok`, expect: { login: true } },
@@ -153,12 +152,12 @@ describe('grid-run run (real grid)', function () {
   describe('hostile pages', () => {
     let grid: LocalGrid;
     before(async () => {
-      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-grid-')) });
+      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-grid-') });
     });
     after(async () => grid?.stop());
 
     it('ends a never-loading page and a never-yielding script as errors within their timeouts, and the chunk goes on', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-hostile-'));
+      const dir = await tempDir('grid-run-hostile-');
       const list = await writeList(dir, [
         { id: 'hostile/before', url: `${pages.url}/login?a`, expect: { login: true } },
         { id: 'hostile/never-loads', url: `${pages.url}/never`, expect: { login: true } },
@@ -193,8 +192,8 @@ describe('grid-run run (real grid)', function () {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`on ${signal} mid-run writes a valid partial JUnit, tears down its grid and exits ${signal === 'SIGINT' ? 130 : 143}`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'grid-run-signal-'));
-      const temp = await mkdtemp(join(tmpdir(), 'grid-run-signal-tmp-'));
+      const dir = await tempDir('grid-run-signal-');
+      const temp = await tempDir('grid-run-signal-tmp-');
       const list = await writeList(dir, Array.from({ length: 60 }, (_, i) => ({ id: `signal/${i}`, url: `${pages.url}/login?s${i}`, expect: { login: true } })));
       const before = pages.served();
       const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--screenshots', 'none'], { cwd: dir, tmpdir: temp });

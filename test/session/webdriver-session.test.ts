@@ -1,9 +1,7 @@
 // One WebDriver session on a real local grid with headless Chromium: running sites, and the
 // reset between two of them (what one site leaves behind must not be seen by the next).
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
@@ -12,6 +10,7 @@ import { WebDriverSession } from '../../src/session/webdriver-session.ts';
 import { defaultSiteRunOptions, runSite } from '../../src/session/run-site.ts';
 import { loginPage, servePages, type PageServer } from '../helpers/pages.ts';
 import type { Site } from '../../src/types.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 /** A page that leaves every kind of state a site can leave. */
 const messyPage = `<!doctype html><title>messy</title><form><input type=password></form><script>
@@ -39,7 +38,7 @@ describe('WebDriverSession (real grid)', function () {
   before(async () => {
     const popups = `<script>window.open('/popup'); window.open('/popup');</script>`;
     pages = await servePages({ '/messy': messyPage, '/messy-popups': messyPage + popups, '/popup': '<title>popup</title>', '/next': '<title>next</title>', '/forbidden': { status: 403, body: loginPage } });
-    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await mkdtemp(join(tmpdir(), 'grid-run-reset-')) });
+    grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-reset-') });
     const factory = new GridSessionFactory({ hub: new HttpHubClient(grid.hubUrl), run: defaultSiteRunOptions });
     session = await factory.open(new AbortController().signal);
   });
@@ -68,7 +67,7 @@ describe('WebDriverSession (real grid)', function () {
     const passing = site('passing', '/forbidden', { login: true });
     const failing = site('failing', '/forbidden', { login: false });
     for (const screenshotsOf of ['failures', 'all'] as const) {
-      const screenshotDir = await mkdtemp(join(tmpdir(), `grid-run-shots-${screenshotsOf}-`));
+      const screenshotDir = await tempDir(`grid-run-shots-${screenshotsOf}-`);
       const options = { ...defaultSiteRunOptions, screenshotDir, screenshotsOf };
       const outlined = (path: string | null | undefined) =>
         session.driver.executeScript<string>(`return getComputedStyle(document.querySelector(arguments[0])).outlineStyle;`, path);

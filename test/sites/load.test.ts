@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, InputError } from '../../src/errors.ts';
 import { loadSiteLists } from '../../src/sites/load.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const B = 'test/fixtures/sites/broken';
@@ -28,7 +28,7 @@ describe('site lists: validation', () => {
   });
 
   it('a .json list read one element at a time gives the lines and syntax errors a whole parse gives', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'grid-run-load-'));
+    const dir = await tempDir('grid-run-load-');
     const site = (id: string) => `{"id": "${id}", "url": "https://${id}.example/"}`;
     const cases: [string, string][] = [
       // valid syntax, a bad field on line 4: read element by element

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../src/errors.ts';
 import { startStaticServer, type StaticServer } from '../../src/sites/static-server.ts';
 import type { Site } from '../../src/types.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,8 +32,8 @@ describe('static server', () => {
   let server: StaticServer;
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'grid-run-static-'));
-    outside = await mkdtemp(path.join(os.tmpdir(), 'grid-run-outside-'));
+    dir = await tempDir('grid-run-static-');
+    outside = await tempDir('grid-run-outside-');
     const site = path.join(dir, 'site');
     await mkdir(path.join(site, 'pages/sub'), { recursive: true });
     await writeFile(path.join(site, 'pages/login.html'), '<!doctype html><meta charset="utf-8"><title>Вход</title><p>ログイン</p>');
@@ -48,11 +48,7 @@ describe('static server', () => {
     server = await startStaticServer({ roots: [site] });
   });
 
-  after(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-    await rm(outside, { recursive: true, force: true });
-  });
+  after(async () => server.close());
 
   it('listens on 127.0.0.1 and an ephemeral port by default', () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);

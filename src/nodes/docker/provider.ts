@@ -6,8 +6,8 @@ import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
 import { canListen } from '../../grid/ports.ts';
-import { checkId, labels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
-import { deregister, drainAndWait, waitRegistered } from '../registration.ts';
+import { checkId, filterLabels, labels, nodeLabels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
+import { deregister, drainAndWait, keepRegistered, waitRegistered } from '../registration.ts';
 import { systemWaitClock, type WaitClock } from '../../wait.ts';
 import type { ContainerEngine, ContainerSummary } from './engine.ts';
 
@@ -70,72 +70,21 @@ export class DockerNodeProvider implements NodeProvider {
 
   async provision(count: number, options: { signal?: AbortSignal } = {}): Promise<ProvisionedNode[]> {
     if (count <= 0) return [];
-    const o = this.#o;
-    await o.engine.ping();
-    if (!(await o.engine.hasImage(o.image))) {
-      throw new InfrastructureError(
-        `the node image ${o.image} is not on the Docker engine at ${o.engine.address}; build it with \`npm run image:build\` ` +
-          '(or `docker build --network host -f Dockerfile.node -t ' + o.image + ' .`)',
-      );
-    }
-    const ports = await this.#freePorts(count);
-    const started: ProvisionedNode[] = [];
-    try {
-      for (const port of ports) {
-        options.signal?.throwIfAborted();
-        const name = `grid-run-${this.pool}-${port}`;
-        const env: Record<string, string> = {
-          SE_EVENT_BUS_HOST: o.hub.eventBusHost,
-          SE_EVENT_BUS_PUBLISH_PORT: String(o.hub.publishPort),
-          SE_EVENT_BUS_SUBSCRIBE_PORT: String(o.hub.subscribePort),
-          SE_NODE_HOST: o.nodeHost,
-          SE_NODE_PORT: String(port),
-          SE_NODE_MAX_SESSIONS: String(o.slots),
-          SE_NODE_OVERRIDE_MAX_SESSIONS: 'true',
-        };
-        if (o.secret) env.SE_REGISTRATION_SECRET = o.secret;
-        const id = await o.engine.createAndStart({
-          name,
-          image: o.image,
-          env,
-          labels: {
-            [labels.managedBy]: 'grid-run',
-            [labels.pool]: this.pool,
-            [labels.runId]: o.runId,
-            [labels.nodePort]: String(port),
-            [hostLabel]: o.nodeHost,
-            ...(o.owner ? { [labels.owner]: o.owner } : {}),
-          },
-          shmSizeBytes: o.shmSizeBytes,
-          networkMode: 'host',
-        });
-        o.log(`docker: started ${name} (${id.slice(0, 12)}) on port ${port}`);
-        started.push({ ...this.#node(id, name, 'running', String(port), o.nodeHost, o.runId, new Date(o.clock.now()).toISOString()), ...(o.owner ? { owner: o.owner } : {}) });
-      }
-    } catch (err) {
-      // Nothing started by this call has been waited for yet: none of it is a usable node.
-      await Promise.allSettled(started.map((n) => this.remove(n)));
-      throw err;
-    }
-    const results = await Promise.allSettled(started.map((node) => this.#waitReady(node, options.signal)));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ node: started[i]!, reason: r.reason as unknown }] : []));
-    if (failed.length > 0) {
-      await Promise.allSettled(failed.map(({ node }) => this.remove(node)));
-      const reasons = failed.map(({ reason }) => errorMessage(reason)).join('\n');
-      throw new InfrastructureError(
-        `${failed.length} of ${count} docker node(s) did not become ready and were removed` +
-          (failed.length < count ? ` (${count - failed.length} ready and kept in pool ${this.pool})` : '') +
-          `:\n${reasons}`,
-      );
-    }
-    return started;
+    const nodes = await this.#startContainers(count, options.signal);
+    await keepRegistered(nodes, {
+      wait: (node) => this.#waitRegistered(node, options.signal),
+      remove: async (failed) => void (await Promise.allSettled(failed.map((n) => this.remove(n)))),
+      provider: 'docker',
+      removed: 'removed',
+      pool: this.pool,
+    });
+    return nodes;
   }
 
   async list(): Promise<ProvisionedNode[]> {
     // Every scale starts here, so this is where "no engine" gets its helpful message.
     await this.#o.engine.ping();
-    const found = await this.#o.engine.list({ [labels.managedBy]: 'grid-run', [labels.pool]: this.pool });
-    return found.map((c) => this.#fromSummary(c));
+    return this.find({ pool: this.pool });
   }
 
   async drain(node: ProvisionedNode, options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -143,7 +92,7 @@ export class DockerNodeProvider implements NodeProvider {
       timeoutMs: this.#o.drainTimeoutMs,
       signal: options.signal,
       clock: this.#o.clock,
-      describe: `docker node ${node.id.slice(0, 12)} (${node.uri})`,
+      describe: describeNode(node),
     });
   }
 
@@ -157,10 +106,7 @@ export class DockerNodeProvider implements NodeProvider {
   }
 
   async find(filter: SweepFilter): Promise<ProvisionedNode[]> {
-    const wanted: Record<string, string> = { [labels.managedBy]: 'grid-run' };
-    if (filter.pool !== undefined) wanted[labels.pool] = checkId('pool', filter.pool);
-    if (filter.runId !== undefined) wanted[labels.runId] = checkId('run id', filter.runId);
-    return (await this.#o.engine.list(wanted)).map((c) => this.#fromSummary(c));
+    return (await this.#o.engine.list(filterLabels(filter))).map((c) => this.#node(c));
   }
 
   async sweep(filter: SweepFilter, options: { hurry?: AbortSignal } = {}): Promise<ProvisionedNode[]> {
@@ -188,9 +134,52 @@ export class DockerNodeProvider implements NodeProvider {
     });
   }
 
-  async #waitReady(node: ProvisionedNode, signal?: AbortSignal): Promise<void> {
+  /** Containers started, not yet registered; all removed if one cannot be started. */
+  async #startContainers(count: number, signal: AbortSignal | undefined): Promise<ProvisionedNode[]> {
     const o = this.#o;
-    const describe = `docker node ${node.id.slice(0, 12)} (${node.uri})`;
+    await o.engine.ping();
+    if (!(await o.engine.hasImage(o.image))) {
+      throw new InfrastructureError(
+        `the node image ${o.image} is not on the Docker engine at ${o.engine.address}; build it with \`npm run image:build\` ` +
+          '(or `docker build --network host -f Dockerfile.node -t ' + o.image + ' .`)',
+      );
+    }
+    const started: ProvisionedNode[] = [];
+    try {
+      for (const port of await this.#freePorts(count)) {
+        signal?.throwIfAborted();
+        started.push(await this.#startContainer(port));
+      }
+    } catch (err) {
+      // Nothing started by this call has been waited for yet: none of it is a usable node.
+      await Promise.allSettled(started.map((n) => this.remove(n)));
+      throw err;
+    }
+    return started;
+  }
+
+  async #startContainer(port: number): Promise<ProvisionedNode> {
+    const o = this.#o;
+    const name = `grid-run-${this.pool}-${port}`;
+    const env: Record<string, string> = {
+      SE_EVENT_BUS_HOST: o.hub.eventBusHost,
+      SE_EVENT_BUS_PUBLISH_PORT: String(o.hub.publishPort),
+      SE_EVENT_BUS_SUBSCRIBE_PORT: String(o.hub.subscribePort),
+      SE_NODE_HOST: o.nodeHost,
+      SE_NODE_PORT: String(port),
+      SE_NODE_MAX_SESSIONS: String(o.slots),
+      SE_NODE_OVERRIDE_MAX_SESSIONS: 'true',
+    };
+    if (o.secret) env.SE_REGISTRATION_SECRET = o.secret;
+    const containerLabels = { ...nodeLabels({ pool: this.pool, runId: o.runId, nodePort: port, owner: o.owner }), [hostLabel]: o.nodeHost };
+    const id = await o.engine.createAndStart({ name, image: o.image, env, labels: containerLabels, shmSizeBytes: o.shmSizeBytes, networkMode: 'host' });
+    o.log(`docker: started ${name} (${id.slice(0, 12)}) on port ${port}`);
+    return this.#node({ id, name, state: 'running', labels: containerLabels, createdAt: new Date(o.clock.now()).toISOString() });
+  }
+
+  async #waitRegistered(node: ProvisionedNode, signal: AbortSignal | undefined): Promise<void> {
+    const o = this.#o;
+    const describe = describeNode(node);
     try {
       await waitRegistered(o.hubClient, () => node.uri, {
         slots: o.slots,
@@ -211,23 +200,21 @@ export class DockerNodeProvider implements NodeProvider {
     }
   }
 
-  #fromSummary(c: ContainerSummary): ProvisionedNode {
-    const node = this.#node(c.id, c.name, c.state, c.labels[labels.nodePort], c.labels[hostLabel], c.labels[labels.runId] ?? '', c.createdAt, c.labels[labels.pool]);
-    const owner = c.labels[labels.owner];
-    return owner ? { ...node, owner } : node;
-  }
-
-  #node(id: string, _name: string, state: string, port: string | undefined, host: string | undefined, runId: string, createdAt: string, pool = this.pool): ProvisionedNode {
+  #node(c: ContainerSummary): ProvisionedNode {
+    const host = c.labels[hostLabel];
+    const port = c.labels[labels.nodePort];
     const h = host && host.includes(':') ? `[${host}]` : host;
+    const owner = c.labels[labels.owner];
     return {
       provider: 'docker',
-      id,
-      pool,
-      runId,
+      id: c.id,
+      pool: c.labels[labels.pool] ?? this.pool,
+      runId: c.labels[labels.runId] ?? '',
       uri: port && h ? `http://${h}:${port}` : undefined,
-      state,
-      alive: state === 'running' || state === 'created' || state === 'restarting',
-      createdAt,
+      state: c.state,
+      alive: c.state === 'running' || c.state === 'created' || c.state === 'restarting',
+      createdAt: c.createdAt,
+      ...(owner ? { owner } : {}),
     };
   }
 
@@ -251,6 +238,10 @@ export class DockerNodeProvider implements NodeProvider {
     }
     return ports;
   }
+}
+
+function describeNode(node: ProvisionedNode): string {
+  return `docker node ${node.id.slice(0, 12)} (${node.uri ?? 'no address'})`;
 }
 
 function indent(text: string): string {

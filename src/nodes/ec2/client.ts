@@ -4,6 +4,9 @@
 // limiter for many concurrent callers, and grid-run makes a few calls, one after another.
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 
+/** The one method of the SDK client grid-run uses; an EC2Client satisfies it, and aws-sdk-client-mock stands in for it. */
+export type Ec2Api = Pick<EC2Client, 'send'>;
+
 /** Attempts per call, the first included: a throttled call then waits up to about 15 s in all (0.5 s x 2^n, jittered). */
 export const ec2MaxAttempts = 6;
 
