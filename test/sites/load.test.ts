@@ -285,7 +285,7 @@ describe('site lists: loading', () => {
   });
 
   it('keeps one frozen copy of what sites repeat (tags, steps, expectations), each site its own id and url', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'grid-run-load-'));
+    const dir = await tempDir('grid-run-load-');
     const site = (id: string, tags: string[]) =>
       JSON.stringify({ id, url: `https://${id}.example/login`, locale: 'fr', tags, expect: { login: true, username: '#user', present: ['#sso'] }, steps: [{ click: '#open' }] });
     await writeFile(path.join(dir, 'list.jsonl'), [site('a', ['x', 'y']), site('b', ['x', 'y']), site('c', ['y', 'x'])].join('\n'));
