@@ -3,14 +3,14 @@
 // layer (an "eval" object in grid-run.config.json for its own). Real headless Chromium.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SiteResult } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const loginPage = '<!doctype html><title>Sign in</title><form><input name="user" autocomplete="username"><input type="password" name="pw"><button>Sign in</button></form>';
@@ -34,8 +34,7 @@ function ourBrowsers(): number[] {
 describe('grid-run eval as a run', function () {
   this.timeout(180_000);
   let dir: string;
-  before(async () => (dir = await mkdtemp(path.join(tmpdir(), 'grid-run-eval-run-'))));
-  after(async () => rm(dir, { recursive: true, force: true }));
+  before(async () => (dir = await tempDir('grid-run-eval-run-')));
 
   it('a browser killed under a page: the session is replaced, the page requeued and evaluated, no page lost', async () => {
     // The first request for /held is held until its browser has been killed.

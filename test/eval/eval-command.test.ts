@@ -1,12 +1,12 @@
 // `grid-run eval` end to end on a small labelled list, in real headless Chromium: the counts
 // are exact because every page's outcome is known, the mislabelled ones included.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EvalReport, PageRecord } from '../../src/eval/metrics.ts';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LIST = 'test/fixtures/eval/sites.jsonl';
@@ -14,8 +14,7 @@ const LIST = 'test/fixtures/eval/sites.jsonl';
 describe('grid-run eval', function () {
   this.timeout(120_000);
   let dir: string;
-  before(async () => (dir = await mkdtemp(path.join(tmpdir(), 'grid-run-eval-'))));
-  after(async () => rm(dir, { recursive: true, force: true }));
+  before(async () => (dir = await tempDir('grid-run-eval-')));
 
   it('prints and writes precision, recall, field accuracy, breakdowns and misses', async () => {
     const json = path.join(dir, 'eval.json');

@@ -1,14 +1,14 @@
 // `eval --detector A --detector B` on the example's labelled list, in real headless Chromium:
 // both detectors on the same page loads, with counts known from how each page is made.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Disagreement } from '../../src/eval/compare.ts';
 import type { EvalReport, PageRecord } from '../../src/eval/metrics.ts';
 import type { DetectorIdentity } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,8 +17,7 @@ type Written = { detectors: (EvalReport & { label: string; detector: DetectorIde
 describe('grid-run eval with two detectors', function () {
   this.timeout(300_000);
   let dir: string;
-  before(async () => (dir = await mkdtemp(path.join(tmpdir(), 'grid-run-eval-pair-'))));
-  after(async () => rm(dir, { recursive: true, force: true }));
+  before(async () => (dir = await tempDir('grid-run-eval-pair-')));
 
   /** eval of the example list with these detectors: what it printed, and its --json. */
   async function evalPair(name: string, ...detectors: string[]) {
