@@ -1,9 +1,8 @@
 // `grid up | status | down`: a local Selenium Grid as processes that outlive the command.
 import { resolve } from 'node:path';
-import { rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HttpHubClient, type GridSummary } from '../grid/hub-client.ts';
-import { eventBusFromState, readState, startLocalGrid, stateFileName } from '../grid/local-grid.ts';
+import { eventBusFromState, readState, removeState, startLocalGrid } from '../grid/local-grid.ts';
 import { isAlive, stopProcessGroup } from '../grid/processes.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
@@ -87,7 +86,7 @@ export function registerGrid(program: Command, ctx: CommandContext): void {
       const nodes = state.processes.filter((p) => p.role === 'node');
       await Promise.all(nodes.map((p) => stopProcessGroup(p.pid)));
       await Promise.all(state.processes.filter((p) => p.role === 'hub').map((p) => stopProcessGroup(p.pid)));
-      await rm(resolve(stateDir, stateFileName), { force: true });
+      await removeState(stateDir);
       ctx.out(`grid down: stopped the hub at ${state.hubUrl} and ${nodes.length} node(s)`);
     });
 }

@@ -4,12 +4,12 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InfrastructureError, UsageError } from '../errors.ts';
 import { HttpHubClient } from './hub-client.ts';
 import { isLoopbackHost } from './loopback.ts';
-import { canListen, claimPort, freePort } from './ports.ts';
+import { canListen, claimPort, fetchRefuses, freePort } from './ports.ts';
 import { WaitTimeoutError, waitFor } from '../wait.ts';
 import { isAlive, stopProcessGroup } from './processes.ts';
 
@@ -134,6 +134,8 @@ async function launchGrid(options: LocalGridOptions, host: string, stateDir: str
     await waitForGrid(state, options);
   } catch (err) {
     await stop();
+    // Nothing of a failed start is left running, so `grid status` must not find it.
+    await removeState(stateDir);
     throw err;
   }
   return { ...state, stop, addNode };
@@ -204,6 +206,9 @@ function checkOptions(options: LocalGridOptions): void {
   whole('--nodes', options.nodes, 0, 64);
   whole('--slots', options.slots, 1, 32);
   whole('--port', options.port, 0, 65535);
+  if (fetchRefuses(options.port)) {
+    throw new UsageError(`--port ${options.port} is one of the ports HTTP clients refuse to connect to (the Fetch standard's bad ports); pick another, e.g. 4444`);
+  }
 }
 
 async function checkPrerequisites(): Promise<void> {
@@ -226,6 +231,10 @@ function hasJava(): Promise<boolean> {
 
 export async function writeState(stateDir: string, state: LocalGridState): Promise<void> {
   await writeFile(join(stateDir, stateFileName), JSON.stringify(state, null, 2) + '\n');
+}
+
+export async function removeState(stateDir: string): Promise<void> {
+  await rm(join(stateDir, stateFileName), { force: true });
 }
 
 export async function readState(stateDir: string): Promise<LocalGridState | undefined> {

@@ -72,6 +72,30 @@ describe('grid up / status / down (real Selenium Grid)', function () {
     });
   });
 
+  it("refuses a --port that fetch refuses to connect to (6668), and starts nothing", async () => {
+    const dir = await tempDir('grid-run-grid-bad-port-');
+    const up = await runCli(['grid', 'up', '--nodes', '1', '--port', '6668', '--state-dir', dir]);
+    assert.equal(up.code, 2, up.stderr);
+    assert.match(up.stderr, /--port 6668 is one of the ports HTTP clients refuse to connect to/);
+    assert.doesNotMatch(up.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(await readState(dir), undefined, 'no state file: nothing was started');
+  });
+
+  it('a start that gives up stops what it started and leaves no state for status to find', async () => {
+    const dir = await tempDir('grid-run-grid-gives-up-');
+    const started: number[] = [];
+    await assert.rejects(
+      startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: dir, readyTimeoutMs: 1, onProcess: (p) => started.push(p.pid) }),
+      /gave up waiting for the local grid/,
+    );
+    assert.equal(started.length, 2, 'the hub and the node were started');
+    assert.deepEqual(processesInGroups(started), [], 'no process of the grid is left');
+    assert.equal(await readState(dir), undefined, 'no state file');
+    const status = await runCli(['grid', 'status', '--state-dir', dir]);
+    assert.equal(status.code, 2, status.stderr);
+    assert.match(status.stderr, /no local grid is running/);
+  });
+
   it('starts again on other ports when a port it picked is taken before the hub binds it', async () => {
     await withListener(async (taken) => {
       const picked: number[] = [];

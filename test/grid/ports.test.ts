@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { canListen, ephemeralPortRange, freePort, portsOutside } from '../../src/grid/ports.ts';
+import { canListen, claimPort, ephemeralPortRange, fetchRefuses, freePort, portsOutside } from '../../src/grid/ports.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 describe('ports for the servers grid-run starts', () => {
@@ -42,5 +42,25 @@ describe('ports for the servers grid-run starts', () => {
     } finally {
       server.close();
     }
+  });
+
+  it("knows the ports Node's fetch refuses, and never claims one for a server", async () => {
+    // fetch answers a bad port at once with its own error, before any connection is tried.
+    // Every listed port and its neighbours (a scan of all 65,535 agreed when the list was written).
+    const listed = Array.from({ length: 11_000 }, (_, i) => i + 1).filter(fetchRefuses);
+    const ports = [...new Set(listed.flatMap((p) => [p - 1, p, p + 1]))].filter((p) => p > 0);
+    const causes = await Promise.all(
+      ports.map((port) =>
+        fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) }).then(
+          () => undefined,
+          (err: { cause?: { message?: string } }) => err.cause?.message,
+        ),
+      ),
+    );
+    const refused = ports.filter((_, i) => causes[i] === 'bad port');
+    assert.ok(refused.includes(6668), 'fetch refuses 6668');
+    assert.deepEqual(refused, listed);
+    assert.equal(await canListen('127.0.0.1', 6668), true, 'port 6668 must be free for this test');
+    assert.equal(await claimPort('127.0.0.1', 6668), false, 'a free port fetch refuses is not claimed');
   });
 });

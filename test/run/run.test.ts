@@ -71,12 +71,16 @@ describe('grid-run run (real grid)', function () {
       const hub = new HttpHubClient(grid.hubUrl);
       const before = pages.served();
       const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
-      // Kill the node holding a session once the run is well under way.
+      // Kill the node holding a session once the run is well under way. The session must have
+      // run for a while: one that is still opening is not the CLI's yet (no site ran on it).
       let killed: { uri: string; pid: number; at: number } | undefined;
+      const firstSeen = new Map<string, number>();
       while (!killed) {
         await new Promise((r) => setTimeout(r, 100));
+        const nodes = (await hub.status()).nodes;
+        for (const id of nodes.flatMap((n) => n.sessionIds)) if (!firstSeen.has(id)) firstSeen.set(id, Date.now());
         if (pages.served() - before < 8) continue;
-        const busy = (await hub.status()).nodes.find((n) => n.busySlots > 0);
+        const busy = nodes.find((n) => n.sessionIds.some((id) => Date.now() - firstSeen.get(id)! >= 1500));
         const proc = busy && grid.processes.find((p) => p.role === 'node' && busy.uri.endsWith(`:${p.port}`));
         if (proc) {
           process.kill(-proc.pid, 'SIGKILL');

@@ -12,6 +12,9 @@ describe('DevToolsSocket', function () {
 
   before(async () => {
     chrome = await startLocalChrome({ args: OFFLINE_ARGS });
+    // A loaded page of our own: the start page can still navigate (and destroy the context a
+    // test evaluates in) after the session is open.
+    await chrome.driver.get('data:text/html,<title>devtools-socket</title>');
     const { debuggerAddress } = (await chrome.driver.getCapabilities()).get('goog:chromeOptions') as { debuggerAddress: string };
     const version = (await (await fetch(`http://${debuggerAddress}/json/version`)).json()) as { webSocketDebuggerUrl: string };
     browserUrl = version.webSocketDebuggerUrl;

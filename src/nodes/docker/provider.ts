@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import type { HubClient } from '../../grid/hub-client.ts';
 import { InfrastructureError, UsageError, errorMessage } from '../../errors.ts';
 import { isLoopbackHost } from '../../grid/loopback.ts';
-import { canListen } from '../../grid/ports.ts';
+import { canListen, fetchRefuses } from '../../grid/ports.ts';
 import { checkId, filterLabels, labels, nodeLabels, type HubEndpoint, type NodeProvider, type ProvisionedNode, type SweepFilter } from '../provider.ts';
 import { deregister, drainAndWait, keepRegistered, waitRegistered } from '../registration.ts';
 import { systemWaitClock, type WaitClock } from '../../wait.ts';
@@ -229,7 +229,7 @@ export class DockerNodeProvider implements NodeProvider {
     const probeHost = isLoopbackHost(o.nodeHost) ? o.nodeHost.replace(/^\[|\]$/g, '') : '0.0.0.0';
     const ports: number[] = [];
     for (let port = o.portRange[0]; port <= o.portRange[1] && ports.length < count; port++) {
-      if (claimed.has(port)) continue;
+      if (claimed.has(port) || fetchRefuses(port)) continue;
       if (local && !(await canListen(probeHost, port))) continue;
       ports.push(port);
     }
