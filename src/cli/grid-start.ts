@@ -41,7 +41,7 @@ export function addProviderOptions(cmd: Command, nodes: string, pool: string): C
   return addNodePoolOptions(cmd);
 }
 
-/** Only a run with --provider loads the provider SDKs: the EC2 client alone is ~64 MB of memory. */
+/** Only a run with --provider loads the provider SDKs, the CLI's largest modules (README, Performance). */
 const loadProviders = () => import('../nodes/create.ts');
 
 /** The provider to provision nodes with, checked before anything starts. */
