@@ -1,6 +1,7 @@
 // `grid-run eval`: a run of the detectors over labelled site lists, whose reporter gives
 // precision/recall per field, tag and locale. The pages are planned and dispatched as run's
-// sites are (session reuse, requeues away from a lost node), on a grid or on local Chromiums.
+// sites are (session reuse, requeues away from a lost node), on a grid (--grid's hub, --provider's
+// nodes, both through grid-start.ts as run's) or on local Chromiums.
 import { Option, type Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { OFFLINE_ARGS } from '../eval/browsers.ts';
@@ -12,7 +13,6 @@ import { dispatch } from '../dispatch/dispatch.ts';
 import type { SessionFactory } from '../dispatch/session-factory.ts';
 import { InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
 import { sessionsAtOnce } from '../grid/free-slot.ts';
-import { HttpHubClient } from '../grid/hub-client.ts';
 import { plan } from '../plan/plan.ts';
 import { loadSiteLists } from '../sites/load.ts';
 import { startStaticServer } from '../sites/static-server.ts';
@@ -26,7 +26,9 @@ import type { Site, SiteResult } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { addExtensionOptions, extensionDefaults, extensionRun, requireExtensionNodes, type ExtensionRun } from './extension-options.ts';
 import { configFor, option, sectionOption } from './options.ts';
-import { Teardown } from './teardown.ts';
+import { addProviderOptions, beginStart, checkProvider, gridDefaults, provisionNodes, startGrid, tearDown, type Started } from './grid-start.ts';
+import { addSiteFilterOptions, filterLoaded, siteFilterDefaults } from './site-inputs.ts';
+import type { ProviderName } from '../nodes/provider.ts';
 
 export const evalDefaults = {
   // eval's own (the config file's "eval" object): apart from run's report/ and results.json,
@@ -40,9 +42,10 @@ export const evalDefaults = {
   results: 'eval/results.json',
   compare: undefined as string | undefined,
   publicHost: undefined as string | undefined,
+  ...siteFilterDefaults,
   // Shared with run: the same keys, the same meaning.
-  grid: undefined as string | undefined,
-  secret: undefined as string | undefined,
+  ...gridDefaults,
+  pool: 'eval',
   concurrency: undefined as number | undefined,
   serveHost: '127.0.0.1',
   servePort: 0,
@@ -61,7 +64,8 @@ export function registerEval(program: Command, ctx: CommandContext): void {
   const command = program
     .command('eval')
     .description('Run the detector over labelled site lists and report precision/recall per field, tag and locale.')
-    .addOption(sectionOption('eval', 'sites', 'site lists (.json, .jsonl) or folders of them (required)', 'list'))
+    .addOption(sectionOption('eval', 'sites', 'site lists (.json, .jsonl) or folders of them (required)', 'list'));
+  addSiteFilterOptions(command, (name, description, argName) => sectionOption('eval', name, description, argName))
     .addOption(option('grid', 'run on this Selenium Grid instead of local Chromiums', 'url'))
     .addOption(option('secret', 'registration secret of the hub', 'secret'))
     .addOption(sectionOption('eval', 'json', 'also write the report, every page included, as JSON', 'file'))
@@ -84,22 +88,35 @@ export function registerEval(program: Command, ctx: CommandContext): void {
     .addOption(option('siteTimeout', `bound on one page, every detector included, in ms (default ${evalDefaults.siteTimeout})`, 'ms'))
     .addHelpText(
       'after',
-      '\nOptions of eval\'s own (sites, json, misses, offline, detector, report, results, compare, publicHost) go in grid-run.config.json under "eval"; the others are the top-level keys run reads.\n\n' +
-        'Examples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n  grid-run eval --grid http://hub:4444 --sites corpus.jsonl\n',
+      '\nOptions of eval\'s own (sites, grep, grepInvert, tag, locale, json, misses, offline, detector, report, results, compare, publicHost) go in grid-run.config.json under "eval"; the others are the top-level keys run reads.\n\n' +
+        'Examples:\n  grid-run eval --sites corpus.jsonl --json eval.json\n  grid-run eval --detector ./mine.ts --detector builtin --sites corpus.jsonl\n  grid-run eval --extension ./my-extension --detector builtin --sites corpus.jsonl\n  grid-run eval --sites corpus.jsonl --compare last-eval/results.json\n  grid-run eval --grid http://hub:4444 --sites corpus.jsonl\n  grid-run eval --provider docker --nodes 2 --sites corpus.jsonl --tag i18n\n',
     );
-  addExtensionOptions(command).action(async (_opts: unknown, cmd: Command) => {
+  addProviderOptions(addExtensionOptions(command), 'nodes to provision with --provider (without --grid, joined to a local hub)', evalDefaults.pool).action(async (_opts: unknown, cmd: Command) => {
     ctx.exitCode = await evalCommand(configFor(cmd, ctx, evalDefaults, 'eval'), ctx);
   });
 }
 
 /** What eval runs with, checked before anything starts. */
-type EvalInputs = { sites: Site[]; detectors: Detector[]; labels: string[]; extensions?: ExtensionRun; compareWith?: { file: string; results: SiteResult[] } };
+type EvalInputs = {
+  runId: string;
+  startedAt: Date;
+  sites: Site[];
+  provider: ProviderName | undefined;
+  detectors: Detector[];
+  labels: string[];
+  extensions?: ExtensionRun;
+  compareWith?: { file: string; results: SiteResult[] };
+};
 
 async function checkEvalInputs(config: EvalConfig, ctx: CommandContext): Promise<EvalInputs> {
   if (!config.sites?.length) throw new UsageError('eval needs --sites (or "eval": { "sites": [...] } in grid-run.config.json)');
   if (config.grid && !/^https?:\/\//.test(config.grid)) throw new UsageError(`--grid: expected an http(s) URL, got ${config.grid}`);
-  const sites = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
-  if (sites.length === 0) throw new UsageError('eval: the site lists hold no sites');
+  const loaded = await loadSiteLists([...config.sites], { cwd: ctx.cwd });
+  if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
+  const sites = filterLoaded(loaded, config, config.sites);
+  const startedAt = new Date();
+  const runId = `eval-${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const provider = await checkProvider('eval', config, runId, ctx.env);
   // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
   const extensions = await extensionRun(config, ctx.cwd);
   const detectors: Detector[] = extensions ? [extensionDetector(extensions.answer)] : [];
@@ -108,19 +125,20 @@ async function checkEvalInputs(config: EvalConfig, ctx: CommandContext): Promise
   const labels = detectorLabels(detectors.map((d) => d.identity));
   if (new Set(labels).size < labels.length) throw new UsageError(`eval: the same detector is given twice (${labels.join(', ')})`);
   const old = config.compare ? await loadResultsFile(config.compare, ctx.cwd) : undefined;
-  return { sites, detectors, labels, extensions, compareWith: old && { file: old.file, results: old.data.results } };
+  return { runId, startedAt, sites, provider, detectors, labels, extensions, compareWith: old && { file: old.file, results: old.data.results } };
 }
 
 async function evalCommand(config: EvalConfig, ctx: CommandContext): Promise<number> {
   const inputs = await checkEvalInputs(config, ctx);
-  const startedAt = new Date();
-  const teardown = new Teardown();
+  const { runId, startedAt, provider } = inputs;
+  const started = await beginStart({ runId, localGrid: !config.grid && provider !== undefined, provider }, ctx.env);
   try {
+    started.phase = 'starting the static server';
     const server = await startStaticServer({ host: config.serveHost, port: config.servePort, publicHost: config.publicHost });
-    teardown.add('the static server', () => server.close());
+    started.teardown.add('the static server', () => server.close());
     const sites = server.resolve(inputs.sites);
     const pages = evalPages(inputs.detectors);
-    const { sessions, concurrency, gridUrl } = await sessionsFor(config, ctx, inputs.extensions, pages.runPage);
+    const { sessions, concurrency, gridUrl } = await sessionsFor(config, ctx, inputs, pages.runPage, started);
     const reporter = new EvalReporter({
       detectors: inputs.detectors,
       labels: inputs.labels,
@@ -140,7 +158,7 @@ async function evalCommand(config: EvalConfig, ctx: CommandContext): Promise<num
       sites.map((s) => s.id),
       { defaultChunks: slots },
     );
-    const runId = `eval-${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+    started.dispatching = true;
     reporter.onBegin({ runId, gridUrl, sites, chunks, concurrency: slots, startedAt, detector: inputs.detectors[0]!.identity });
     const dispatchStarted = Date.now();
     // A miss is the detector's answer, not chance: no retries; an infrastructure error is requeued as in run.
@@ -155,32 +173,44 @@ async function evalCommand(config: EvalConfig, ctx: CommandContext): Promise<num
     }
     // Misses are what eval measures, not failures: only an interruption changes the exit code.
     return interrupted ? runExitCode({ failed: 0, errors: 0, interrupted }) : 0;
+  } catch (err) {
+    if (ctx.signal.aborted && !(err instanceof UsageError) && !started.dispatching) {
+      const signal = String(ctx.signal.reason);
+      ctx.err(`grid-run: interrupted (${signal}) while ${started.phase}: no page was evaluated`);
+      return runExitCode({ failed: 0, errors: 0, interrupted: signal });
+    }
+    throw err;
   } finally {
-    await teardown.run(ctx.err, ctx.hurry);
+    await tearDown(started, ctx);
   }
 }
 
-/** Sessions on --grid's hub, or in Chromiums started here; and how many at once. */
+/** Sessions on --grid's hub or --provider's nodes, or in Chromiums started here; and how many at once. */
 async function sessionsFor(
   config: EvalConfig,
   ctx: CommandContext,
-  extensions: ExtensionRun | undefined,
+  inputs: EvalInputs,
   runPage: PageRunner,
+  started: Started,
 ): Promise<{ sessions: SessionFactory; concurrency: number; gridUrl: string }> {
+  const { extensions, provider } = inputs;
   const extraArgs = config.offline ? OFFLINE_ARGS : [];
   const run: SiteRunOptions = { pageLoadTimeoutMs: config.pageLoadTimeout, scriptTimeoutMs: config.scriptTimeout, siteTimeoutMs: config.siteTimeout };
-  if (!config.grid) {
+  if (!config.grid && !provider) {
     // GRID_RUN_CHROMIUM / GRID_RUN_CHROMEDRIVER point at another build of either, as for dry-run.
     const chrome = { chromium: ctx.env.GRID_RUN_CHROMIUM, chromedriver: ctx.env.GRID_RUN_CHROMEDRIVER, args: extraArgs, extensions: extensions?.crxs };
     return { sessions: new LocalChromeSessions({ chrome, run, runPage }), concurrency: config.concurrency ?? localConcurrency, gridUrl: 'local Chromium' };
   }
-  const hub = new HttpHubClient(config.grid, { secret: config.secret });
+  const grid = await startGrid(config, ctx, provider, started);
+  if (provider) await provisionNodes(config, ctx, { ...grid, provider, runId: inputs.runId }, started);
+  const { hub } = grid;
+  started.phase = 'the grid was asked for its slots';
   let atOnce: Awaited<ReturnType<typeof sessionsAtOnce>>;
   try {
     atOnce = await sessionsAtOnce(hub, config.concurrency, ctx.signal);
   } catch (err) {
-    throw new InfrastructureError(`eval: could not open a session on the grid at ${config.grid}: ${errorMessage(err).split('\n')[0]}`, { cause: err });
+    throw new InfrastructureError(`eval: could not open a session on the grid at ${hub.url}: ${errorMessage(err).split('\n')[0]}`, { cause: err });
   }
-  if (extensions) requireExtensionNodes(config.grid, atOnce.summary.nodes);
-  return { sessions: new GridSessionFactory({ hub, run, runPage, extraArgs, extensions: extensions?.crxs }), concurrency: atOnce.concurrency, gridUrl: config.grid };
+  if (extensions) requireExtensionNodes(hub.url, atOnce.summary.nodes);
+  return { sessions: new GridSessionFactory({ hub, run, runPage, extraArgs, extensions: extensions?.crxs }), concurrency: atOnce.concurrency, gridUrl: hub.url };
 }

@@ -45,10 +45,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       ctx.out(`${ids.length} sites in ${chunks.length} chunks for ${config.concurrency} slots, balanced ${basis}`);
       for (const chunk of chunks) {
         const shown = chunk.siteIds.slice(0, 5).join(', ') + (chunk.siteIds.length > 5 ? `, ... (${chunk.siteIds.length - 5} more)` : '');
-        ctx.out(`  chunk ${chunk.index + 1}: ${chunk.siteIds.length} sites, ~${seconds(chunk.estimatedMs)}: ${shown}`);
+        ctx.out(`  chunk ${chunk.index + 1}: ${chunk.siteIds.length} sites, ~${shownSeconds(chunk.estimatedMs)}: ${shown}`);
       }
-      ctx.out(`longest chunk ~${seconds(longest)}; no schedule on ${config.concurrency} slots can take less than ~${seconds(bound)}`);
+      ctx.out(`longest chunk ~${shownSeconds(longest)}; no schedule on ${config.concurrency} slots can take less than ~${shownSeconds(bound)}`);
     });
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const shownSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -1,12 +1,10 @@
 // `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InfrastructureError, UsageError, errorMessage, runExitCode } from '../errors.ts';
-import { HttpHubClient, type HubClient } from '../grid/hub-client.ts';
-import { startLocalGrid } from '../grid/local-grid.ts';
+import type { HubClient } from '../grid/hub-client.ts';
 import { sessionsAtOnce } from '../grid/free-slot.ts';
 import { dispatch } from '../dispatch/dispatch.ts';
 import { plan, expectedMs } from '../plan/plan.ts';
@@ -21,25 +19,18 @@ import { describeIdentity } from '../detector/identity.ts';
 import type { Site, SiteResult } from '../types.ts';
 import { skippedResult } from '../site-result.ts';
 import type { CommandContext } from './context.ts';
-import { bundledSites, embeddedGrid } from './defaults.ts';
+import { bundledSites } from './defaults.ts';
 import { configFor, option } from './options.ts';
 import { addSiteOptions, lastFailedIds, loadSiteInputs, siteFilterDefaults } from './site-inputs.ts';
 import { REPORTERS, defaultReporters, parseReporters } from './reporters.ts';
 import { parseShard, shardOf } from '../plan/shard.ts';
 import type { Shard } from '../report/reporter.ts';
-import { Teardown } from './teardown.ts';
-import { addNodePoolOptions, eventBusOfGridUp, nodePoolConfig, nodePoolDefaults, type NodePoolBase } from './node-pool-options.ts';
-import { nodesForRun } from '../nodes/scale.ts';
-import { noticeLeftovers } from '../nodes/leftovers.ts';
+import { addProviderOptions, beginStart, checkProvider, gridDefaults, provisionNodes, startGrid, tearDown, type Started } from './grid-start.ts';
 import type { ProviderName } from '../nodes/provider.ts';
-import { startReaper, type Reaper } from '../reaper/client.ts';
-import { currentOwner } from '../reaper/owner.ts';
 import { addExtensionOptions, chooseRunDetector, extensionDefaults, requireExtensionNodes } from './extension-options.ts';
 
 export const runDefaults = {
   sites: [bundledSites] as string[],
-  grid: undefined as string | undefined,
-  secret: undefined as string | undefined,
   chunks: undefined as number | undefined,
   chunkSize: undefined as number | undefined,
   concurrency: undefined as number | undefined,
@@ -49,10 +40,7 @@ export const runDefaults = {
   results: 'results.json',
   history: undefined as string | undefined,
   baseline: undefined as string | undefined,
-  nodes: embeddedGrid.nodes,
-  provider: undefined as string | undefined,
   pool: 'run',
-  slots: embeddedGrid.slots,
   serveHost: '127.0.0.1',
   servePort: 0,
   pageLoadTimeout: defaultSiteRunOptions.pageLoadTimeoutMs,
@@ -68,7 +56,7 @@ export const runDefaults = {
   compare: undefined as string | undefined,
   failOn: undefined as 'regressions' | undefined,
   ...siteFilterDefaults,
-  ...nodePoolDefaults,
+  ...gridDefaults,
   ...extensionDefaults,
 };
 
@@ -90,10 +78,6 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('results', `results.json file (default ${runDefaults.results})`, 'file'))
     .addOption(option('history', 'timing history to balance chunks by (a results.json of an earlier run)', 'file'))
     .addOption(option('baseline', 'results.json whose detections record-only sites must match', 'file'))
-    .addOption(option('nodes', `nodes of the embedded local grid, or to provision with --provider (default ${runDefaults.nodes})`, 'n'))
-    .addOption(option('slots', `slots per node (default ${runDefaults.slots})`, 'n'))
-    .addOption(option('provider', 'run the nodes as docker containers or ec2 instances, provisioned for this run and removed after it', 'name'))
-    .addOption(option('pool', `pool the provisioned nodes are labelled with (default ${runDefaults.pool})`, 'name'))
     .addOption(option('serveHost', 'address of the static server for relative pages; must be reachable by the nodes (default 127.0.0.1)', 'host'))
     .addOption(option('servePort', 'port of the static server (default: a free one)', 'port'))
     .addOption(option('pageLoadTimeout', `page load timeout per site in ms (default ${runDefaults.pageLoadTimeout})`, 'ms'))
@@ -108,7 +92,7 @@ export function registerRun(program: Command, ctx: CommandContext): void {
     .addOption(option('lastFailed', 'run only the sites that failed or errored in this results.json', 'file'))
     .addOption(option('compare', 'results.json of an earlier run: what changed goes into the console, JUnit and HTML reports', 'file'))
     .addOption(option('failOn', 'regressions: with --compare, exit 1 only when a site fails that passed in the compared run', 'what'));
-  addNodePoolOptions(addExtensionOptions(command))
+  addProviderOptions(addExtensionOptions(command), 'nodes of the embedded local grid, or to provision with --provider', runDefaults.pool)
     .addHelpText(
       'after',
       '\nExit codes: 0 all passed, 1 a site failed, 2 bad usage or input, 3 infrastructure failure, 130/143 interrupted.\n\n' +
@@ -121,23 +105,6 @@ export function registerRun(program: Command, ctx: CommandContext): void {
       const config = configFor(cmd, ctx, runDefaults);
       ctx.exitCode = await runCommand(config, ctx);
     });
-}
-
-/** Only a run with --provider loads the provider SDKs: the EC2 client alone is ~64 MB of memory. */
-const loadProviders = () => import('../nodes/create.ts');
-
-/** The provider to provision nodes with, checked before anything starts. */
-async function checkProvider(config: RunConfig, runId: string, env: NodeJS.ProcessEnv): Promise<ProviderName | undefined> {
-  const provider = config.provider as ProviderName | undefined;
-  if (!provider) return undefined;
-  if (provider === 'ec2' && !config.grid) {
-    throw new UsageError('run --provider ec2 needs --grid URL: a hub the instances can reach (the embedded hub listens on loopback)');
-  }
-  if (config.nodes < 1) throw new UsageError(`run --provider ${provider} needs --nodes 1 or more`);
-  // Building a provider has no side effects; it checks the options (pool, ec2 region, AMI, image...).
-  const { createProvider } = await loadProviders();
-  createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, config), { env });
-  return provider;
 }
 
 /**
@@ -196,7 +163,7 @@ async function checkRunInputs(config: RunConfig, ctx: CommandContext): Promise<R
   const { sites: loaded, history } = await loadSiteInputs(config, ctx);
   const sites = await selectForRun(loaded, { lastFailed: config.lastFailed, shard, history }, ctx);
   const baseline = config.baseline ? await readBaseline(resolve(ctx.cwd, config.baseline)) : undefined;
-  const provider = await checkProvider(config, runId, ctx.env);
+  const provider = await checkProvider('run', config, runId, ctx.env);
   if (config.failOn && !config.compare) throw new UsageError('--fail-on regressions needs --compare OLD.json: the run whose passes count as the standard');
   const old = config.compare ? await loadResultsFile(config.compare, ctx.cwd) : undefined;
   const compareWith = old && { file: old.file, results: old.data.results };
@@ -260,29 +227,9 @@ async function reportWithoutDispatch(
   return runExitCode(summary);
 }
 
-/** What the run has started so far, for its steps and for a report of an interrupted start. */
-type Started = {
-  teardown: Teardown;
-  reaper: Reaper | undefined;
-  /** Grid processes' logs and the reaper's. */
-  workDir: string;
-  /** What the run is doing before its sites run, for the reason of an interrupted start. */
-  phase: string;
-  /** The hub, once known. */
-  hubUrl?: string;
-  /** The reporter was begun: from then on an interruption is the dispatch's to report. */
-  dispatching: boolean;
-};
-
 /** Start the static server and the grid, provision nodes, run the sites, tear down what was started. */
 async function runOnGrid(config: RunConfig, ctx: CommandContext, inputs: RunInputs): Promise<number> {
-  const started: Started = { teardown: new Teardown(), reaper: undefined, workDir: join(tmpdir(), `grid-run-${inputs.runId}`), phase: 'starting', dispatching: false };
-  // What the run starts outside this process (grid processes, containers) is told to a reaper
-  // that removes it if this process dies without its teardown (SIGKILL, out of memory).
-  if (!config.grid || inputs.provider === 'docker') {
-    await mkdir(started.workDir, { recursive: true });
-    started.reaper = startReaper({ log: join(started.workDir, 'reaper.log'), env: ctx.env });
-  }
+  const started = await beginStart({ runId: inputs.runId, localGrid: !config.grid, provider: inputs.provider }, ctx.env);
   let runnable = inputs.sites;
   try {
     runnable = await servePages(config, inputs.sites, started);
@@ -300,8 +247,7 @@ async function runOnGrid(config: RunConfig, ctx: CommandContext, inputs: RunInpu
     }
     throw err;
   } finally {
-    // A teardown that failed leaves the rest to the reaper: it sees the pipe close without `done`.
-    if (await started.teardown.run(ctx.err, ctx.hurry)) started.reaper?.done();
+    await tearDown(started, ctx);
   }
 }
 
@@ -312,53 +258,6 @@ async function servePages(config: RunConfig, sites: Site[], started: Started): P
   const server = await startStaticServer({ host: config.serveHost, port: config.servePort });
   started.teardown.add('the static server', () => server.close());
   return server.resolve(sites);
-}
-
-type GridAtHand = { hub: HubClient; eventBus: NodePoolBase['eventBus'] };
-
-/** The hub of --grid, or a local grid started for the run (a hub only, with a provider). */
-async function startGrid(config: RunConfig, ctx: CommandContext, provider: ProviderName | undefined, started: Started): Promise<GridAtHand> {
-  if (config.grid) {
-    started.hubUrl = config.grid;
-    const hub = new HttpHubClient(config.grid, { secret: config.secret });
-    return { hub, eventBus: provider ? await eventBusOfGridUp(config, config.grid, ctx.cwd) : undefined };
-  }
-  // With a provider the embedded grid is a hub only; the provisioned nodes join it.
-  const localNodes = provider ? 0 : config.nodes;
-  ctx.err(`grid-run: starting a local ${provider ? 'hub' : `grid (${localNodes} node(s) x ${config.slots} slot(s))`}, logs in ${started.workDir}`);
-  started.phase = 'the local grid was starting';
-  const gridHandle: { stop?: (hurry: AbortSignal) => Promise<void> } = {};
-  started.teardown.add('the local grid', async (hurry) => gridHandle.stop?.(hurry));
-  const grid = await startLocalGrid({
-    nodes: localNodes,
-    slots: config.slots,
-    port: 0,
-    stateDir: started.workDir,
-    secret: config.secret,
-    signal: ctx.signal,
-    onProcess: (p) => started.reaper?.watchGroup(p.pid),
-  });
-  gridHandle.stop = grid.stop;
-  started.hubUrl = grid.hubUrl;
-  return {
-    hub: new HttpHubClient(grid.hubUrl, { secret: config.secret }),
-    eventBus: { host: grid.host, publishPort: grid.eventBus.publish, subscribePort: grid.eventBus.subscribe },
-  };
-}
-
-/** --provider's nodes for this run, joined to the hub; removed by the teardown. */
-async function provisionNodes(config: RunConfig, ctx: CommandContext, grid: GridAtHand & { provider: ProviderName; runId: string }, started: Started): Promise<void> {
-  const { provider, runId, hub, eventBus } = grid;
-  started.phase = `the ${provider} nodes were being provisioned`;
-  const base = { provider, hub: hub.url, pool: config.pool, runId, owner: currentOwner(), slots: config.slots, secret: config.secret, eventBus };
-  const { createProvider } = await loadProviders();
-  const nodes = nodesForRun(createProvider(nodePoolConfig(base, config), { env: ctx.env, log: ctx.err }).provider, runId);
-  await noticeLeftovers(nodes.provider, ctx.err);
-  // Registered before provisioning: a failed or interrupted provision leaves nothing behind.
-  started.teardown.add(`the ${provider} nodes of this run`, async (hurry) => void (await nodes.release(hurry)));
-  if (provider === 'docker') started.reaper?.watchContainers(runId);
-  ctx.err(`grid-run: provisioning ${config.nodes} ${provider} node(s) x ${config.slots} slot(s) in pool ${config.pool} for ${hub.url}`);
-  await nodes.provision(config.nodes, ctx.signal);
 }
 
 /** The plan on the grid's free slots, dispatched, and the reports of its results. */

@@ -51,7 +51,7 @@ Examples:
       const runId = `scale-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
       const eventBus = await eventBusOfGridUp(config, config.hub, ctx.cwd);
       const poolConfig = nodePoolConfig({ ...config, provider: config.provider, hub: config.hub, runId, eventBus }, config);
-      // Loaded here, not at start-up: the provider SDKs cost every other command ~70 MB.
+      // Loaded here, not at start-up: no other command pays for the provider SDKs' memory (README, Performance).
       const { createProvider } = await import('../nodes/create.ts');
       const { provider, hub } = createProvider(poolConfig, { env: ctx.env, log: (line) => ctx.err(line) });
       await noticeLeftovers(provider, ctx.err);

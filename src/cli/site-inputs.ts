@@ -1,7 +1,7 @@
 // What `run` and `plan` read before anything starts: the site lists, narrowed by --grep,
-// --grep-invert, --tag and --locale, and the timing history.
+// --grep-invert, --tag and --locale (eval's lists too), and the timing history.
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { UsageError, errorMessage } from '../errors.ts';
 import { failsRun, readHistory, readResults } from '../report/index.ts';
 import { markKnown, readKnownFailures } from '../sites/known.ts';
@@ -30,12 +30,17 @@ export const siteFilterDefaults = {
 };
 
 export function addSiteOptions(cmd: Command): Command {
+  cmd.addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'));
+  return addSiteFilterOptions(cmd, option);
+}
+
+/** --grep, --grep-invert, --tag and --locale, made by `make` (run's top-level keys, eval's own). */
+export function addSiteFilterOptions(cmd: Command, make: (name: keyof typeof siteFilterDefaults, description: string, argName: string) => Option): Command {
   return cmd
-    .addOption(option('sites', 'site lists: .json, .jsonl, or folders of them (default: the bundled sites/)', 'path'))
-    .addOption(option('grep', 'only sites whose "id @tag..." matches this regular expression', 'regex'))
-    .addOption(option('grepInvert', 'leave out sites whose "id @tag..." matches this regular expression', 'regex'))
-    .addOption(option('tag', 'only sites with one of these tags', 'tag'))
-    .addOption(option('locale', 'only sites of this locale or a sub-tag of it (pt keeps pt-BR)', 'locale'));
+    .addOption(make('grep', 'only sites whose "id @tag..." matches this regular expression', 'regex'))
+    .addOption(make('grepInvert', 'leave out sites whose "id @tag..." matches this regular expression', 'regex'))
+    .addOption(make('tag', 'only sites with one of these tags', 'tag'))
+    .addOption(make('locale', 'only sites of this locale or a sub-tag of it (pt keeps pt-BR)', 'locale'));
 }
 
 export async function loadSiteInputs(config: SiteInputsConfig, ctx: CommandContext): Promise<{ sites: Site[]; history: Map<string, number> }> {
@@ -43,16 +48,7 @@ export async function loadSiteInputs(config: SiteInputsConfig, ctx: CommandConte
   if (loaded.length === 0) throw new UsageError(`no sites in ${config.sites.join(', ')}`);
   // Checked against every site of the lists, not the filtered ones: a filter does not make an entry stale.
   if (config.knownFailures) loaded = markKnown(loaded, await readKnownFailures(resolve(ctx.cwd, config.knownFailures), ctx.cwd, loaded));
-  const filter: SiteFilter = { grep: config.grep, grepInvert: config.grepInvert, tags: config.tag ? [...config.tag] : undefined, locale: config.locale };
-  const sites = filterSites(loaded, filter);
-  if (sites.length === 0) {
-    const flags = { grep: '--grep', grepInvert: '--grep-invert', tag: '--tag', locale: '--locale' } as const;
-    const given = Object.entries(flags).flatMap(([key, flag]) => {
-      const value = config[key as keyof typeof flags];
-      return value === undefined ? [] : [`${flag} ${[value].flat().join(' ')}`];
-    });
-    throw new UsageError(`none of the ${loaded.length} sites in ${config.sites.join(', ')} matches ${given.join(', ')}`);
-  }
+  const sites = filterLoaded(loaded, config, config.sites);
   let history = new Map<string, number>();
   if (config.history) {
     try {
@@ -62,6 +58,21 @@ export async function loadSiteInputs(config: SiteInputsConfig, ctx: CommandConte
     }
   }
   return { sites, history };
+}
+
+export type SiteFilterConfig = Pick<SiteInputsConfig, 'grep' | 'grepInvert' | 'tag' | 'locale'>;
+
+/** The loaded sites the filter options keep; none kept is bad usage, naming the options given. */
+export function filterLoaded(loaded: Site[], config: SiteFilterConfig, lists: readonly string[]): Site[] {
+  const filter: SiteFilter = { grep: config.grep, grepInvert: config.grepInvert, tags: config.tag ? [...config.tag] : undefined, locale: config.locale };
+  const sites = filterSites(loaded, filter);
+  if (sites.length > 0) return sites;
+  const flags = { grep: '--grep', grepInvert: '--grep-invert', tag: '--tag', locale: '--locale' } as const;
+  const given = Object.entries(flags).flatMap(([key, flag]) => {
+    const value = config[key as keyof typeof flags];
+    return value === undefined ? [] : [`${flag} ${[value].flat().join(' ')}`];
+  });
+  throw new UsageError(`none of the ${loaded.length} sites in ${lists.join(', ')} matches ${given.join(', ')}`);
 }
 
 /**

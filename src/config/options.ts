@@ -80,11 +80,15 @@ export type OptionName = keyof typeof optionSpecs;
 
 /**
  * eval's own options, read from the config file's "eval" object only: at its top level these
- * keys are run's (its site list, outputs and detector) or, `json`, of another type. That object
- * may also hold any other option eval takes, over the top-level key.
+ * keys are run's (its site list and the filters of it, outputs and detector) or, `json`, of
+ * another type. That object may also hold any other option eval takes, over the top-level key.
  */
 export const evalOptionSpecs = {
   sites: { type: 'strings' },
+  grep: optionSpecs.grep,
+  grepInvert: optionSpecs.grepInvert,
+  tag: optionSpecs.tag,
+  locale: optionSpecs.locale,
   report: { type: 'string' },
   results: { type: 'string' },
   compare: { type: 'string' },

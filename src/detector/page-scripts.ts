@@ -1,5 +1,5 @@
 // The scripts grid-run runs in pages, full or short. Full: the bundles (grid-run's detector,
-// a user's module) and then the call, about 46 KB that the CLI serialises and the hub, the
+// a user's module) and then the call, tens of KB that the CLI serialises and the hub, the
 // node and chromedriver each parse again, for every script run. Short: only the call, to the
 // bundles a session installed in every new document of its page beforehand (DevTools'
 // Page.addScriptToEvaluateOnNewDocument, see WebDriverSession), which is most of the CLI's CPU

@@ -2,15 +2,15 @@
 import type { FieldName } from '../types.ts';
 import type { PageRecord } from './metrics.ts';
 
-export type Answer = { detector: string; login: boolean; fields: Partial<Record<FieldName, boolean>>; failure?: string };
-export type Disagreement = { id: string; expectedLogin?: boolean; answers: Answer[] };
+export type DetectorAnswer = { detector: string; login: boolean; fields: Partial<Record<FieldName, boolean>>; failure?: string };
+export type Disagreement = { id: string; expectedLogin?: boolean; answers: DetectorAnswer[] };
 
-function answerOf(detector: string, r: PageRecord): Answer {
+function answerOf(detector: string, r: PageRecord): DetectorAnswer {
   const fields = Object.fromEntries(r.fields.map((f) => [f.field, f.correct]));
   return { detector, login: r.detectedLogin, fields, ...(r.failure === undefined ? {} : { failure: r.failure }) };
 }
 
-const key = (a: Answer) => JSON.stringify([a.login, a.fields.username, a.fields.password, a.fields.submit]);
+const key = (a: DetectorAnswer) => JSON.stringify([a.login, a.fields.username, a.fields.password, a.fields.submit]);
 
 /**
  * The pages where the detectors found a login form differently, or got a labelled field right

@@ -1,8 +1,8 @@
 // The human-readable eval report.
-import type { Answer, Disagreement } from './compare.ts';
+import type { DetectorAnswer, Disagreement } from './compare.ts';
 import type { Breakdown, EvalReport } from './metrics.ts';
 
-const pct = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+const pctColumn = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
 const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} ms`);
 
 function row(name: string, b: Breakdown): string {
@@ -11,13 +11,13 @@ function row(name: string, b: Breakdown): string {
     name.padEnd(22),
     String(b.pages).padStart(5),
     `${String(b.tp).padStart(4)} ${String(b.fp).padStart(3)} ${String(b.fn).padStart(3)} ${String(b.tn).padStart(4)}`,
-    pct(b.precision),
-    pct(b.recall),
-    pct(b.f1),
-    pct(b.falseLoginRate),
-    pct(f.username.accuracy),
-    pct(f.password.accuracy),
-    pct(f.submit.accuracy),
+    pctColumn(b.precision),
+    pctColumn(b.recall),
+    pctColumn(b.f1),
+    pctColumn(b.falseLoginRate),
+    pctColumn(f.username.accuracy),
+    pctColumn(f.password.accuracy),
+    pctColumn(f.submit.accuracy),
   ].join('  ');
 }
 
@@ -26,8 +26,8 @@ const HEADER = `${'group'.padEnd(22)}  pages    tp  fp  fn   tn  precis  recall 
 export function formatReport(r: EvalReport, options: { misses?: number } = {}): string[] {
   const o = r.overall;
   const lines = [
-    `pages ${o.pages}: login precision ${pct(o.precision).trim()}, recall ${pct(o.recall).trim()}, F1 ${pct(o.f1).trim()}, false logins ${o.fp}/${o.fp + o.tn} (${pct(o.falseLoginRate).trim()})`,
-    `fields on login pages: username ${o.fields.username.correct}/${o.fields.username.total} (${pct(o.fields.username.accuracy).trim()}), password ${o.fields.password.correct}/${o.fields.password.total} (${pct(o.fields.password.accuracy).trim()}), submit ${o.fields.submit.correct}/${o.fields.submit.total} (${pct(o.fields.submit.accuracy).trim()})`,
+    `pages ${o.pages}: login precision ${pctColumn(o.precision).trim()}, recall ${pctColumn(o.recall).trim()}, F1 ${pctColumn(o.f1).trim()}, false logins ${o.fp}/${o.fp + o.tn} (${pctColumn(o.falseLoginRate).trim()})`,
+    `fields on login pages: username ${o.fields.username.correct}/${o.fields.username.total} (${pctColumn(o.fields.username.accuracy).trim()}), password ${o.fields.password.correct}/${o.fields.password.total} (${pctColumn(o.fields.password.accuracy).trim()}), submit ${o.fields.submit.correct}/${o.fields.submit.total} (${pctColumn(o.fields.submit.accuracy).trim()})`,
     `detection time: median ${ms(r.timing.medianMs)}, p95 ${ms(r.timing.p95Ms)}, max ${ms(r.timing.maxMs)} (in the browser, ${r.timing.pages} pages)`,
     '',
     HEADER,
@@ -51,7 +51,7 @@ export function formatReport(r: EvalReport, options: { misses?: number } = {}): 
 
 const COMPARE_HEADER = `${'detector'.padEnd(22)}  pages    tp  fp  fn   tn  precis  recall      F1  falseL    user    pass  submit`;
 
-function describeAnswer(a: Answer): string {
+function describeAnswer(a: DetectorAnswer): string {
   if (a.failure) return `failed (${a.failure})`;
   const fields = Object.entries(a.fields).map(([f, ok]) => `${f} ${ok ? 'right' : 'wrong'}`);
   return [a.login ? 'login' : 'no login', ...fields].join(', ');

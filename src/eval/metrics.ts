@@ -24,10 +24,10 @@ export type PageRecord = {
   detected?: { username: string | null; password: string | null; submit: string | null; step: string; confidence: number; signals: string[] };
 };
 
-export type Counts = { pages: number; tp: number; fp: number; fn: number; tn: number };
+export type Confusion = { pages: number; tp: number; fp: number; fn: number; tn: number };
 export type FieldAccuracy = { correct: number; total: number; accuracy: number | null };
 
-export type Breakdown = Counts & {
+export type Breakdown = Confusion & {
   precision: number | null;
   recall: number | null;
   f1: number | null;
@@ -50,7 +50,7 @@ export type EvalReport = {
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
 export function breakdown(records: PageRecord[]): Breakdown {
-  const c: Counts = { pages: 0, tp: 0, fp: 0, fn: 0, tn: 0 };
+  const c: Confusion = { pages: 0, tp: 0, fp: 0, fn: 0, tn: 0 };
   const fields = {
     username: { correct: 0, total: 0, accuracy: null },
     password: { correct: 0, total: 0, accuracy: null },

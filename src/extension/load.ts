@@ -1,8 +1,8 @@
 // The user's extensions (--extension PATH), checked and packed once per run into the CRX3
 // bytes that travel in every session request (goog:chromeOptions.extensions), so no node
 // needs the files. A folder is packed with crx3 in a temp dir, the same folder to the same bytes
-// (see pack): no Chromium is needed where grid-run runs (chromium --pack-extension took 2.7 s
-// here), and nothing is written next to the user's folder.
+// (see pack): no Chromium is needed where grid-run runs (none is started just to pack), and
+// nothing is written next to the user's folder.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import type { NodeProvider, ProvisionedNode } from './provider.ts';
 
 export type OwnerCheck = (owner: string) => 'running' | 'gone' | 'elsewhere';
 
-export type LeftoverVerdict = {
+export type LeftoverNodes = {
   /** Nodes of runs whose owner is gone (and older than the bound, when given). */
   leftovers: ProvisionedNode[];
   /** Nodes of runs on other machines, whose owner cannot be checked from here. */
@@ -20,20 +20,20 @@ export type LeftoverVerdict = {
  * `olderThanMs` (0 by default); a node whose owner ran on another machine is one only when
  * `olderThanMs` is given and it is older, else it is `unknown`.
  */
-export function findLeftovers(nodes: readonly ProvisionedNode[], options: { ownerState: OwnerCheck; now: number; olderThanMs?: number }): LeftoverVerdict {
-  const verdict: LeftoverVerdict = { leftovers: [], unknown: [] };
+export function findLeftovers(nodes: readonly ProvisionedNode[], options: { ownerState: OwnerCheck; now: number; olderThanMs?: number }): LeftoverNodes {
+  const found: LeftoverNodes = { leftovers: [], unknown: [] };
   for (const node of nodes) {
     if (!node.owner) continue;
     const age = options.now - Date.parse(node.createdAt);
     const state = options.ownerState(node.owner);
     if (state === 'running') continue;
-    if (state === 'gone' && age >= (options.olderThanMs ?? 0)) verdict.leftovers.push(node);
+    if (state === 'gone' && age >= (options.olderThanMs ?? 0)) found.leftovers.push(node);
     else if (state === 'elsewhere') {
-      if (options.olderThanMs !== undefined && age >= options.olderThanMs) verdict.leftovers.push(node);
-      else verdict.unknown.push(node);
+      if (options.olderThanMs !== undefined && age >= options.olderThanMs) found.leftovers.push(node);
+      else found.unknown.push(node);
     }
   }
-  return verdict;
+  return found;
 }
 
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

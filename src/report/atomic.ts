@@ -25,8 +25,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array | 
 
 /**
  * Pieces gathered into writes of about 64 KB: few system calls, and pieces die young (a larger
- * batch outlives the young generation and piles up in the old one until a full GC; 1 MB cost
- * ~15 MB more peak RSS at 10,000 sites). FileHandle.writeFile writes at the current position
+ * batch outlives the young generation and piles up in the old one until a full GC, raising the
+ * peak RSS). FileHandle.writeFile writes at the current position
  * and loops over short writes, unlike FileHandle.write.
  */
 async function writePieces(file: string, pieces: Iterable<string>): Promise<void> {

@@ -10,13 +10,13 @@ import { compareRuns, comparisonLines, type Comparison, type CompareWith } from 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number; rows?: number };
 
 /** Time and timers, injected so tests drive progress without waiting. */
-export type Clock = {
+export type ProgressClock = {
   now(): number;
   setInterval(fn: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
 };
 
-export const systemClock: Clock = {
+export const systemProgressClock: ProgressClock = {
   now: () => Date.now(),
   setInterval: (fn, ms) => {
     const h = setInterval(fn, ms);
@@ -30,7 +30,7 @@ export type ConsoleOptions = {
   stream: OutStream;
   /** Plain lines even on a TTY (CI=true, or --no-progress). */
   ci: boolean;
-  clock?: Clock;
+  clock?: ProgressClock;
   /** CI: longest quiet time between progress lines. */
   intervalMs?: number;
   /** CI: also print a line each time this fraction of the sites is crossed. */
@@ -51,7 +51,7 @@ type Counts = { done: number; passed: number; failed: number; errors: number; sk
 export class ConsoleReporter implements Reporter {
   readonly interactive: boolean;
   #stream: OutStream;
-  #clock: Clock;
+  #clock: ProgressClock;
   #intervalMs: number;
   #percentStep: number;
   #maxNodeLines: number;
@@ -74,7 +74,7 @@ export class ConsoleReporter implements Reporter {
 
   constructor(options: ConsoleOptions) {
     this.#stream = options.stream;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? systemProgressClock;
     this.#intervalMs = options.intervalMs ?? 30_000;
     this.#percentStep = options.percentStep ?? 0.1;
     this.#maxNodeLines = options.maxNodeLines ?? 12;

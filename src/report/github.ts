@@ -23,7 +23,7 @@ export type GitHubOptions = {
   outputs?: string[];
 };
 
-type Change = { regressions: SiteResult[]; newFailures: SiteResult[]; nowPassing: SiteResult[] };
+type ChangedSites = { regressions: SiteResult[]; newFailures: SiteResult[]; nowPassing: SiteResult[] };
 
 /** Escapes a workflow command's message (@actions/core's escapeData). */
 export function escapeData(s: string): string {
@@ -53,7 +53,7 @@ export class GitHubReporter implements Reporter {
     this.#sources = new Map(info.sites.map((s) => [s.id, s.source]));
   }
   async onEnd(results: SiteResult[], summary: RunSummary): Promise<void> {
-    const changes = this.#options.compared ? compare(this.#options.compared.results, results) : undefined;
+    const changes = this.#options.compared ? changedSites(this.#options.compared.results, results) : undefined;
     for (const line of annotationLines(results, summary, { sources: this.#sources, changes, outputs: this.#options.outputs })) {
       this.#options.stream.write(line + '\n');
     }
@@ -74,12 +74,12 @@ export class GitHubReporter implements Reporter {
 export function annotationLines(
   results: readonly SiteResult[],
   summary: RunSummary,
-  context: { sources: ReadonlyMap<string, string>; changes?: Change; outputs?: string[] },
+  context: { sources: ReadonlyMap<string, string>; changes?: ChangedSites; outputs?: string[] },
 ): string[] {
   const failing = results.filter((r) => failsRun(r, summary.strictKnown));
   const first = new Set(context.changes?.regressions ?? []);
   const ordered = [...failing.filter((r) => first.has(r)), ...failing.filter((r) => !first.has(r))];
-  const lines = ordered.slice(0, MAX_ANNOTATIONS).map((r) => command('error', { ...where(r, context.sources), title: r.id }, verdict(r, first.has(r))));
+  const lines = ordered.slice(0, MAX_ANNOTATIONS).map((r) => command('error', { ...where(r, context.sources), title: r.id }, failureText(r, first.has(r))));
   if (ordered.length > MAX_ANNOTATIONS) {
     const rest = ordered.length - MAX_ANNOTATIONS;
     const outputs = context.outputs?.length ? `${context.outputs.join(', ')} and ` : '';
@@ -97,16 +97,16 @@ function where(r: SiteResult, sources: ReadonlyMap<string, string>): { file?: st
   return m ? { file: m[1], line: m[2] } : {};
 }
 
-function verdict(r: SiteResult, regression = false): string {
+function failureText(r: SiteResult, regression = false): string {
   if (r.known?.state === 'fixed') return fixedMessage(r);
   const text = `${r.status === 'error' ? 'error' : 'failed'}: ${r.message ?? r.status}`;
   return regression ? `regression (passed in the compared run), ${text}` : text;
 }
 
 /** What changed between an earlier run and this one, by site id. */
-export function compare(before: readonly SiteResult[], after: readonly SiteResult[]): Change {
+export function changedSites(before: readonly SiteResult[], after: readonly SiteResult[]): ChangedSites {
   const old = new Map(before.map((r) => [r.id, r]));
-  const changes: Change = { regressions: [], newFailures: [], nowPassing: [] };
+  const changes: ChangedSites = { regressions: [], newFailures: [], nowPassing: [] };
   for (const r of after) {
     const was = old.get(r.id);
     const fails = failsRun(r);
@@ -125,7 +125,7 @@ export function compare(before: readonly SiteResult[], after: readonly SiteResul
 export function stepSummary(
   results: readonly SiteResult[],
   summary: RunSummary,
-  context: { sources: ReadonlyMap<string, string>; changes?: Change; comparedLabel?: string; budgetBytes: number },
+  context: { sources: ReadonlyMap<string, string>; changes?: ChangedSites; comparedLabel?: string; budgetBytes: number },
 ): string {
   for (let rows = 50; rows >= 0; rows = rows > 5 ? Math.floor(rows / 2) : rows - 5) {
     const text = renderSummary(results, summary, context, rows);
@@ -137,7 +137,7 @@ export function stepSummary(
 function renderSummary(
   results: readonly SiteResult[],
   s: RunSummary,
-  context: { sources: ReadonlyMap<string, string>; changes?: Change; comparedLabel?: string },
+  context: { sources: ReadonlyMap<string, string>; changes?: ChangedSites; comparedLabel?: string },
   rows: number,
 ): string {
   const out: string[] = [];
@@ -164,7 +164,7 @@ function renderSummary(
   if (failing.length && rows > 0) {
     out.push(`### Failures${failing.length > rows ? ` (first ${rows} of ${failing.length})` : ''}`, '');
     out.push('| site | verdict | list |', '|---|---|---|');
-    for (const r of failing.slice(0, rows)) out.push(`| \`${code(r.id)}\` | ${cell(verdict(r))} | ${cell(context.sources.get(r.id) ?? '')} |`);
+    for (const r of failing.slice(0, rows)) out.push(`| \`${code(r.id)}\` | ${cell(failureText(r))} | ${cell(context.sources.get(r.id) ?? '')} |`);
     out.push('');
   }
 

@@ -2,7 +2,7 @@
 import type { SiteResult } from '../types.ts';
 import type { Reporter, RunInfo, RunSummary, SiteStart } from './reporter.ts';
 import { ConsoleReporter } from './console.ts';
-import type { Clock, OutStream } from './console.ts';
+import type { ProgressClock, OutStream } from './console.ts';
 import { HtmlReporter } from './html.ts';
 import { JsonReporter } from './json.ts';
 import { JUnitReporter } from './junit.ts';
@@ -20,7 +20,7 @@ export type ReportersOptions = {
   /** History the run was planned with, blended into results.json's `history`. */
   previousHistory?: ReadonlyMap<string, number>;
   /** The `list` reporter: a live bar on a terminal, plain lines in CI. */
-  console?: { stream: OutStream; ci: boolean; clock?: Clock; intervalMs?: number };
+  console?: { stream: OutStream; ci: boolean; clock?: ProgressClock; intervalMs?: number };
   /** The `dot` reporter: one character per site. */
   dot?: OutStream;
   /** The `github` reporter: annotations and the job summary. */
@@ -127,5 +127,5 @@ export type { SummaryInput } from './summary.ts';
 export { readHistory, mergeHistory, readResults, writeResults } from './json.ts';
 export { writeJUnit, buildJUnit } from './junit.ts';
 export { writeHtml, buildHtml } from './html.ts';
-export { ConsoleReporter, systemClock } from './console.ts';
-export type { Clock, OutStream } from './console.ts';
+export { ConsoleReporter, systemProgressClock } from './console.ts';
+export type { ProgressClock, OutStream } from './console.ts';

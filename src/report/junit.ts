@@ -45,8 +45,8 @@ export function buildJUnit(results: readonly SiteResult[], summary: RunSummary, 
 /**
  * The JUnit document in pieces: the envelope (suites, suite, properties), then each testcase.
  * The library still builds every element, escapes and counts; but each testcase is made,
- * serialised and dropped one at a time, since the library's model and tree of 10,000
- * testcases cost more memory (about 190 MB) than the rest of the run together.
+ * serialised and dropped one at a time, since the library's model and tree of every testcase
+ * at once cost more memory than the rest of the run together (README, Performance: memory).
  */
 export function* junitPieces(results: readonly SiteResult[], summary: RunSummary, options: JUnitOptions = {}): Generator<string> {
   // The export is a shared singleton builder: never add to it, always start a new one.
@@ -229,7 +229,7 @@ function detailText(r: SiteResult): string {
     lines.push(`expected: ${describeExpectation(r.expect)}`, `detected: ${describeDetection(r.detection)}`);
   }
   // Node, session and screenshot are the testcase's properties (and its attachment); a single
-  // attempt is the message itself. Repeating them here made a failed site 1.9 KB instead of 1.6.
+  // attempt is the message itself: repeating them would only make each failed site bigger.
   for (const a of r.attempts.length > 1 ? r.attempts : []) {
     lines.push(
       `attempt ${a.attempt}: ${a.status} in ${Math.round(a.durationMs)}ms${a.node ? ` on ${a.node}` : ''}${a.message ? ` - ${a.message}` : ''}`,

@@ -19,8 +19,8 @@ export function gridDevToolsUrl(hubUrl: string, sessionId: string): string {
 /**
  * The browser's own DevTools WebSocket (`ws://localhost:<port>/devtools/browser/<id>`), from
  * chromedriver's `debuggerAddress`: reachable only on the node's machine, and with no Java relay
- * in between. One round of the reset's commands costs less than half there, wall and CPU, than
- * through the hub's `se/cdp` (`npm run bench`, calls).
+ * in between: the reset's commands cost less there, wall and CPU, than through the hub's
+ * `se/cdp` (README, Performance: what one command costs).
  */
 export async function browserDevToolsUrl(debuggerAddress: string, timeoutMs = 2000): Promise<string> {
   const res = await fetch(`http://${debuggerAddress}/json/version`, { signal: AbortSignal.timeout(timeoutMs) });

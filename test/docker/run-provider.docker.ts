@@ -1,5 +1,5 @@
-// `run --provider docker`: nodes provisioned as real containers for one run, joined to the
-// run's embedded hub, and removed at the end, also when the run is interrupted.
+// `run --provider docker` and `eval --provider docker`: nodes provisioned as real containers for
+// one run, joined to the run's embedded hub, and removed at the end, also when the run is interrupted.
 // Needs `bash grid/docker-setup.sh` first (`npm run test:docker` does it).
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DockerodeEngine } from '../../src/nodes/docker/engine.ts';
 import { defaultNodeImage } from '../../src/nodes/create.ts';
+import type { EvalReport } from '../../src/eval/metrics.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
 import { readJUnit } from '../helpers/junit.ts';
@@ -14,7 +15,7 @@ import { loginPage } from '../helpers/pages.ts';
 import { reaperFinished, spawnGridRun } from '../helpers/processes.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-describe('run --provider docker (real engine)', function () {
+describe('run and eval --provider docker (real engine)', function () {
   this.timeout(600_000);
   const engine = new DockerodeEngine(process.env);
   const pool = `run${process.pid}`;
@@ -78,6 +79,30 @@ describe('run --provider docker (real engine)', function () {
     const r = await running;
     assert.equal(r.code, 130, `${r.stderr}\n${r.stdout.slice(-2000)}`);
     assert.ok(r.most() >= 1);
+    assert.deepEqual(await containers(), [], 'nothing provisioned is left behind');
+  });
+
+  it('eval --provider docker: provisions the nodes, evaluates every page on them, and removes them after', async () => {
+    const r = await watchedRun(['eval', '--provider', 'docker', '--nodes', '2', '--slots', '1', '--pool', pool, '--sites', list, '--json', 'eval.json']);
+    assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(-2000)}`);
+    assert.match(r.stderr, new RegExp(`provisioning 2 docker node\\(s\\) x 1 slot\\(s\\) in pool ${pool}`));
+    assert.equal(r.most(), 2, 'two containers ran during the eval');
+    const { overall } = JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as EvalReport;
+    assert.deepEqual({ pages: overall.pages, tp: overall.tp, fn: overall.fn }, { pages: 6, tp: 6, fn: 0 });
+    const { results } = JSON.parse(await readFile(join(dir, 'eval/results.json'), 'utf8')) as { results: SiteResult[] };
+    assert.equal(results.length, 6);
+    assert.ok(results.every((x) => /^http:\/\/127\.0\.0\.1:\d+$/.test(x.node ?? '')), 'each page ran on a node of the pool');
+    assert.deepEqual(await containers(), [], 'the eval removed the containers it provisioned');
+  });
+
+  it('eval: on SIGINT while the nodes come up, removes every container it started and exits 130', async () => {
+    const controller = new AbortController();
+    const running = watchedRun(['eval', '--provider', 'docker', '--nodes', '2', '--slots', '1', '--pool', pool, '--sites', list], controller.signal);
+    while ((await containers()).length === 0) await sleep(100);
+    controller.abort('SIGINT');
+    const r = await running;
+    assert.equal(r.code, 130, `${r.stderr}\n${r.stdout.slice(-2000)}`);
+    assert.match(r.stderr, /interrupted \(SIGINT\) while the docker nodes were being provisioned: no page was evaluated/);
     assert.deepEqual(await containers(), [], 'nothing provisioned is left behind');
   });
 

@@ -8,6 +8,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PageRecord } from '../../src/eval/metrics.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -107,6 +108,27 @@ describe('grid-run eval as a run', function () {
     const again = await runCli(['eval', '--misses', '2', '--results', 'again.json', '--report', 'again'], { cwd });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^misses \(3, first 2\):$/m);
+  });
+
+  it('chooses its pages as run does: --grep, --grep-invert, --tag and --locale, on the command line or in the "eval" object', async () => {
+    const cwd = path.join(dir, 'filters');
+    await mkdir(cwd);
+    const list = path.join(repo, 'test/fixtures/eval/sites.jsonl');
+    const evaluated = async (argv: string[]) => {
+      const json = path.join(cwd, `${argv.length}.json`);
+      const run = await runCli(['eval', '--concurrency', '1', '--json', json, ...argv], { cwd });
+      assert.equal(run.code, 0, run.stderr);
+      return (JSON.parse(await readFile(json, 'utf8')) as { pages: PageRecord[] }).pages.map((p) => p.id).sort();
+    };
+    assert.deepEqual(await evaluated(['--sites', list, '--tag', 'mislabelled', '--grep', 'login', '--grep-invert', 'honeypot']), ['eval/login-labelled-negative', 'eval/newsletter-labelled-login']);
+    // Run's top-level keys choose run's sites, not eval's: only the "eval" object's filters apply.
+    const config = { tag: ['registration'], locale: 'fr', eval: { sites: [list], tag: ['plain'], locale: 'en' } };
+    await writeFile(path.join(cwd, 'grid-run.config.json'), JSON.stringify(config, null, 2));
+    assert.deepEqual(await evaluated([]), ['eval/login']);
+    const none = await runCli(['eval', '--tag', 'nope'], { cwd });
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /none of the 7 sites in .*sites\.jsonl matches --tag nope, --locale en/);
+    assert.doesNotMatch(none.stderr, /\n\s+at /, 'no stack trace');
   });
 
   it('a bad value in the "eval" object: exit 2 naming the file, line and key', async () => {

@@ -3,7 +3,7 @@ import { DockerNodeProvider, type DockerProviderOptions } from '../../src/nodes/
 import { dockerOptions, demux, type ContainerEngine, type ContainerSpec, type ContainerSummary } from '../../src/nodes/docker/engine.ts';
 import { hubEndpoint } from '../../src/nodes/provider.ts';
 import { InfrastructureError, UsageError } from '../../src/errors.ts';
-import { FakeClock, FakeHub } from './fakes.ts';
+import { FakeWaitClock, FakeHub } from './fakes.ts';
 
 type FakeContainer = ContainerSummary & { spec: ContainerSpec; running: boolean };
 
@@ -44,12 +44,12 @@ class FakeEngine implements ContainerEngine {
 describe('DockerNodeProvider (fake engine)', () => {
   let hub: FakeHub;
   let engine: FakeEngine;
-  let clock: FakeClock;
+  let clock: FakeWaitClock;
 
   beforeEach(() => {
     hub = new FakeHub();
     engine = new FakeEngine();
-    clock = new FakeClock();
+    clock = new FakeWaitClock();
   });
 
   const make = (over: Partial<DockerProviderOptions> = {}) =>

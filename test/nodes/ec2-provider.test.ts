@@ -6,7 +6,7 @@ import { hubEndpoint } from '../../src/nodes/provider.ts';
 import { scaleTo } from '../../src/nodes/scale.ts';
 import { createProvider } from '../../src/nodes/create.ts';
 import { InfrastructureError, UsageError } from '../../src/errors.ts';
-import { FakeClock, FakeHub } from './fakes.ts';
+import { FakeWaitClock, FakeHub } from './fakes.ts';
 
 const SECRET = 'hub-secret-Zq81x';
 
@@ -39,13 +39,13 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
   });
   after(() => ec2.restore());
   let hub: FakeHub;
-  let clock: FakeClock;
+  let clock: FakeWaitClock;
   let logs: string[];
 
   beforeEach(() => {
     ec2.reset();
     hub = new FakeHub();
-    clock = new FakeClock();
+    clock = new FakeWaitClock();
     logs = [];
   });
 

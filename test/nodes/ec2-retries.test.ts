@@ -8,7 +8,7 @@ import { createEc2Client, ec2MaxAttempts } from '../../src/nodes/ec2/client.ts';
 import { Ec2NodeProvider } from '../../src/nodes/ec2/provider.ts';
 import { hubEndpoint } from '../../src/nodes/provider.ts';
 import { InfrastructureError, UsageError } from '../../src/errors.ts';
-import { FakeClock, FakeHub } from './fakes.ts';
+import { FakeWaitClock, FakeHub } from './fakes.ts';
 
 type Answer = { status: number; body: string };
 type Request = { action: string; form: URLSearchParams; headers: IncomingHttpHeaders };
@@ -66,7 +66,7 @@ describe('EC2 retries: the SDK retry strategy against a local endpoint', functio
       slots: 2,
       ami: 'ami-0123456789abcdef0',
       newToken: () => 'tok-1',
-      clock: new FakeClock(),
+      clock: new FakeWaitClock(),
     });
   }
 

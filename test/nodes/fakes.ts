@@ -32,7 +32,7 @@ export class FakeHub implements HubClient {
 }
 
 /** Time moves only when someone sleeps; `onSleep` lets a test change the world meanwhile. */
-export class FakeClock implements WaitClock {
+export class FakeWaitClock implements WaitClock {
   t = 1_700_000_000_000;
   sleeps: number[] = [];
   onSleep: (() => void) | undefined;

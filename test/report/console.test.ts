@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { ConsoleReporter, summaryLines } from '../../src/report/console.ts';
-import type { Clock } from '../../src/report/console.ts';
+import type { ProgressClock } from '../../src/report/console.ts';
 import { computeSummary } from '../../src/report/summary.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { sampleResults, sampleRunInfo, sampleSites } from './fixtures.ts';
@@ -22,7 +22,7 @@ class FakeStream extends Writable {
   // readline.cursorTo/moveCursor/clearLine write escape codes themselves; nothing to do here.
 }
 
-class FakeClock implements Clock {
+class FakeProgressClock implements ProgressClock {
   t = 0;
   timers: Array<{ fn: () => void; ms: number } | undefined> = [];
   now(): number {
@@ -59,7 +59,7 @@ function manyResults(): SiteResult[] {
 describe('console reporter', () => {
   it('in CI prints a plain line every 10% and every interval, then the summary', () => {
     const stream = new FakeStream(true); // a TTY, but ci=true wins
-    const clock = new FakeClock();
+    const clock = new FakeProgressClock();
     const rep = new ConsoleReporter({ stream, ci: true, clock, intervalMs: 30_000 });
     assert.equal(rep.interactive, false);
     const results = manyResults();
@@ -92,7 +92,7 @@ describe('console reporter', () => {
 
   it('on a TTY renders a live bar with per-node activity, then the summary', () => {
     const stream = new FakeStream(true);
-    const clock = new FakeClock();
+    const clock = new FakeProgressClock();
     const rep = new ConsoleReporter({ stream, ci: false, clock });
     assert.equal(rep.interactive, true);
     const results = sampleResults();

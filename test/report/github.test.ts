@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { annotationLines, compare, escapeData, escapeProperty, stepSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/github.ts';
+import { annotationLines, changedSites, escapeData, escapeProperty, stepSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/github.ts';
 import { computeSummary } from '../../src/report/summary.ts';
 import type { SiteResult } from '../../src/types.ts';
 import { realisticRun } from './fixtures.ts';
@@ -15,7 +15,7 @@ describe('github reporter', () => {
   it('annotates regressions first, at most 10, then one notice for the rest', () => {
     const { results } = realisticRun(30, 2); // 15 failed: 0, 2, 4, ...
     const before = results.map((r) => ({ ...r, status: r.id.endsWith('00028-login') ? ('passed' as const) : r.status }));
-    const changes = compare(before, results);
+    const changes = changedSites(before, results);
     assert.deepEqual(changes.regressions.map((r) => r.id), ['corpus/site-00028-login']);
     const lines = annotationLines(results, summaryOf(results), { sources: new Map([['corpus/site-00028-login', 'sites/a.json:57']]), changes, outputs: ['junit.xml'] });
     assert.equal(lines.length, 11);
