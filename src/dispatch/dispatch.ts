@@ -84,6 +84,7 @@ class Dispatcher {
       await Promise.all(Array.from({ length: concurrency }, (_, slot) => this.#slotLoop(slot)));
     } finally {
       signal.removeEventListener('abort', this.#onAbort);
+      this.#options.sessions.close?.();
     }
     // 3. Every site still without a result gets one: an error when no slot could get a browser, else skipped.
     const infrastructureFailure = !signal.aborted && this.#alive === 0 && !this.#scheduler.done ? this.#lastOpenError || 'no browser session could be opened' : undefined;
@@ -114,7 +115,7 @@ class Dispatcher {
     } finally {
       this.#alive--;
       this.#scheduler.setNode(slot, undefined);
-      this.#wake();
+      this.#wake(true);
       if (state.session) await unlessHurried(state.session.close(), this.#options.hurry);
     }
   }
@@ -200,14 +201,20 @@ class Dispatcher {
     this.#wake();
   }
 
-  #wake(): void {
+  /**
+   * Wakes the waiting slots, unless none of them could take anything: at the end of a run, a
+   * thousand slots woken at each site's end, each asking for work, held the loop for a second.
+   * A retired slot or an abort always wakes them (`force`).
+   */
+  #wake(force = false): void {
+    if (!force && this.#scheduler.queued === 0 && !this.#scheduler.done) return;
     for (const resolve of this.#waiting) resolve();
     this.#waiting.clear();
   }
 
   readonly #onAbort = (): void => {
     for (const stop of this.#inFlight) stop();
-    this.#wake();
+    this.#wake(true);
   };
 
   #runOrAbort(session: Session, site: Site, attempt: number): Promise<SiteOutcome | 'aborted'> {

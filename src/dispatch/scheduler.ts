@@ -44,10 +44,13 @@ export class Scheduler {
   readonly #excluded = new Map<string, Set<string>>();
   readonly #options: SchedulerOptions;
   #inFlight = 0;
+  /** Sites still in the chunks: with `#again`, what a slot could take. */
+  #left = 0;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
     this.#chunks = options.chunks.map((c) => [...c.siteIds]);
+    this.#left = this.#chunks.reduce((sum, c) => sum + c.length, 0);
     this.#chunkCost = options.chunks.map((c) => c.siteIds.reduce((sum, id) => sum + options.costOf(id), 0));
     // Claim the heaviest chunks first so the longest work starts earliest.
     this.#unclaimed = options.chunks.map((c) => c.index).sort((a, b) => this.#chunkCost[b]! - this.#chunkCost[a]! || a - b);
@@ -99,7 +102,12 @@ export class Scheduler {
   }
 
   get done(): boolean {
-    return this.#inFlight === 0 && this.#again.length === 0 && this.#chunks.every((c) => c.length === 0);
+    return this.#inFlight === 0 && this.queued === 0;
+  }
+
+  /** Sites waiting to be taken (fresh, retried or given back); none: a slot's `next` has nothing. */
+  get queued(): number {
+    return this.#again.length + this.#left;
   }
 
   attemptsOf(siteId: string): number {
@@ -175,6 +183,7 @@ export class Scheduler {
       const siteId = queue[i]!;
       if (!this.#allowed(siteId, state)) continue;
       queue.splice(i, 1);
+      this.#left--;
       this.#chunkCost[chunk]! -= this.#options.costOf(siteId);
       return { siteId, attempt: this.attemptsOf(siteId) + 1 };
     }

@@ -38,4 +38,6 @@ export interface SessionFactory {
    * running is not to blame. Bounded; false when it cannot tell.
    */
   nodeLost?(session: Session): Promise<boolean>;
+  /** Ends what the factory keeps between sessions (its connections); called once every slot is done. */
+  close?(): void;
 }

@@ -54,6 +54,17 @@ export class DevToolsError extends Error {
 
 type Reply = { id?: number; result?: unknown; error?: { message?: string } };
 
+/**
+ * A command's parameters as JSON once, for one sent on many sockets: the detector's install is
+ * 47 KB, and a thousand sessions opening at once stringified it a thousand times (issue 16).
+ */
+export class EncodedParams {
+  readonly json: string;
+  constructor(params: object) {
+    this.json = JSON.stringify(params);
+  }
+}
+
 export class DevToolsSocket {
   readonly #socket: WebSocket;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
@@ -112,7 +123,7 @@ export class DevToolsSocket {
    * its answer, at most `timeoutMs`; a command that times out leaves the connection unusable,
    * since a later answer could not be told from a current one.
    */
-  send<T = unknown>(method: string, params: object = {}, options: { sessionId?: string; timeoutMs?: number } = {}): Promise<T> {
+  send<T = unknown>(method: string, params: object | EncodedParams = {}, options: { sessionId?: string; timeoutMs?: number } = {}): Promise<T> {
     if (this.#closed) return Promise.reject(this.#closed);
     const id = ++this.#nextId;
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -128,7 +139,8 @@ export class DevToolsSocket {
           reject(err);
         },
       });
-      this.#socket.send(JSON.stringify({ id, method, params, ...(options.sessionId ? { sessionId: options.sessionId } : {}) }));
+      const head = JSON.stringify({ id, method, ...(options.sessionId ? { sessionId: options.sessionId } : {}) });
+      this.#socket.send(`${head.slice(0, -1)},"params":${params instanceof EncodedParams ? params.json : JSON.stringify(params)}}`);
     });
   }
 

@@ -1,6 +1,7 @@
 // Opens WebDriver sessions on a Selenium Grid, retrying with backoff: a hub keeps a node that
 // vanished without deregistering listed as UP until its health check fails, and routes new
 // sessions to it meanwhile (SessionNotCreatedError ... Connection error).
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pTimeout from 'p-timeout';
 import { Builder, Capabilities, type WebDriver } from 'selenium-webdriver';
@@ -46,11 +47,21 @@ export function gridCapabilities(extraArgs: string[] = [], extensions: readonly 
 export class GridSessionFactory implements SessionFactory {
   readonly #options: GridSessionOptions;
   readonly #status: SharedStatus;
+  // Node's global agent keeps at most 256 idle sockets: with more sessions than that, each
+  // command found none free and opened a new connection (issue 16). One pool for this
+  // factory's sessions, with room for all of them (otherwise as the global agent), ended
+  // when the dispatch is done.
+  readonly #agent = new Agent({ keepAlive: true, timeout: 5000, maxFreeSockets: Infinity });
   #lost = 0;
 
   constructor(options: GridSessionOptions) {
     this.#options = options;
     this.#status = new SharedStatus(options.hub);
+  }
+
+  /** Closes the pooled connections to the hub: none is left for the hub to close (CLOSE-WAIT). */
+  close(): void {
+    this.#agent.destroy();
   }
 
   /**
@@ -86,7 +97,7 @@ export class GridSessionFactory implements SessionFactory {
         if (attempts > 1 || this.#lost > 0) await removeDeadNodes(hub);
         try {
           const requestTimeoutMs = this.#options.requestTimeoutMs ?? 120_000;
-          const driver = await pTimeout(new Builder().usingServer(hub.url).withCapabilities(gridCapabilities(this.#options.extraArgs, this.#options.extensions)).build(), {
+          const driver = await pTimeout(new Builder().usingServer(hub.url).usingHttpAgent(this.#agent).withCapabilities(gridCapabilities(this.#options.extraArgs, this.#options.extensions)).build(), {
             milliseconds: requestTimeoutMs,
             message: `new session request got no answer in ${requestTimeoutMs / 1000} s`,
           });

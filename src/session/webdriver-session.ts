@@ -5,7 +5,7 @@ import type { Session, SiteOutcome } from '../dispatch/session-factory.ts';
 import type { Site } from '../types.ts';
 import { runSite, type PageRunner, type SiteRunOptions } from './run-site.ts';
 import { closeBrowserThroughGrid } from './browser-kill.ts';
-import { browserDevToolsUrl, DevToolsSocket, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
+import { browserDevToolsUrl, DevToolsSocket, EncodedParams, gridDevToolsUrl, sendThroughWebDriver } from './devtools-socket.ts';
 import { clearPageCall } from '../detector/bundle.ts';
 import { builtinDetector } from '../detector/detector.ts';
 import { installSource, markInstalled, runInPage, type PagePart } from '../detector/page-scripts.ts';
@@ -162,7 +162,7 @@ export class WebDriverSession implements Session {
     try {
       const parts = await (this.#options.detector ?? builtinDetector).parts();
       await socket.send('Page.enable', {}, { sessionId: pageSession });
-      await socket.send('Page.addScriptToEvaluateOnNewDocument', { source: installSource(parts) }, { sessionId: pageSession });
+      await socket.send('Page.addScriptToEvaluateOnNewDocument', installParams(parts), { sessionId: pageSession });
       return parts;
     } catch {
       return undefined;
@@ -219,6 +219,17 @@ export class WebDriverSession implements Session {
     if (this.#cdpUrl) await closeBrowserThroughGrid(this.#cdpUrl);
     await pTimeout(quit, { milliseconds: 10_000, message: false });
   }
+}
+
+// By the parts' keys, which name their content: one entry per detector a process uses.
+const installs = new Map<string, EncodedParams>();
+
+/** The install's parameters, encoded once for every session of the same detector parts. */
+function installParams(parts: readonly PagePart[]): EncodedParams {
+  const key = parts.map((p) => p.key).join('\n');
+  let params = installs.get(key);
+  if (!params) installs.set(key, (params = new EncodedParams({ source: installSource(parts) })));
+  return params;
 }
 
 /** The target ids of the browser's pages (tabs and windows; a window handle is its target id). */

@@ -19,6 +19,8 @@ export type FakeWebDriver = {
   routes: Map<string, number>;
   /** TCP connections accepted (HTTP and WebSocket): far fewer than requests when keep-alive works. */
   connections(): number;
+  /** TCP connections open now: what the client side has not closed yet, or the fake itself. */
+  openConnections(): number;
   requests(): number;
   close(): Promise<void>;
 };
@@ -32,6 +34,7 @@ export async function startFakeWebDriver(options: { nodes: number; slotsPerNode:
   const routes = new Map<string, number>();
   const sessions = new Map<string, { url: string; node: number }>();
   let connections = 0;
+  let open = 0;
   let requests = 0;
   let nextNode = 0;
   const count = (route: string) => routes.set(route, (routes.get(route) ?? 0) + 1);
@@ -98,7 +101,11 @@ export async function startFakeWebDriver(options: { nodes: number; slotsPerNode:
       res.end(text);
     });
   });
-  server.on('connection', () => connections++);
+  server.on('connection', (socket) => {
+    connections++;
+    open++;
+    socket.on('close', () => open--);
+  });
   // Compresses its answers when the client offers it, as Chromium and the hub do.
   const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: true });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -122,6 +129,7 @@ export async function startFakeWebDriver(options: { nodes: number; slotsPerNode:
     url: base,
     routes,
     connections: () => connections,
+    openConnections: () => open,
     requests: () => requests,
     close: () =>
       new Promise<void>((resolve) => {

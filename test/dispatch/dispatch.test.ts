@@ -116,6 +116,15 @@ describe('dispatch', () => {
     assert.equal(sessionsCreated, 2);
   });
 
+  it("closes the factory (its pooled connections) once, after its sessions' close", async () => {
+    const log: string[] = [];
+    const inner = loggingFactory(log);
+    await run(6, { open: (signal) => inner.open(signal), close: () => void log.push('factory close') });
+    assert.equal(log.filter((l) => l === 'factory close').length, 1);
+    assert.equal(log.at(-1), 'factory close', log.join(', '));
+    assert.ok(log.filter((l) => l.endsWith(' close')).length >= 2, log.join(', '));
+  });
+
   it('moves the sites of a lost session to another node and opens a new session', async () => {
     const sessions = factory((site, attempt) => (site.id === 's3' && attempt === 1 ? { status: 'error', message: 'node gone', sessionLost: true } : {}));
     const { results } = await run(10, sessions);

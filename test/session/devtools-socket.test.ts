@@ -2,7 +2,7 @@
 // a command that never answers, and a connection that cannot be made.
 import assert from 'node:assert/strict';
 import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
-import { DevToolsError, DevToolsSocket } from '../../src/session/devtools-socket.ts';
+import { DevToolsError, DevToolsSocket, EncodedParams } from '../../src/session/devtools-socket.ts';
 import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
 
 describe('DevToolsSocket', function () {
@@ -30,6 +30,10 @@ describe('DevToolsSocket', function () {
       const { sessionId } = await socket.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
       const { result } = await socket.send<{ result: { value: number } }>('Runtime.evaluate', { expression: '6 * 7', returnByValue: true }, { sessionId });
       assert.equal(result.value, 42);
+      // Parameters encoded once, for many sockets, mean the same to the browser.
+      const encoded = new EncodedParams({ expression: '"a\\"b" + 1', returnByValue: true });
+      const again = await socket.send<{ result: { value: string } }>('Runtime.evaluate', encoded, { sessionId });
+      assert.equal(again.result.value, 'a"b1');
     } finally {
       socket.close();
     }

@@ -7,6 +7,8 @@ import type { HubClient } from '../../src/grid/hub-client.ts';
 import { freePort } from '../../src/grid/ports.ts';
 import { GridSessionFactory, localDebuggerAddress } from '../../src/session/grid-sessions.ts';
 import { defaultSiteRunOptions } from '../../src/session/run-site.ts';
+import { waitFor } from '../../src/wait.ts';
+import { startFakeWebDriver } from '../bench/fake-webdriver.ts';
 
 const hub: HubClient = {
   url: 'http://127.0.0.1:1',
@@ -49,6 +51,27 @@ describe('GridSessionFactory and nodes', () => {
     assert.equal(await factory.nodeLost(session(nodeUrl)), false);
     assert.equal(await factory.nodeLost(session(`http://127.0.0.1:${await freePort()}`)), true);
     assert.equal(await factory.nodeLost(session(undefined)), false, 'unknown node: cannot tell');
+  });
+});
+
+describe("GridSessionFactory's connections to the hub", () => {
+  it('reuses them for more sessions than 256, and leaves none open once closed', async () => {
+    // Node's global agent keeps 256 idle sockets: past that, commands opened new connections,
+    // and those it kept stayed open after the run for the hub to close (CLOSE-WAIT, issue 16).
+    const sessions = 300;
+    const grid = await startFakeWebDriver({ nodes: sessions / 4, slotsPerNode: 4 });
+    try {
+      const factory = new GridSessionFactory({ hub: { ...hub, url: grid.url }, run: defaultSiteRunOptions });
+      const opened = await Promise.all(Array.from({ length: sessions }, () => factory.open(new AbortController().signal)));
+      await Promise.all(opened.map((s) => s.close()));
+      assert.equal(grid.routes.get('DELETE /session/:id'), sessions);
+      assert.ok(grid.connections() <= sessions, `${grid.connections()} connections for ${sessions} sessions opened at once and closed`);
+      factory.close();
+      // The fake learns of each close asynchronously; the bound is far below the agent's 5 s idle timeout.
+      await waitFor(async () => (grid.openConnections() === 0 ? true : undefined), { timeoutMs: 2000, intervalMs: 20, what: `the fake's ${grid.openConnections()} connections closed` });
+    } finally {
+      await grid.close();
+    }
   });
 });
 
