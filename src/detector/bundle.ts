@@ -1,28 +1,39 @@
 // Node side: bundles the browser detector (src/detect/entry.ts) into one script for
-// executeScript. Built once per process and kept in memory.
-import { build } from 'esbuild';
+// executeScript. Built once per process and kept in memory, and on disk between runs.
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { resolve } from 'node:path';
 import { pagePart, type PageCall, type PagePart } from './page-scripts.ts';
+import { cachedBuild } from './bundle-cache.ts';
+import esbuildPackage from 'esbuild/package.json' with { type: 'json' };
 
 export const BUNDLE_GLOBAL = '__gridRunDetector';
 let bundled: Promise<string> | undefined;
 let part: Promise<PagePart> | undefined;
 
+const entry = fileURLToPath(new URL('../detect/entry.ts', import.meta.url));
+const buildOptions: BuildOptions = {
+  entryPoints: [entry],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  globalName: BUNDLE_GLOBAL,
+  target: 'chrome100',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+};
+
 /** The IIFE that defines the detector's functions in a local variable. */
 export function detectorBundle(): Promise<string> {
-  bundled ??= build({
-    entryPoints: [fileURLToPath(new URL('../detect/entry.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    globalName: BUNDLE_GLOBAL,
-    target: 'chrome100',
-    minify: true,
-    legalComments: 'none',
-  }).then((r) => {
-    const file = r.outputFiles[0];
-    if (!file) throw new Error('esbuild produced no output for the detector');
-    return file.text;
+  // esbuild is loaded only when the cache has no bundle of these sources.
+  bundled ??= cachedBuild(JSON.stringify({ esbuild: esbuildPackage.version, buildOptions }), async () => {
+    const { build } = await import('esbuild');
+    const r = await build(buildOptions);
+    const file = r.outputFiles?.[0];
+    if (!file || !r.metafile) throw new Error('esbuild produced no output for the detector');
+    // The metafile names inputs relative to esbuild's working directory.
+    return { text: file.text, inputs: Object.keys(r.metafile.inputs).map((input) => resolve(input)) };
   });
   // A failed build must not be cached: the next call tries again.
   bundled.catch(() => (bundled = undefined));

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, transform, type Message, type Plugin } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 import { UsageError, errorMessage } from '../errors.ts';
 import type { DetectorIdentity } from '../types.ts';
 
@@ -50,6 +50,8 @@ export async function bundleDetectorFile(file: string, cwd: string): Promise<Use
   } catch (err) {
     throw new UsageError(`--detector ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
   }
+  // esbuild is loaded only for --detector FILE: a run of the built-in detector needs none of it.
+  const { build, transform } = await import('esbuild');
   let esm;
   try {
     esm = await build({

@@ -3,22 +3,18 @@
 // Every problem carries the line of the JSON node at fault.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import type { InputProblem } from '../errors.ts';
 import type { Expectation, Site, Step } from '../types.ts';
 import { Keeper, flatCopy } from './keep.ts';
 import { validateSelectorPath } from './selector-path.ts';
-import schema from './site.schema.json' with { type: 'json' };
+// Compiled ahead by scripts/site-schema-code.ts: compiling at start-up cost every run 55-70 ms.
+import { validateShape, validateStep } from './site-schema.js';
 
 export const STEP_KINDS = ['click', 'waitFor', 'type', 'sleep'] as const;
 type StepKind = (typeof STEP_KINDS)[number];
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-const validateShape = ajv.compile(schema);
-const validateStep = Object.fromEntries(
-  STEP_KINDS.map((kind) => [kind, ajv.getSchema(`${schema.$id}#/$defs/${kind}`) as ValidateFunction]),
-) as Record<StepKind, ValidateFunction>;
 
 /** Where an entry sits: its list file and how to turn a JSON node into a line number. */
 export type EntryContext = {
