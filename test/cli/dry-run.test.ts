@@ -4,18 +4,14 @@ import { existsSync } from 'node:fs';
 
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
-import { servePages, type PageServer } from '../helpers/pages.ts';
+import { pagesForSuite } from '../helpers/pages.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 describe('grid-run dry-run', function () {
   this.timeout(120_000);
-  let pages: PageServer;
+  const pages = pagesForSuite({ '/blank': '<!doctype html><title>About us</title><p>We make things.</p>' });
   let cwd: string;
-  before(async () => {
-    cwd = await tempDir('grid-run-dry-');
-    pages = await servePages({ '/blank': '<!doctype html><title>About us</title><p>We make things.</p>' });
-  });
-  after(async () => pages.close());
+  before(async () => (cwd = await tempDir('grid-run-dry-')));
 
   it('finds the fields of a bundled login page, meets its expectations and writes a screenshot', async () => {
     const r = await runCli(['dry-run', 'bundled/forms/simple', '--screenshot', join(cwd, 'shots')], { cwd: process.cwd() });
@@ -38,7 +34,7 @@ describe('grid-run dry-run', function () {
   });
 
   it('exits 1 on a page without a login form', async () => {
-    const r = await runCli(['dry-run', `${pages.url}/blank`, '--screenshot', join(cwd, 'shots')], { cwd });
+    const r = await runCli(['dry-run', `${pages().url}/blank`, '--screenshot', join(cwd, 'shots')], { cwd });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^detected +no login form/m);
   });
@@ -59,7 +55,7 @@ describe('grid-run dry-run', function () {
   });
 
   it('exits 3 with the reason when chromedriver cannot start Chromium', async () => {
-    const r = await runCli(['dry-run', `${pages.url}/blank`], { cwd, env: { PATH: process.env.PATH, GRID_RUN_CHROMIUM: '/nonexistent/chromium' } });
+    const r = await runCli(['dry-run', `${pages().url}/blank`], { cwd, env: { PATH: process.env.PATH, GRID_RUN_CHROMIUM: '/nonexistent/chromium' } });
     assert.equal(r.code, 3);
     assert.match(r.stderr, /Chromium is not installed at \/nonexistent\/chromium/);
   });

@@ -33,28 +33,28 @@ function start() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The child's output after `signal` sent twice, `gapMs` apart. */
+async function signalTwice(signal: NodeJS.Signals, gapMs: number): Promise<{ out: string; err: string }> {
+  const c = start();
+  await c.ready;
+  c.proc.kill(signal);
+  await sleep(gapMs);
+  c.proc.kill(signal);
+  return c.done();
+}
+
 describe('signals (withSignals, real signals to a child process)', function () {
   this.timeout(30_000);
 
   it('two SIGTERMs 50 ms apart are one request: no hurry, exit code 143', async () => {
-    const c = start();
-    await c.ready;
-    c.proc.kill('SIGTERM');
-    await sleep(50);
-    c.proc.kill('SIGTERM');
-    const { out, err } = await c.done();
+    const { out, err } = await signalTwice('SIGTERM', 50);
     assert.deepEqual(out.trim().split('\n'), ['ready', 'abort SIGTERM', 'code 143']);
     assert.match(err, /SIGTERM received, finishing up/);
     assert.doesNotMatch(err, /SIGTERM again/);
   });
 
   it('a second SIGINT after the window aborts hurry and says so; exit code 130', async () => {
-    const c = start();
-    await c.ready;
-    c.proc.kill('SIGINT');
-    await sleep(1200);
-    c.proc.kill('SIGINT');
-    const { out, err } = await c.done();
+    const { out, err } = await signalTwice('SIGINT', 1200);
     assert.deepEqual(out.trim().split('\n'), ['ready', 'abort SIGINT', 'hurry SIGINT', 'code 130']);
     assert.match(err, /SIGINT again: not waiting for sessions or processes any more/);
   });

@@ -3,7 +3,8 @@
 // hub, not the node, not their chromedriver or Chromium.
 import assert from 'node:assert/strict';
 
-import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
+import { serveLoginPages } from '../helpers/pages.ts';
+import { forSuite } from '../helpers/suite.ts';
 import { embeddedGridGroups, processesInGroups, reaperFinished, spawnGridRun } from '../helpers/processes.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { record } from './table.ts';
@@ -14,20 +15,16 @@ const boundMs = 30_000;
 
 describe('faults: the CLI killed with SIGKILL', function () {
   this.timeout(600_000);
-  let pages: CountingServer;
-  before(async () => {
-    pages = await serveLoginPages({ delayMs: 150 });
-  });
-  after(async () => pages?.close());
+  const pages = forSuite(() => serveLoginPages({ delayMs: 150 }), (p) => p.close());
 
   it(`SIGKILL mid-run: no process of the run is left ${boundMs / 1000} s later`, async () => {
     const dir = await tempDir('grid-run-faults-kill-');
     const temp = await tempDir('grid-run-faults-kill-tmp-');
     const ids = Array.from({ length: 30 }, (_, i) => `kill/${i}`);
-    const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages.url}/login?${id}`, expect: { login: true } })));
-    const from = pages.served();
+    const list = await writeList(dir, ids.map((id) => ({ id, url: `${pages().url}/login?${id}`, expect: { login: true } })));
+    const from = pages().served();
     const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '2', '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
-    await waitForProgress(pages.served, from, 4);
+    await waitForProgress(pages().served, from, 4);
     const groups = await embeddedGridGroups(temp);
     assert.ok(processesInGroups(groups).length >= 3, 'hub, node and browsers run before the kill');
     run.child.kill('SIGKILL');

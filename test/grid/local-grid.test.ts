@@ -7,24 +7,17 @@ import { canListen, freePort } from '../../src/grid/ports.ts';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
 import { gridCapabilities } from '../../src/session/grid-sessions.ts';
 import { runCli } from '../helpers/cli.ts';
-import { servePages, type PageServer } from '../helpers/pages.ts';
+import { pagesForSuite } from '../helpers/pages.ts';
 import { processesInGroups } from '../helpers/processes.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 describe('grid up / status / down (real Selenium Grid)', function () {
   this.timeout(180_000);
+  const pages = pagesForSuite({ '/login': '<form><input name=user><input type=password id=pw><button>Sign in</button></form>' });
   let stateDir: string;
-  let pages: PageServer;
+  before(async () => (stateDir = await tempDir('grid-run-grid-')));
 
-  before(async () => {
-    stateDir = await tempDir('grid-run-grid-');
-    pages = await servePages({ '/login': '<form><input name=user><input type=password id=pw><button>Sign in</button></form>' });
-  });
-
-  after(async () => {
-    await runCli(['grid', 'down', '--state-dir', stateDir]);
-    await pages.close();
-  });
+  after(async () => runCli(['grid', 'down', '--state-dir', stateDir]));
 
   it('starts a hub and 2 nodes, serves a session, and stops every process it started', async () => {
     const up = await runCli(['grid', 'up', '--nodes', '2', '--slots', '2', '--port', '0', '--state-dir', stateDir]);
@@ -40,7 +33,7 @@ describe('grid up / status / down (real Selenium Grid)', function () {
 
     const driver = await new Builder().usingServer(state.hubUrl).withCapabilities(gridCapabilities()).build();
     try {
-      await driver.get(`${pages.url}/login`);
+      await driver.get(`${pages().url}/login`);
       const field = await driver.findElement(By.css('input[type=password]'));
       assert.equal(await field.getAttribute('id'), 'pw');
       const summary = await new HttpHubClient(state.hubUrl).summary();

@@ -3,6 +3,7 @@
 import { OFFLINE_ARGS } from '../../src/eval/browsers.ts';
 import { startLocalChrome, type LocalChrome } from '../../src/session/local-chrome.ts';
 import { servePages, type PageServer } from './pages.ts';
+import { forSuite } from './suite.ts';
 
 type Pages = Parameters<typeof servePages>[0];
 
@@ -24,6 +25,22 @@ export async function startBrowserPages(otherPages: Pages, pages: (otherOrigin: 
       await chrome.stop();
       await served.close();
       await other.close();
+    },
+  };
+}
+
+/** startBrowserPages for the calling suite: started in its before hook, closed in its after hook. */
+export function browserPagesForSuite(otherPages: Pages, pages: (otherOrigin: string) => Pages): Readonly<Omit<BrowserPages, 'close'>> {
+  const made = forSuite(() => startBrowserPages(otherPages, pages), (browser) => browser.close());
+  return {
+    get chrome() {
+      return made().chrome;
+    },
+    get pages() {
+      return made().pages;
+    },
+    get other() {
+      return made().other;
     },
   };
 }

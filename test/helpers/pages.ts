@@ -1,6 +1,7 @@
 // A throwaway HTTP server on 127.0.0.1 serving fixed pages, for tests that need a page and
 // nothing else.
 import { createServer, type Server } from 'node:http';
+import { forSuite } from './suite.ts';
 
 export type PageServer = { url: string; close(): Promise<void> };
 
@@ -22,6 +23,11 @@ export async function servePages(pages: Record<string, string | { status: number
     url: `http://127.0.0.1:${address.port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** servePages for the calling suite: serving from its before hook, closed in its after hook. */
+export function pagesForSuite(pages: Parameters<typeof servePages>[0]): () => PageServer {
+  return forSuite(() => servePages(pages), (server) => server.close());
 }
 
 export const loginPage =

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import { Ec2NodeProvider, type Ec2ProviderOptions } from '../../src/nodes/ec2/provider.ts';
 import { hubEndpoint } from '../../src/nodes/provider.ts';
 import { scaleTo } from '../../src/nodes/scale.ts';
 import { createProvider } from '../../src/nodes/create.ts';
 import { InfrastructureError, UsageError } from '../../src/errors.ts';
-import { FakeWaitClock, FakeHub } from './fakes.ts';
+import { FakeWaitClock, FakeHub, mockEc2ForSuite } from './fakes.ts';
 
 const SECRET = 'hub-secret-Zq81x';
 
@@ -32,18 +31,13 @@ function instance(id: string, ip: string, state = 'running', extra: Partial<Inst
 }
 
 describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
-  // Stubbed only while this suite runs: ec2-retries.test.ts needs the real send and its retries.
-  let ec2: AwsClientStub<EC2Client>;
-  before(() => {
-    ec2 = mockClient(EC2Client);
-  });
-  after(() => ec2.restore());
+  const ec2 = mockEc2ForSuite();
   let hub: FakeHub;
   let clock: FakeWaitClock;
   let logs: string[];
 
   beforeEach(() => {
-    ec2.reset();
+    ec2().reset();
     hub = new FakeHub();
     clock = new FakeWaitClock();
     logs = [];
@@ -85,13 +79,13 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
   }
 
   it('sends the exact RunInstances input: tags, IMDSv2, terminate on shutdown, user-data, spot, token', async () => {
-    ec2.on(RunInstancesCommand).resolves({ Instances: [instance('i-1', '10.0.1.1', 'pending')] });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-1', '10.0.1.1')] }] });
+    ec2().on(RunInstancesCommand).resolves({ Instances: [instance('i-1', '10.0.1.1', 'pending')] });
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-1', '10.0.1.1')] }] });
     bootOnSleep(['10.0.1.1']);
     const nodes = await provider().provision(1);
     assert.deepEqual(nodes.map((n) => [n.id, n.uri]), [['i-1', 'http://10.0.1.1:5555']]);
 
-    const calls = ec2.commandCalls(RunInstancesCommand);
+    const calls = ec2().commandCalls(RunInstancesCommand);
     assert.equal(calls.length, 1);
     const input = calls[0]!.args[0].input;
     const userData = Buffer.from(input.UserData!, 'base64').toString('utf8');
@@ -134,14 +128,14 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
   });
 
   it('falls back from spot to on-demand on InsufficientInstanceCapacity, with a new token', async () => {
-    ec2
+    ec2()
       .on(RunInstancesCommand)
       .rejectsOnce(awsError('InsufficientInstanceCapacity', 'There is no Spot capacity available'))
       .resolves({ Instances: [instance('i-2', '10.0.1.2', 'pending')] });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-2', '10.0.1.2')] }] });
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-2', '10.0.1.2')] }] });
     bootOnSleep(['10.0.1.2']);
     await provider().provision(1);
-    const [spot, onDemand] = ec2.commandCalls(RunInstancesCommand).map((c) => c.args[0].input);
+    const [spot, onDemand] = ec2().commandCalls(RunInstancesCommand).map((c) => c.args[0].input);
     assert.equal(spot!.InstanceMarketOptions?.MarketType, 'spot');
     assert.equal(onDemand!.InstanceMarketOptions, undefined);
     assert.equal(onDemand!.ClientToken, 'tok-1-od');
@@ -151,24 +145,24 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
   it('on a call the SDK gave up retrying: no retry on top, a clear error, and whatever the token launched terminated', async () => {
     // What the SDK's retry strategy throws after its last attempt (test/nodes/ec2-retries.test.ts makes it do so).
     const gaveUp = Object.assign(awsError('RequestLimitExceeded', 'Request limit exceeded.'), { $metadata: { attempts: 6 } });
-    ec2.on(RunInstancesCommand).rejects(gaveUp);
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-ghost', '10.0.1.9', 'pending')] }] });
-    ec2.on(TerminateInstancesCommand).resolves({});
+    ec2().on(RunInstancesCommand).rejects(gaveUp);
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-ghost', '10.0.1.9', 'pending')] }] });
+    ec2().on(TerminateInstancesCommand).resolves({});
     await assert.rejects(provider({ spot: false }).provision(1), (err: Error) => {
       assert.ok(err instanceof InfrastructureError);
       assert.equal(err.message, 'ec2: launching instances: AWS kept throttling the requests (RequestLimitExceeded: Request limit exceeded., after 6 attempts); try again later');
       return true;
     });
-    assert.equal(ec2.commandCalls(RunInstancesCommand).length, 1);
-    const describe = ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input;
+    assert.equal(ec2().commandCalls(RunInstancesCommand).length, 1);
+    const describe = ec2().commandCalls(DescribeInstancesCommand)[0]!.args[0].input;
     assert.deepEqual(describe.Filters?.[0], { Name: 'client-token', Values: ['tok-1-od'] });
-    assert.deepEqual(ec2.commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-ghost'] });
+    assert.deepEqual(ec2().commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-ghost'] });
   });
 
   it('terminates the instances of a partial launch that never register, and keeps those that did', async () => {
-    ec2.on(RunInstancesCommand).resolves({ Instances: [instance('i-a', '10.0.2.1', 'pending'), instance('i-b', '10.0.2.2', 'pending')] });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-a', '10.0.2.1'), instance('i-b', '10.0.2.2')] }] });
-    ec2.on(TerminateInstancesCommand).resolves({});
+    ec2().on(RunInstancesCommand).resolves({ Instances: [instance('i-a', '10.0.2.1', 'pending'), instance('i-b', '10.0.2.2', 'pending')] });
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-a', '10.0.2.1'), instance('i-b', '10.0.2.2')] }] });
+    ec2().on(TerminateInstancesCommand).resolves({});
     bootOnSleep(['10.0.2.1']);
     await assert.rejects(provider({ spot: false, readyTimeoutMs: 60_000 }).provision(2), (err: Error) => {
       assert.ok(err instanceof InfrastructureError);
@@ -176,15 +170,15 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
       assert.match(err.message, /i-b \(http:\/\/10\.0\.2\.2:5555\) did not register at .* within 60 s/);
       return true;
     });
-    assert.deepEqual(ec2.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds), [['i-b']]);
+    assert.deepEqual(ec2().commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds), [['i-b']]);
   });
 
   it('terminates every launched instance when they never reach running', async () => {
-    ec2.on(RunInstancesCommand).resolves({ Instances: [instance('i-p', '10.0.3.1', 'pending')] });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-p', '10.0.3.1', 'pending')] }] });
-    ec2.on(TerminateInstancesCommand).resolves({});
+    ec2().on(RunInstancesCommand).resolves({ Instances: [instance('i-p', '10.0.3.1', 'pending')] });
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-p', '10.0.3.1', 'pending')] }] });
+    ec2().on(TerminateInstancesCommand).resolves({});
     await assert.rejects(provider({ spot: false, runningTimeoutMs: 1000 }).provision(1), /did not reach "running" within 1 s/);
-    assert.deepEqual(ec2.commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-p'] });
+    assert.deepEqual(ec2().commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-p'] });
   });
 
   it('explains capacity, quota and credential errors, launching nothing', async () => {
@@ -195,38 +189,38 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
       [awsError('UnauthorizedOperation', 'You are not authorized'), /may not do this.*ec2:RunInstances/, UsageError],
     ];
     for (const [error, message, type] of cases) {
-      ec2.reset();
-      ec2.on(RunInstancesCommand).rejects(error);
-      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+      ec2().reset();
+      ec2().on(RunInstancesCommand).rejects(error);
+      ec2().on(DescribeInstancesCommand).resolves({ Reservations: [] });
       await assert.rejects(provider({ spot: false }).provision(1), (err: Error) => {
         assert.ok(err instanceof type, `${error.name} -> ${err.constructor.name}`);
         assert.match(err.message, message);
         return true;
       });
-      assert.equal(ec2.commandCalls(TerminateInstancesCommand).length, 0);
+      assert.equal(ec2().commandCalls(TerminateInstancesCommand).length, 0);
     }
   });
 
   it('sweeps by tag', async () => {
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-x', '10.0.4.1'), instance('i-y', '10.0.4.2')] }] });
-    ec2.on(TerminateInstancesCommand).resolves({});
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-x', '10.0.4.1'), instance('i-y', '10.0.4.2')] }] });
+    ec2().on(TerminateInstancesCommand).resolves({});
     hub.register('http://10.0.4.1:5555');
     const swept = await provider().sweep({ runId: 'run-1' });
     assert.deepEqual(swept.map((n) => n.id), ['i-x', 'i-y']);
-    assert.deepEqual(ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters, [
+    assert.deepEqual(ec2().commandCalls(DescribeInstancesCommand)[0]!.args[0].input.Filters, [
       { Name: 'tag:grid-run.managed-by', Values: ['grid-run'] },
       { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
       { Name: 'tag:grid-run.run-id', Values: ['run-1'] },
     ]);
-    assert.deepEqual(ec2.commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-x', 'i-y'] });
+    assert.deepEqual(ec2().commandCalls(TerminateInstancesCommand)[0]!.args[0].input, { InstanceIds: ['i-x', 'i-y'] });
     assert.deepEqual(hub.nodes, []);
   });
 
   it('scales down by draining through the hub, then deregistering, then TerminateInstances', async () => {
-    ec2.on(DescribeInstancesCommand).resolves({
+    ec2().on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [instance('i-old', '10.0.5.1'), instance('i-new', '10.0.5.2', 'running', { LaunchTime: new Date('2026-11-27T11:00:00Z') })] }],
     });
-    ec2.on(TerminateInstancesCommand).callsFake((input: { InstanceIds: string[] }) => {
+    ec2().on(TerminateInstancesCommand).callsFake((input: { InstanceIds: string[] }) => {
       hub.calls.push(`terminate ${input.InstanceIds.join(',')}`);
       return {};
     });
@@ -243,11 +237,11 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
   });
 
   it('never logs or reports the registration secret', async () => {
-    ec2.on(RunInstancesCommand).rejectsOnce(awsError('InsufficientInstanceCapacity')).resolves({
+    ec2().on(RunInstancesCommand).rejectsOnce(awsError('InsufficientInstanceCapacity')).resolves({
       Instances: [instance('i-s', '10.0.6.1', 'pending'), instance('i-t', '10.0.6.2', 'pending')],
     });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-s', '10.0.6.1'), instance('i-t', '10.0.6.2')] }] });
-    ec2.on(TerminateInstancesCommand).resolves({});
+    ec2().on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-s', '10.0.6.1'), instance('i-t', '10.0.6.2')] }] });
+    ec2().on(TerminateInstancesCommand).resolves({});
     bootOnSleep(['10.0.6.1']);
     const messages: string[] = [];
     // Through the same factory the CLI uses, with the secret given as the user would.
@@ -265,13 +259,13 @@ describe('Ec2NodeProvider (aws-sdk-client-mock)', () => {
       { ec2Client: new EC2Client({ region: 'eu-west-1' }), hubClient: hub, clock, log: (line) => logs.push(line) },
     );
     await p.provision(2).catch((err: Error) => messages.push(err.message));
-    const all = [...logs, ...messages, ...ec2.calls().map((c) => JSON.stringify(c.args[0].input))];
+    const all = [...logs, ...messages, ...ec2().calls().map((c) => JSON.stringify(c.args[0].input))];
     assert.ok(logs.length > 0 && messages.length === 1);
     for (const line of all) {
       assert.ok(!line.includes(SECRET), `secret in: ${line}`);
       assert.ok(!Buffer.from(line, 'utf8').toString('base64').includes(Buffer.from(SECRET).toString('base64')));
     }
-    const userData = Buffer.from(ec2.commandCalls(RunInstancesCommand)[0]!.args[0].input.UserData!, 'base64').toString();
+    const userData = Buffer.from(ec2().commandCalls(RunInstancesCommand)[0]!.args[0].input.UserData!, 'base64').toString();
     assert.ok(!userData.includes(SECRET));
   });
 

@@ -1,6 +1,9 @@
-// In-memory stand-ins for the hub and the clock, shared by the node provider tests.
+// In-memory stand-ins for the hub, the clock and EC2, shared by the node provider tests.
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import type { GridNode, GridStatus, GridSummary, HubClient } from '../../src/grid/hub-client.ts';
 import type { WaitClock } from '../../src/wait.ts';
+import { forSuite } from '../helpers/suite.ts';
 
 export class FakeHub implements HubClient {
   readonly url = 'http://10.0.0.5:4444';
@@ -44,4 +47,9 @@ export class FakeWaitClock implements WaitClock {
     this.t += ms;
     this.onSleep?.();
   }
+}
+
+/** EC2Client stubbed while the calling suite runs only: ec2-retries.test.ts needs the real send and its retries. */
+export function mockEc2ForSuite(): () => AwsClientStub<EC2Client> {
+  return forSuite(() => mockClient(EC2Client), (ec2) => ec2.restore());
 }

@@ -3,8 +3,8 @@
 // a live run's and a scale-nodes pool's never.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { mockEc2ForSuite } from './fakes.ts';
 import { currentOwner } from '../../src/reaper/owner.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -21,12 +21,7 @@ const instance = (id: string, launched: string, owner?: string): Instance => ({
 });
 
 describe('grid-run sweep --provider ec2 (aws-sdk-client-mock)', () => {
-  // Stubbed only while this suite runs: ec2-retries.test.ts needs the real send and its retries.
-  let ec2: AwsClientStub<EC2Client>;
-  before(() => {
-    ec2 = mockClient(EC2Client);
-  });
-  after(() => ec2.restore());
+  const ec2 = mockEc2ForSuite();
   let deadOwner: string;
   const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
   const justNow = () => new Date(Date.now() - 60_000).toISOString();
@@ -39,8 +34,8 @@ describe('grid-run sweep --provider ec2 (aws-sdk-client-mock)', () => {
     await new Promise((r) => child.once('exit', r));
   });
   beforeEach(() => {
-    ec2.reset();
-    ec2.on(DescribeInstancesCommand).resolves({
+    ec2().reset();
+    ec2().on(DescribeInstancesCommand).resolves({
       Reservations: [
         {
           Instances: [
@@ -53,10 +48,10 @@ describe('grid-run sweep --provider ec2 (aws-sdk-client-mock)', () => {
         },
       ],
     });
-    ec2.on(TerminateInstancesCommand).resolves({});
+    ec2().on(TerminateInstancesCommand).resolves({});
   });
 
-  const terminated = () => ec2.commandCalls(TerminateInstancesCommand).flatMap((c) => c.args[0].input.InstanceIds ?? []).sort();
+  const terminated = () => ec2().commandCalls(TerminateInstancesCommand).flatMap((c) => c.args[0].input.InstanceIds ?? []).sort();
   const env = { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 
   it('terminates the instances of this machine\'s dead runs, and says what it left', async () => {

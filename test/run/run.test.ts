@@ -6,13 +6,13 @@ import { By } from 'selenium-webdriver';
 import { startLocalChrome } from '../../src/session/local-chrome.ts';
 import { join } from 'node:path';
 import { HttpHubClient } from '../../src/grid/hub-client.ts';
-import { startLocalGrid, type LocalGrid } from '../../src/grid/local-grid.ts';
 import { runCli } from '../helpers/cli.ts';
 import { embeddedGridGroups, processesInGroups, spawnGridRun } from '../helpers/processes.ts';
 import { readJUnit } from '../helpers/junit.ts';
 import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
 import { readResults, writeList } from '../helpers/run-outputs.ts';
 import { tempDir } from '../helpers/temp.ts';
+import { localGridForSuite } from '../helpers/suite.ts';
 
 describe('grid-run run (real grid)', function () {
   this.timeout(600_000);
@@ -59,18 +59,14 @@ describe('grid-run run (real grid)', function () {
   });
 
   describe('on a grid it did not start', () => {
-    let grid: LocalGrid;
-    before(async () => {
-      grid = await startLocalGrid({ nodes: 3, slots: 1, port: 0, stateDir: await tempDir('grid-run-grid-') });
-    });
-    after(async () => grid?.stop());
+    const grid = localGridForSuite({ nodes: 3, slots: 1 });
 
     it('finishes when a node is killed mid-run: every site once, the killed node\'s sites completed elsewhere', async () => {
       const dir = await tempDir('grid-run-kill-');
       const list = await writeList(dir, Array.from({ length: 45 }, (_, i) => ({ id: `kill/${i}`, url: `${pages.url}/login?${i}`, expect: { login: true } })));
-      const hub = new HttpHubClient(grid.hubUrl);
+      const hub = new HttpHubClient(grid().hubUrl);
       const before = pages.served();
-      const running = runCli(['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
+      const running = runCli(['run', '--grid', grid().hubUrl, '--sites', list, '--screenshots', 'none'], { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } });
       // Kill the node holding a session once the run is well under way. The session must have
       // run for a while: one that is still opening is not the CLI's yet (no site ran on it).
       let killed: { uri: string; pid: number; at: number } | undefined;
@@ -81,7 +77,7 @@ describe('grid-run run (real grid)', function () {
         for (const id of nodes.flatMap((n) => n.sessionIds)) if (!firstSeen.has(id)) firstSeen.set(id, Date.now());
         if (pages.served() - before < 8) continue;
         const busy = nodes.find((n) => n.sessionIds.some((id) => Date.now() - firstSeen.get(id)! >= 1500));
-        const proc = busy && grid.processes.find((p) => p.role === 'node' && busy.uri.endsWith(`:${p.port}`));
+        const proc = busy && grid().processes.find((p) => p.role === 'node' && busy.uri.endsWith(`:${p.port}`));
         if (proc) {
           process.kill(-proc.pid, 'SIGKILL');
           killed = { uri: busy.uri, pid: proc.pid, at: Date.now() };
@@ -111,11 +107,7 @@ describe('grid-run run (real grid)', function () {
   });
 
   describe('--compare and --fail-on regressions', () => {
-    let grid: LocalGrid;
-    before(async () => {
-      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-grid-') });
-    });
-    after(async () => grid?.stop());
+    const grid = localGridForSuite({ nodes: 1, slots: 1 });
 
     const old = (statuses: Record<string, 'passed' | 'failed'>) => ({
       results: Object.entries(statuses).map(([id, status]) => ({ id, url: 'http://x/', status, flaky: false, attempts: [], timings: { loadMs: 0, stepsMs: 0, detectMs: 0, totalMs: 0 }, tags: [] })),
@@ -128,7 +120,7 @@ describe('grid-run run (real grid)', function () {
         { id: 'compare/ok', url: `${pages.url}/login?ok`, expect: { login: true } },
         { id: 'compare/wrong', url: `${pages.url}/login?wrong`, expect: { login: false } },
       ]);
-      const args = ['run', '--grid', grid.hubUrl, '--sites', list, '--screenshots', 'none', '--compare', 'old.json', '--fail-on', 'regressions'];
+      const args = ['run', '--grid', grid().hubUrl, '--sites', list, '--screenshots', 'none', '--compare', 'old.json', '--fail-on', 'regressions'];
       const env = { PATH: process.env.PATH, CI: 'true' };
       await writeFile(join(dir, 'old.json'), JSON.stringify(old({ 'compare/ok': 'failed', 'compare/wrong': 'failed', 'compare/gone': 'passed' })));
       const same = await runCli(args, { cwd: dir, env });
@@ -147,18 +139,14 @@ describe('grid-run run (real grid)', function () {
     });
 
     it('refuses --fail-on without --compare, before starting anything (exit 2)', async () => {
-      const r = await runCli(['run', '--grid', grid.hubUrl, '--fail-on', 'regressions'], { env: { PATH: process.env.PATH } });
+      const r = await runCli(['run', '--grid', grid().hubUrl, '--fail-on', 'regressions'], { env: { PATH: process.env.PATH } });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /--fail-on regressions needs --compare OLD\.json/);
     });
   });
 
   describe('hostile pages', () => {
-    let grid: LocalGrid;
-    before(async () => {
-      grid = await startLocalGrid({ nodes: 1, slots: 1, port: 0, stateDir: await tempDir('grid-run-grid-') });
-    });
-    after(async () => grid?.stop());
+    const grid = localGridForSuite({ nodes: 1, slots: 1 });
 
     it('ends a never-loading page and a never-yielding script as errors within their timeouts, and the chunk goes on', async () => {
       const dir = await tempDir('grid-run-hostile-');
@@ -170,7 +158,7 @@ describe('grid-run run (real grid)', function () {
         { id: 'hostile/after', url: `${pages.url}/login?b`, expect: { login: true } },
       ]);
       const r = await runCli(
-        ['run', '--grid', grid.hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--page-load-timeout', '3000', '--script-timeout', '2000', '--screenshots', 'none'],
+        ['run', '--grid', grid().hubUrl, '--sites', list, '--chunks', '1', '--concurrency', '1', '--page-load-timeout', '3000', '--script-timeout', '2000', '--screenshots', 'none'],
         { cwd: dir, env: { PATH: process.env.PATH, CI: 'true' } },
       );
       assert.equal(r.code, 3, 'infrastructure errors give exit 3');

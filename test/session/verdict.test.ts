@@ -1,10 +1,8 @@
 // judge() in real headless Chromium: fields are compared as elements, whatever selector names them.
 import assert from 'node:assert/strict';
-import type { LocalChrome } from '../../src/session/local-chrome.ts';
 import { judge } from '../../src/session/verdict.ts';
 import type { Detection } from '../../src/types.ts';
-import { startBrowserPages, type BrowserPages } from '../helpers/browser-pages.ts';
-import type { PageServer } from '../helpers/pages.ts';
+import { browserPagesForSuite } from '../helpers/browser-pages.ts';
 
 const detection = (over: Partial<Detection>): Detection => ({
   login: true,
@@ -26,26 +24,21 @@ const LOGIN = `<!doctype html><title>t</title><body><div><form id="f">
 
 describe('judge', function () {
   this.timeout(60_000);
-  let chrome: LocalChrome;
-  let pages: PageServer;
-  let browser: BrowserPages | undefined;
 
+  // The frame below is cross-origin for the page.
+  const browser = browserPagesForSuite({ '/frame': '<!doctype html><input id="x" name="x"><input id="secret" type="password">' }, (other) => ({
+    '/': LOGIN.replace('FRAME', `<iframe id="cross" src="${other}/frame"></iframe>`),
+  }));
   before(async () => {
-    // The frame below is cross-origin for the page.
-    browser = await startBrowserPages({ '/frame': '<!doctype html><input id="x" name="x"><input id="secret" type="password">' }, (other) => ({
-      '/': LOGIN.replace('FRAME', `<iframe id="cross" src="${other}/frame"></iframe>`),
-    }));
-    ({ chrome, pages } = browser);
-    await chrome.driver.get(`${pages.url}/`);
+    await browser.chrome.driver.get(`${browser.pages.url}/`);
   });
-  after(async () => browser?.close());
 
   it('passes record-only without expectations', async () => {
-    assert.deepEqual(await judge(chrome.driver, undefined, detection({})), { status: 'passed', recordOnly: true, verdicts: [] });
+    assert.deepEqual(await judge(browser.chrome.driver, undefined, detection({})), { status: 'passed', recordOnly: true, verdicts: [] });
   });
 
   it('passes when two different selectors name the same element', async () => {
-    const v = await judge(chrome.driver, { login: true, username: 'input[name=user]', password: 'html > body > div > form > input:nth-of-type(2)', submit: 'form button' }, detection({}));
+    const v = await judge(browser.chrome.driver, { login: true, username: 'input[name=user]', password: 'html > body > div > form > input:nth-of-type(2)', submit: 'form button' }, detection({}));
     assert.deepEqual(v, {
       status: 'passed',
       verdicts: [
@@ -58,44 +51,44 @@ describe('judge', function () {
   });
 
   it('fails naming the expected and the detected element', async () => {
-    const v = await judge(chrome.driver, { password: 'input[name=pw]' }, detection({ password: '#pw2' }));
+    const v = await judge(browser.chrome.driver, { password: 'input[name=pw]' }, detection({ password: '#pw2' }));
     assert.equal(v.status, 'failed');
     assert.equal(v.message, 'password: expected input[name=pw] (input#pw), detected #pw2 (input#pw2)');
     assert.deepEqual(v.verdicts, [{ field: 'password', expected: 'input[name=pw]', detected: '#pw2', match: false, expectedElement: 'input#pw', detectedElement: 'input#pw2' }]);
   });
 
   it('checks only the fields the expectation names', async () => {
-    assert.equal((await judge(chrome.driver, { login: true }, detection({ username: null, submit: '#nothing' }))).status, 'passed');
+    assert.equal((await judge(browser.chrome.driver, { login: true }, detection({ username: null, submit: '#nothing' }))).status, 'passed');
   });
 
   it('null means the page must have none', async () => {
-    assert.equal((await judge(chrome.driver, { username: null }, detection({ username: null }))).status, 'passed');
-    const v = await judge(chrome.driver, { submit: null }, detection({}));
+    assert.equal((await judge(browser.chrome.driver, { username: null }, detection({ username: null }))).status, 'passed');
+    const v = await judge(browser.chrome.driver, { submit: null }, detection({}));
     assert.equal(v.message, 'submit: expected none, detected #go');
-    const w = await judge(chrome.driver, { username: '#user' }, detection({ username: null }));
+    const w = await judge(browser.chrome.driver, { username: '#user' }, detection({ username: null }));
     assert.equal(w.message, 'username: expected #user, detected none');
   });
 
   it('reports a wrong login verdict before any field', async () => {
-    const v = await judge(chrome.driver, { login: false, password: '#pw' }, detection({ password: '#pw2' }));
+    const v = await judge(browser.chrome.driver, { login: false, password: '#pw' }, detection({ password: '#pw2' }));
     assert.match(v.message ?? '', /^login: expected no login form, detected one/);
     // The fields were not compared: the verdict holds the login comparison alone.
     assert.deepEqual(v.verdicts, [{ field: 'login', expected: false, detected: true, match: false, detectedElement: 'step full, password #pw2' }]);
-    const w = await judge(chrome.driver, { login: true }, detection({ login: false, step: 'none', username: null, password: null, submit: null }));
+    const w = await judge(browser.chrome.driver, { login: true }, detection({ login: false, step: 'none', username: null, password: null, submit: null }));
     assert.match(w.message ?? '', /^login: expected a login form, detected none/);
   });
 
   it('says when an expected selector matches nothing', async () => {
-    const v = await judge(chrome.driver, { password: '#missing' }, detection({}));
+    const v = await judge(browser.chrome.driver, { password: '#missing' }, detection({}));
     assert.match(v.message ?? '', /password: expected #missing \(not found: '#missing' matches nothing\), detected #pw/);
   });
 
   it('follows >>> into open shadow roots, same-origin and cross-origin frames', async () => {
     const d = detection({ password: 'login-box >>> input' });
-    assert.equal((await judge(chrome.driver, { password: 'login-box >>> #inner' }, d)).status, 'passed');
-    assert.equal((await judge(chrome.driver, { password: 'iframe#same >>> #framed' }, detection({ password: '#same >>> input' }))).status, 'passed');
-    assert.equal((await judge(chrome.driver, { password: '#cross >>> #secret' }, detection({ password: 'iframe#cross >>> input[type=password]' }))).status, 'passed');
-    const v = await judge(chrome.driver, { password: '#cross >>> #secret' }, detection({ password: '#cross >>> #x' }));
+    assert.equal((await judge(browser.chrome.driver, { password: 'login-box >>> #inner' }, d)).status, 'passed');
+    assert.equal((await judge(browser.chrome.driver, { password: 'iframe#same >>> #framed' }, detection({ password: '#same >>> input' }))).status, 'passed');
+    assert.equal((await judge(browser.chrome.driver, { password: '#cross >>> #secret' }, detection({ password: 'iframe#cross >>> input[type=password]' }))).status, 'passed');
+    const v = await judge(browser.chrome.driver, { password: '#cross >>> #secret' }, detection({ password: '#cross >>> #x' }));
     assert.equal(v.message, 'password: expected #cross >>> #secret (input#secret), detected #cross >>> #x (input#x)');
   });
 });
