@@ -59,9 +59,10 @@ type Reply = { id?: number; result?: unknown; error?: { message?: string } };
  * 47 KB, and a thousand sessions opening at once stringified it a thousand times (issue 16).
  */
 export class EncodedParams {
-  readonly json: string;
+  /** UTF-8 once too: encoding the string again for each socket was most of what was left. */
+  readonly bytes: Buffer;
   constructor(params: object) {
-    this.json = JSON.stringify(params);
+    this.bytes = Buffer.from(JSON.stringify(params), 'utf8');
   }
 }
 
@@ -140,7 +141,8 @@ export class DevToolsSocket {
         },
       });
       const head = JSON.stringify({ id, method, ...(options.sessionId ? { sessionId: options.sessionId } : {}) });
-      this.#socket.send(`${head.slice(0, -1)},"params":${params instanceof EncodedParams ? params.json : JSON.stringify(params)}}`);
+      if (!(params instanceof EncodedParams)) return void this.#socket.send(`${head.slice(0, -1)},"params":${JSON.stringify(params)}}`);
+      this.#socket.send(Buffer.concat([Buffer.from(`${head.slice(0, -1)},"params":`), params.bytes, Buffer.from('}')]), { binary: false });
     });
   }
 
