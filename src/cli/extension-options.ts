@@ -4,7 +4,6 @@
 import type { Command } from 'commander';
 import { afterExtension, defaultExtensionTimeoutMs, extensionDetector } from '../extension/answer.ts';
 import { chooseDetector, type Detector } from '../detector/detector.ts';
-import { answeringIdentity, loadExtensions } from '../extension/load.ts';
 import type { DetectorIdentity } from '../types.ts';
 import { InfrastructureError } from '../errors.ts';
 import type { GridNode } from '../grid/hub-client.ts';
@@ -27,6 +26,8 @@ export type ExtensionRun = { crxs: string[]; answer: { timeoutMs: number; identi
 
 export async function extensionRun(config: { extension?: readonly string[]; extensionTimeout: number }, cwd: string): Promise<ExtensionRun | undefined> {
   if (!config.extension?.length) return undefined;
+  // crx3 and the key derivation are loaded only for --extension: every run paid ~40 ms for them.
+  const { answeringIdentity, loadExtensions } = await import('../extension/load.ts');
   const loaded = await loadExtensions(config.extension, cwd);
   return { crxs: loaded.map((e) => e.crx), answer: { timeoutMs: config.extensionTimeout, identity: answeringIdentity(loaded) } };
 }
