@@ -141,8 +141,8 @@ export class DevToolsSocket {
         },
       });
       const head = JSON.stringify({ id, method, ...(options.sessionId ? { sessionId: options.sessionId } : {}) });
-      if (!(params instanceof EncodedParams)) return void this.#socket.send(`${head.slice(0, -1)},"params":${JSON.stringify(params)}}`);
-      this.#socket.send(Buffer.concat([Buffer.from(`${head.slice(0, -1)},"params":`), params.bytes, Buffer.from('}')]), { binary: false });
+      if (params instanceof EncodedParams) this.#socket.send(Buffer.concat([Buffer.from(`${head.slice(0, -1)},"params":`), params.bytes, Buffer.from('}')]), { binary: false });
+      else this.#socket.send(`${head.slice(0, -1)},"params":${JSON.stringify(params)}}`);
     });
   }
 
