@@ -6,7 +6,8 @@ import { cp, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../src/grid/ports.ts';
-import { serveLoginPages, type CountingServer } from '../helpers/pages.ts';
+import { serveLoginPages } from '../helpers/pages.ts';
+import { forSuite } from '../helpers/suite.ts';
 import { embeddedGridGroups, processesInGroups, reaperFinished, spawnGridRun } from '../helpers/processes.ts';
 import { writeList } from '../helpers/run-outputs.ts';
 import { checkRun } from './check.ts';
@@ -29,11 +30,7 @@ function listening(port: number): Promise<boolean> {
 
 describe('faults: signals mid-run', function () {
   this.timeout(600_000);
-  let pages: CountingServer;
-  before(async () => {
-    pages = await serveLoginPages({ delayMs: 150 });
-  });
-  after(async () => pages?.close());
+  const pages = forSuite(() => serveLoginPages({ delayMs: 150 }), (p) => p.close());
 
   // How each case delivers its signals: once; twice 50 ms apart (a CI cancel forwarded by a
   // wrapper: one request); a second one 3 s later (a real second request: stop waiting). That
@@ -57,18 +54,18 @@ describe('faults: signals mid-run', function () {
       await cp(join(repo, 'sites/forms'), join(dir, 'forms'), { recursive: true });
       const entries = Array.from({ length: 40 }, (_, i) =>
         i % 2 === 0
-          ? { id: `signal/remote-${i}`, url: `${pages.url}/login?${signal}-${i}`, expect: { login: true } }
+          ? { id: `signal/remote-${i}`, url: `${pages().url}/login?${signal}-${i}`, expect: { login: true } }
           : { id: `signal/local-${i}`, url: 'forms/simple.html', expect: { login: true, username: '#username', password: '#password' } },
       );
       const ids = entries.map((e) => e.id);
       const list = await writeList(dir, entries);
       const servePort = await freePort('127.0.0.1');
-      const from = pages.served();
+      const from = pages().served();
       const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
-      await waitForProgress(pages.served, from, 4);
+      await waitForProgress(pages().served, from, 4);
       if (hold) {
-        pages.hold();
-        await waitForProgress(pages.held, 0, 1);
+        pages().hold();
+        await waitForProgress(pages().held, 0, 1);
       }
       const groups = await embeddedGridGroups(temp);
       for (let i = 0; i < deliver.length; i++) {
@@ -95,11 +92,7 @@ describe('faults: signals mid-run', function () {
 
 describe('faults: a signal while the grid starts', function () {
   this.timeout(300_000);
-  let pages: CountingServer;
-  before(async () => {
-    pages = await serveLoginPages();
-  });
-  after(async () => pages?.close());
+  const pages = forSuite(() => serveLoginPages(), (p) => p.close());
 
   it('SIGINT while the embedded grid starts: JUnit, results.json and HTML with every site skipped saying why, exit 130, nothing left running', async () => {
     const dir = await tempDir('grid-run-faults-startsignal-');
@@ -107,13 +100,13 @@ describe('faults: a signal while the grid starts', function () {
     await cp(join(repo, 'sites/forms'), join(dir, 'forms'), { recursive: true });
     const entries = Array.from({ length: 6 }, (_, i) =>
       i % 2 === 0
-        ? { id: `start-signal/remote-${i}`, url: `${pages.url}/login?start-${i}`, expect: { login: true } }
+        ? { id: `start-signal/remote-${i}`, url: `${pages().url}/login?start-${i}`, expect: { login: true } }
         : { id: `start-signal/local-${i}`, url: 'forms/simple.html', expect: { login: true } },
     );
     const ids = entries.map((e) => e.id);
     const list = await writeList(dir, entries);
     const servePort = await freePort('127.0.0.1');
-    const from = pages.served();
+    const from = pages().served();
     const run = spawnGridRun(['run', '--sites', list, '--nodes', '1', '--slots', '1', '--serve-port', String(servePort), '--screenshots', 'none'], { cwd: dir, tmpdir: temp });
     // The state file is written once the hub and node processes are spawned, before the grid is
     // ready (a Java hub takes seconds): the signal comes while the run waits for it.
@@ -128,7 +121,7 @@ describe('faults: a signal while the grid starts', function () {
       assert.equal(r.message, 'not run: the run was interrupted (SIGINT) while the local grid was starting', r.id);
     }
     assert.ok((await stat(join(dir, 'report', 'index.html'))).isFile(), 'the HTML report is written too');
-    assert.equal(pages.served() - from, 0, 'no page was loaded');
+    assert.equal(pages().served() - from, 0, 'no page was loaded');
     assert.deepEqual(processesInGroups(groups), [], 'no grid process left');
     assert.equal(await reaperFinished(temp), 'done', 'the reaper was told the teardown is done');
     assert.equal(await listening(servePort), false, 'the static server is gone');
