@@ -142,7 +142,7 @@ function parseJsonArrayWhole(text: string, starts: number[], file: string, displ
     return [];
   }
   if (root.type !== 'array') {
-    problems.push({ file: displayFile, line: ctx.lineOf(root.offset), field: 'list', expected: `a JSON array of sites, got ${kindOf(root)}` });
+    problems.push({ file: displayFile, line: ctx.lineOf(root.offset), field: 'list', expected: `a JSON array of sites, got ${jsonTypeOf(root)}` });
     return [];
   }
   return (root.children ?? []).map((node) => readEntry(node, ctx, problems));
@@ -264,7 +264,7 @@ function syntaxProblem(err: ParseError, ctx: EntryContext): InputProblem {
   return { file: ctx.displayFile, line: ctx.lineOf(err.offset), field: 'json', expected: `valid JSON: ${SYNTAX_TEXT[code] ?? code}` };
 }
 
-function kindOf(node: Node): string {
+function jsonTypeOf(node: Node): string {
   return node.type === 'object' ? 'an object' : node.type === 'null' ? 'null' : `a ${node.type}`;
 }
 
