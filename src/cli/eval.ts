@@ -3,7 +3,6 @@
 // sites are (session reuse, requeues away from a lost node), on a grid (--grid's hub, --provider's
 // nodes, both through grid-start.ts as run's) or on local Chromiums.
 import { Option, type Command } from 'commander';
-import { randomUUID } from 'node:crypto';
 import { OFFLINE_ARGS } from '../eval/browsers.ts';
 import { detectorLabels } from '../eval/compare.ts';
 import { evalPages } from '../eval/eval-page.ts';
@@ -26,7 +25,7 @@ import type { Site, SiteResult } from '../types.ts';
 import type { CommandContext } from './context.ts';
 import { addExtensionOptions, extensionDefaults, extensionRun, requireExtensionNodes, type ExtensionRun } from './extension-options.ts';
 import { configFor, option, sectionOption } from './options.ts';
-import { addProviderOptions, beginStart, checkProvider, gridDefaults, provisionNodes, startGrid, tearDown, type Started } from './grid-start.ts';
+import { addProviderOptions, beginStart, checkProvider, gridDefaults, newRunId, provisionNodes, startGrid, tearDown, type Started } from './grid-start.ts';
 import { addSiteFilterOptions, filterLoaded, siteFilterDefaults } from './site-inputs.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 
@@ -115,7 +114,7 @@ async function checkEvalInputs(config: EvalConfig, ctx: CommandContext): Promise
   if (loaded.length === 0) throw new UsageError('eval: the site lists hold no sites');
   const sites = filterLoaded(loaded, config, config.sites);
   const startedAt = new Date();
-  const runId = `eval-${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const runId = newRunId(startedAt, 'eval-');
   const provider = await checkProvider('eval', config, runId, ctx.env);
   // With --extension, its answer is one of the detectors (the first), and the others read the page after it.
   const extensions = await extensionRun(config, ctx.cwd);

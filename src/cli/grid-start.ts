@@ -1,6 +1,7 @@
 // The grid a run's sessions open on, shared by `run` and `eval`: --grid's hub or a local grid,
 // and --provider's nodes joined to it. Each step registers its teardown before its setup, and
 // what starts outside this process is told to the run's reaper.
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,11 @@ export async function checkProvider(command: string, config: GridConfig, runId: 
   const { createProvider } = await loadProviders();
   createProvider(nodePoolConfig({ provider, hub: config.grid ?? 'http://127.0.0.1:4444', pool: config.pool, runId, slots: config.slots }, config), { env });
   return provider;
+}
+
+/** A run's id: when it started, to the second, and a random part (`prefix` names the command). */
+export function newRunId(startedAt: Date, prefix = ''): string {
+  return `${prefix}${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 }
 
 /** What the run has started so far, for its steps and for a report of an interrupted start. */

@@ -1,5 +1,4 @@
 // `run`: sites -> plan -> dispatch on the grid -> results -> JUnit, HTML, results.json.
-import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -25,7 +24,7 @@ import { addSiteOptions, lastFailedIds, loadSiteInputs, siteFilterDefaults } fro
 import { REPORTERS, defaultReporters, parseReporters } from './reporters.ts';
 import { parseShard, shardOf } from '../plan/shard.ts';
 import type { Shard } from '../report/reporter.ts';
-import { addProviderOptions, beginStart, checkProvider, gridDefaults, provisionNodes, startGrid, tearDown, type Started } from './grid-start.ts';
+import { addProviderOptions, beginStart, checkProvider, gridDefaults, newRunId, provisionNodes, startGrid, tearDown, type Started } from './grid-start.ts';
 import type { ProviderName } from '../nodes/provider.ts';
 import { addExtensionOptions, chooseRunDetector, extensionDefaults, requireExtensionNodes } from './extension-options.ts';
 
@@ -157,7 +156,7 @@ type RunDetector = Awaited<ReturnType<typeof chooseRunDetector>>;
 
 async function checkRunInputs(config: RunConfig, ctx: CommandContext): Promise<RunInputs> {
   const startedAt = new Date();
-  const runId = `${startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const runId = newRunId(startedAt);
   const reporters = new Set(config.reporter ? parseReporters(config.reporter) : defaultReporters(ctx.env));
   const shard = config.shard ? parseShard(config.shard) : undefined;
   const { sites: loaded, history } = await loadSiteInputs(config, ctx);
